@@ -1,0 +1,89 @@
+"""Translations and locale-aware formatting through Babel.
+
+The catalogs ship as .po files and are compiled in memory when first used, so an installed
+copy (wheel or editable) needs no build hook and can never run with a stale .mo file.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from bot.settings import SUPPORTED_LOCALES
+from locales import DOMAIN, LOCALES_DIR
+
+DEFAULT_LOCALE = "zh_CN"
+
+
+def normalize_locale(code: str | None, default: str = DEFAULT_LOCALE) -> str:
+    """Map a user-supplied or Telegram language code ("zh", "zh-hans", "en-US") to a catalog."""
+    if not code:
+        return default
+    lowered = code.replace("-", "_").lower()
+    if lowered.startswith("zh"):
+        return "zh_CN"
+    if lowered.startswith("en"):
+        return "en"
+    return default
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """The compiled catalog for a locale (an empty one for the source language fallback)."""
+    if locale not in SUPPORTED_LOCALES:
+        raise ValueError(f"no catalog for {locale!r}")
+    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def _(message: str) -> str:
+    """Mark a string for extraction without translating it here (translated at render time)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything a renderer needs for one reader: their language and zone."""
+
+    locale: str
+    zone: ZoneInfo
+
+    def gettext(self, message: str, **values: object) -> str:
+        text = translations(self.locale).ugettext(message)
+        return text.format(**values) if values else text
+
+    def ngettext(self, singular: str, plural: str, count: int, **values: object) -> str:
+        text = translations(self.locale).ungettext(singular, plural, count)
+        return text.format(count=count, **values)
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(self.locale)
+
+    def date(self, day: date, fmt: str = "medium") -> str:
+        return format_date(day, format=fmt, locale=self.locale)
+
+    def date_with_weekday(self, day: date) -> str:
+        pattern = "yyyy年M月d日 EEEE" if self.locale == "zh_CN" else "EEEE, d MMMM yyyy"
+        return format_date(day, format=pattern, locale=self.locale)
+
+    def datetime(self, moment: datetime, fmt: str = "medium") -> str:
+        return format_datetime(moment, format=fmt, tzinfo=self.zone, locale=self.locale)
+
+
+def translator(locale: str | None, zone: ZoneInfo) -> Translator:
+    return Translator(locale=normalize_locale(locale), zone=zone)

@@ -1,0 +1,1 @@
+"""Telegram glue only: parse an update, call a use case, render a reply."""
