@@ -1,0 +1,60 @@
+"""Wire the python-telegram-bot Application: settings, services, handlers, start-up checks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+
+from bot.i18n import Translator
+from bot.services import Services
+from handlers.context import SERVICES_KEY, BotContext
+from handlers.menu import visible_commands
+from handlers.registry import register_handlers
+from handlers.telegram_limits import RetryingLimiter
+from storage.schema import require_current
+
+log = logging.getLogger(__name__)
+
+BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
+
+
+def build_application(services: Services, token: str) -> BotApplication:
+    """An Application pointed at the configured Bot API server, with our handlers."""
+    settings = services.settings
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.bot_base_url)
+        .base_file_url(settings.bot_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .rate_limiter(RetryingLimiter())
+        .concurrent_updates(True)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = services
+    register_handlers(application)
+    return application
+
+
+async def _post_init(application: BotApplication) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await require_current(services.engine)
+    await publish_commands(application, services)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await services.close()
+
+
+async def publish_commands(application: BotApplication, services: Services) -> None:
+    """setMyCommands for the default language and for each catalog."""
+    for locale, language_code in (("zh_CN", None), ("zh_CN", "zh"), ("en", "en")):
+        t = Translator(locale=locale, zone=services.settings.zone)
+        commands = [BotCommand(c.name, t.gettext(c.description)) for c in visible_commands()]
+        await application.bot.set_my_commands(commands, language_code=language_code)

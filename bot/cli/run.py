@@ -1,0 +1,53 @@
+"""`dutybot run`: start the bot with the configured token, polling or webhook."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from bot.app import build_application
+from bot.cli.errors import CommandError
+from bot.services import build_services
+from bot.settings import RunMode, Settings
+from storage.db import create_engine
+from storage.schema import require_current
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("run", help="start the bot (polling, or webhook by setting)")
+    parser.set_defaults(handler=run_bot)
+
+
+def check_schema(settings: Settings) -> None:
+    async def go() -> None:
+        engine = create_engine(settings.effective_database_url)
+        try:
+            await require_current(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+
+
+def run_bot(_args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token is None:
+        raise CommandError(
+            "no bot token: set DUTYBOT_TOKEN (from @BotFather), "
+            "or try the bot without one with `dutybot demo`"
+        )
+    check_schema(settings)
+    services = build_services(settings)
+    application = build_application(services, settings.token.get_secret_value())
+    if settings.mode is RunMode.WEBHOOK:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+        )
+    else:
+        application.run_polling()
+    return 0

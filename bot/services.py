@@ -1,0 +1,40 @@
+"""The shared services a running bot or CLI command needs, built once from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock, SystemClock
+from bot.i18n import Translator, normalize_locale
+from bot.settings import Settings
+from storage.db import create_engine, session_factory
+
+
+@dataclass
+class Services:
+    """Settings, clock and database handles, passed explicitly to use cases."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock = field(default_factory=SystemClock)
+
+    def translator(self, locale: str | None = None) -> Translator:
+        return Translator(
+            locale=normalize_locale(locale, self.settings.locale), zone=self.settings.zone
+        )
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    engine = create_engine(settings.effective_database_url)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        clock=clock or SystemClock(),
+    )

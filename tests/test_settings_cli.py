@@ -1,0 +1,124 @@
+"""Settings load from the environment and a TOML file; wrong ones end in one clear line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.settings import SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key in list(os.environ):
+        if key.startswith("DUTYBOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DUTYBOT_DATA_DIR", str(tmp_path / "data"))
+
+
+def test_defaults_are_the_embedded_deployment(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.locale == "zh_CN"
+    assert settings.token is None
+    assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dutybot.db'}"
+    assert settings.bot_base_url == "https://api.telegram.org/bot"
+    assert settings.reminder_time == time(9, 0)
+    assert settings.digest_weekday == "monday"
+
+
+def test_environment_and_toml_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "dutybot.toml").write_text(
+        'locale = "en"\nreminder_time = "08:30"\ndigest_weekday = "Friday"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("DUTYBOT_TOKEN", "123:topsecretvalue")
+    monkeypatch.setenv("DUTYBOT_DATABASE_URL", "postgresql://postgres@127.0.0.1/x")
+    settings = load_settings()
+    assert settings.locale == "en"
+    assert settings.reminder_time == time(8, 30)
+    assert settings.digest_weekday == "friday"
+    assert settings.token is not None and settings.token.get_secret_value() == "123:topsecretvalue"
+    assert "topsecretvalue" not in repr(settings)
+    assert settings.effective_database_url.startswith("postgresql+asyncpg://")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DUTYBOT_TIMEZONE", "Mars/Olympus", "invalid setting DUTYBOT_TIMEZONE: unknown time zone"),
+        ("DUTYBOT_LOCALE", "fr", "invalid setting DUTYBOT_LOCALE: unsupported locale"),
+        ("DUTYBOT_REMINDER_TIME", "25:00", "invalid setting DUTYBOT_REMINDER_TIME"),
+        ("DUTYBOT_DIGEST_WEEKDAY", "someday", "invalid setting DUTYBOT_DIGEST_WEEKDAY"),
+        ("DUTYBOT_LEAD_DAYS", "[1, x]", "invalid setting DUTYBOT_LEAD_DAYS"),
+        ("DUTYBOT_DATABASE_URL", "mysql://x", "invalid setting DUTYBOT_DATABASE_URL"),
+        ("DUTYBOT_MODE", "webhook", "invalid setting DUTYBOT_WEBHOOK_URL"),
+        ("DUTYBOT_LOG_LEVEL", "LOUD", "invalid setting DUTYBOT_LOG_LEVEL"),
+    ],
+)
+def test_wrong_setting_names_itself_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    expected: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError):
+        load_settings()
+    assert main(["db", "status"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dutybot: " + expected)
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_wrong_setting_from_the_installed_script_has_no_traceback(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYBOT_")}
+    env["DUTYBOT_TIMEZONE"] = "Nowhere/Land"
+    env["DUTYBOT_DATA_DIR"] = str(tmp_path)
+    script = Path(sys.executable).parent / "dutybot"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "bot.cli"]
+    result = subprocess.run(
+        [*command, "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "dutybot: invalid setting DUTYBOT_TIMEZONE: unknown time zone 'Nowhere/Land' "
+        "(try Asia/Shanghai)"
+    )
+
+
+def test_run_without_token_says_how_to_try_the_bot(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    assert "dutybot demo" in capsys.readouterr().err
+
+
+def test_run_refuses_a_database_without_schema(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DUTYBOT_TOKEN", "1:abc")
+    assert main(["run"]) == 2
+    assert "run `dutybot db upgrade`" in capsys.readouterr().err
+
+
+def test_db_upgrade_then_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["db", "status"]) == 1
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "up to date" in out
+    database = tmp_path / "data" / "dutybot.db"
+    assert database.exists()
+    assert database.stat().st_mode & 0o077 == 0, "the database file must be owner-only"
