@@ -140,7 +140,9 @@ async def _populate(services: Services) -> dict[str, int]:
         await session.flush()
         session.add_all(
             [
-                DeliveryAttempt(reminder_id=reminder.id, at=NOW, outcome="retry_after", retry_after=3.0),
+                DeliveryAttempt(
+                    reminder_id=reminder.id, at=NOW, outcome="retry_after", retry_after=3.0
+                ),
                 Invite(
                     token_hash="b" * 64,
                     unit_id=justice.id,
@@ -150,7 +152,9 @@ async def _populate(services: Services) -> dict[str, int]:
                 ),
                 DigestSent(member_id=member.id, week_start=date(2026, 11, 23), sent_at=NOW),
                 HolidayDay(day=date(2027, 2, 6), is_workday=False, name="春节"),
-                ConfigEntry(key="constitution_week:2026", value={"start": "2026-12-01"}, updated_at=NOW),
+                ConfigEntry(
+                    key="constitution_week:2026", value={"start": "2026-12-01"}, updated_at=NOW
+                ),
                 PendingInput(
                     member_id=member.id,
                     chat_id=10_001,
@@ -200,7 +204,9 @@ async def test_every_model_round_trips(services: Services) -> None:
         assert reminder.payload == {"lead_days": 3}
 
         group = await session.scalar(
-            select(UnitGroup).options(selectinload(UnitGroup.members), selectinload(UnitGroup.aliases))
+            select(UnitGroup).options(
+                selectinload(UnitGroup.members), selectinload(UnitGroup.aliases)
+            )
         )
         assert group is not None
         assert sorted(u.name for u in group.members) == ["区司法局", "区市场监督管理局"]
@@ -218,7 +224,9 @@ async def test_every_model_round_trips(services: Services) -> None:
         entry = await session.get(ConfigEntry, "constitution_week:2026")
         assert entry is not None and entry.value == {"start": "2026-12-01"}
         assert (await session.scalar(select(DigestSent))) is not None
-        assert (await session.scalar(select(PendingInput))).payload == {"assignment": ids["assignment"]}
+        assert (await session.scalar(select(PendingInput))).payload == {
+            "assignment": ids["assignment"]
+        }
 
 
 async def test_reminder_dedupe_key_is_unique(services: Services) -> None:

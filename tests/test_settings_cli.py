@@ -28,7 +28,9 @@ def test_defaults_are_the_embedded_deployment(tmp_path: Path) -> None:
     assert settings.timezone == "Asia/Shanghai"
     assert settings.locale == "zh_CN"
     assert settings.token is None
-    assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dutybot.db'}"
+    assert (
+        settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'dutybot.db'}"
+    )
     assert settings.bot_base_url == "https://api.telegram.org/bot"
     assert settings.reminder_time == time(9, 0)
     assert settings.digest_weekday == "monday"
