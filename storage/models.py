@@ -467,12 +467,16 @@ class Invite(Base):
 
 
 class Reminder(Base):
-    """The outbox: one planned message to one chat. A restart or a second worker loses nothing."""
+    """The outbox: one planned message to one chat. A restart or a second worker loses nothing.
+
+    `planned_at` is when it was meant to go out (shown to the reader when late); `send_after`
+    is when the outbox may next try it (moved forward by retry_after and backoff).
+    """
 
     __tablename__ = "reminders"
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_reminders_dedupe_key"),
-        Index("ix_reminders_state_planned", "state", "planned_at"),
+        Index("ix_reminders_due", "state", "send_after"),
         Index("ix_reminders_assignment", "assignment_id"),
     )
 
@@ -489,7 +493,7 @@ class Reminder(Base):
         _enum(ReminderState), default=ReminderState.PLANNED
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None]
+    send_after: Mapped[datetime]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

@@ -133,6 +133,7 @@ async def _populate(services: Services) -> dict[str, int]:
             member_id=member.id,
             chat_id=10_001,
             planned_at=datetime(2027, 1, 28, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+            send_after=datetime(2027, 1, 28, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
             payload={"lead_days": 3},
             created_at=NOW,
         )
@@ -239,6 +240,7 @@ async def test_reminder_dedupe_key_is_unique(services: Services) -> None:
                     kind=ReminderKind.LEAD,
                     assignment_id=ids["assignment"],
                     planned_at=NOW,
+                    send_after=NOW,
                     created_at=NOW,
                 )
             )

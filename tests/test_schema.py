@@ -38,7 +38,7 @@ async def test_migration_creates_every_table_and_index(db_url: str) -> None:
                 columns = await connection.run_sync(_columns, table.name)
                 assert {c.name for c in table.columns} == columns, table.name
             reminder_indexes = await connection.run_sync(_indexes, "reminders")
-            assert "ix_reminders_state_planned" in reminder_indexes
+            assert "ix_reminders_due" in reminder_indexes
             assignment_indexes = await connection.run_sync(_indexes, "assignments")
             assert "ix_assignments_unit_due" in assignment_indexes
         again = await upgrade(engine)

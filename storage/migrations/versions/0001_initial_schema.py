@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 11:24:09.645578
+Create Date: 2026-11-23
 """
 
 from collections.abc import Sequence
@@ -453,7 +453,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("send_after", sa.DateTime(timezone=True), nullable=False),
         sa.Column("claimed_by", sa.String(length=64), nullable=True),
         sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
@@ -478,7 +478,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.create_index("ix_reminders_assignment", ["assignment_id"], unique=False)
-        batch_op.create_index("ix_reminders_state_planned", ["state", "planned_at"], unique=False)
+        batch_op.create_index("ix_reminders_due", ["state", "send_after"], unique=False)
 
     op.create_table(
         "status_reports",
@@ -608,7 +608,7 @@ def downgrade() -> None:
 
     op.drop_table("status_reports")
     with op.batch_alter_table("reminders", schema=None) as batch_op:
-        batch_op.drop_index("ix_reminders_state_planned")
+        batch_op.drop_index("ix_reminders_due")
         batch_op.drop_index("ix_reminders_assignment")
 
     op.drop_table("reminders")
