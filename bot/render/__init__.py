@@ -1,0 +1,1 @@
+"""User-facing text: reminders, duty cards, status tables, digests. Plain values in, text out."""

@@ -1,0 +1,507 @@
+"""Deliver due reminders from the outbox: claim, render, pace, send, record.
+
+"Query due rows, send, mark, commit" — one tick of it runs on python-telegram-bot's JobQueue
+(see handlers/jobs.py). Every attempt is recorded. A 429 is waited out (honouring
+retry_after) and retried without being counted as lost; transient faults back off with
+jitter; a blocked user or a vanished chat stops retrying, marks the member unreachable and
+tells the coordinators at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.clock import Clock
+from bot.i18n import Translator, normalize_locale
+from bot.render.notices import render_notice
+from bot.render.reminders import ReminderEntry, RenderedMessage, render_reminders
+from scheduling import outbox
+from scheduling.delivery import MessageSender, Outcome, OutgoingMessage, SendResult
+from scheduling.pacing import Pacer
+from storage.models import (
+    CLOSED_STATUSES,
+    Assignment,
+    Binding,
+    Duty,
+    Member,
+    Occurrence,
+    Plan,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    Role,
+)
+
+log = logging.getLogger(__name__)
+
+LATE_AFTER = timedelta(hours=2)
+MAX_TRANSIENT_IN_TICK = 2
+MAX_RATE_LIMITED_IN_TICK = 20
+MAX_ATTEMPTS = 12
+
+
+class WorkdayCounter(Protocol):
+    def workdays_between(self, start: date, end: date) -> int: ...
+
+    def is_official(self, year: int) -> bool: ...
+
+
+@dataclass
+class DispatchConfig:
+    worker: str
+    zone: ZoneInfo
+    default_locale: str
+    batch_size: int = 300
+    lease: timedelta = timedelta(minutes=3)
+    tick_budget_seconds: float = 50.0
+    backoff_base: float = 5.0
+    backoff_cap: float = 900.0
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    messages_sent: int = 0
+    reminders_sent: int = 0
+    collapsed: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    unreachable_members: list[int] = field(default_factory=list)
+
+    def add(self, other: TickReport) -> None:
+        for name in (
+            "claimed",
+            "messages_sent",
+            "reminders_sent",
+            "collapsed",
+            "cancelled",
+            "failed",
+            "retried",
+            "rate_limited",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.unreachable_members.extend(other.unreachable_members)
+
+
+@dataclass
+class _Outgoing:
+    """A rendered message and the outbox rows it settles."""
+
+    chat_id: int
+    is_group: bool
+    member_id: int | None
+    rendered: RenderedMessage
+
+
+class Dispatcher:
+    """One worker's delivery loop over the shared outbox."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        sender: MessageSender,
+        clock: Clock,
+        calendar: WorkdayCounter,
+        config: DispatchConfig,
+        pacer: Pacer | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions = sessions
+        self.sender = sender
+        self.clock = clock
+        self.calendar = calendar
+        self.config = config
+        self.pacer = pacer or Pacer()
+        self._monotonic = monotonic
+        self._tick_lock = asyncio.Lock()
+
+    async def tick(self) -> TickReport:
+        """Send everything due now, batch after batch, within the tick's time budget."""
+        report = TickReport()
+        if self._tick_lock.locked():
+            return report
+        async with self._tick_lock:
+            deadline = self._monotonic() + self.config.tick_budget_seconds
+            while self._monotonic() < deadline:
+                batch = await self._claim()
+                if not batch:
+                    break
+                report.add(await self._deliver(batch))
+        return report
+
+    async def _claim(self) -> list[int]:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await outbox.release_expired_claims(session, now)
+        async with self.sessions() as session, session.begin():
+            return await outbox.claim_due(
+                session, self.config.worker, now, self.config.lease, self.config.batch_size
+            )
+
+    async def _deliver(self, ids: list[int]) -> TickReport:
+        report = TickReport(claimed=len(ids))
+        outgoing = await self._prepare(ids, report)
+        by_chat: dict[int, list[_Outgoing]] = defaultdict(list)
+        for item in outgoing:
+            by_chat[item.chat_id].append(item)
+        results = await asyncio.gather(
+            *(self._send_chat(items) for items in by_chat.values()), return_exceptions=True
+        )
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("delivery to a chat failed unexpectedly", exc_info=result)
+                continue
+            report.add(result)
+        return report
+
+    async def _prepare(self, ids: list[int], report: TickReport) -> list[_Outgoing]:
+        """Load the claimed rows, drop the moot ones, collapse catch-up, render per chat."""
+        now = self.clock.now()
+        worker = self.config.worker
+        async with self.sessions() as session, session.begin():
+            rows = list(
+                await session.scalars(
+                    select(Reminder)
+                    .where(Reminder.id.in_(ids))
+                    .options(
+                        selectinload(Reminder.member),
+                        selectinload(Reminder.assignment).selectinload(Assignment.unit),
+                        selectinload(Reminder.assignment)
+                        .selectinload(Assignment.occurrence)
+                        .selectinload(Occurrence.duty),
+                    )
+                )
+            )
+            moot = [r.id for r in rows if r.assignment and r.assignment.status in CLOSED_STATUSES]
+            if moot:
+                await outbox.mark_final(
+                    session, moot, worker, ReminderState.CANCELLED, "closed", count_attempt=False
+                )
+                report.cancelled += len(moot)
+            unreachable = [
+                r.id
+                for r in rows
+                if r.id not in moot
+                and r.member is not None
+                and not r.member.reachable
+                and r.chat_id == r.member.chat_id
+            ]
+            if unreachable:
+                await outbox.mark_final(
+                    session, unreachable, worker, ReminderState.FAILED, "member unreachable"
+                )
+                report.failed += len(unreachable)
+            skip = set(moot) | set(unreachable)
+            live = [r for r in rows if r.id not in skip and r.chat_id is not None]
+            plans = await _plan_titles(session, live)
+            collapsed_ids, entries_by_chat = self._entries(live, plans, now)
+            if collapsed_ids:
+                await outbox.mark_final(
+                    session, collapsed_ids, worker, ReminderState.COLLAPSED, None, False
+                )
+                report.collapsed += len(collapsed_ids)
+            notices = [r for r in live if r.assignment is None]
+        outgoing: list[_Outgoing] = []
+        for chat_id, (member, entries) in entries_by_chat.items():
+            t = self._translator(member)
+            for rendered in render_reminders(entries, t):
+                outgoing.append(_Outgoing(chat_id, chat_id < 0, _id(member), rendered))
+        for row in notices:
+            t = self._translator(row.member)
+            text = render_notice(row.kind, row.payload or {}, t)
+            rendered = RenderedMessage(text, (), [row.id])
+            outgoing.append(
+                _Outgoing(row.chat_id or 0, (row.chat_id or 0) < 0, row.member_id, rendered)
+            )
+        return outgoing
+
+    def _entries(
+        self, rows: Sequence[Reminder], plans: dict[int, tuple[str, str]], now: datetime
+    ) -> tuple[list[int], dict[int, tuple[Member | None, list[ReminderEntry]]]]:
+        """Group reminder rows per chat and assignment; older rows of one assignment collapse."""
+        per_key: dict[tuple[int, int], list[Reminder]] = defaultdict(list)
+        for row in rows:
+            if row.assignment is not None and row.chat_id is not None:
+                per_key[(row.chat_id, row.assignment_id or 0)].append(row)
+        collapsed: list[int] = []
+        by_chat: dict[int, tuple[Member | None, list[ReminderEntry]]] = {}
+        for (chat_id, _assignment_id), group in per_key.items():
+            group.sort(key=lambda r: (r.planned_at, r.id))
+            primary = group[-1]
+            older = group[:-1]
+            collapsed.extend(r.id for r in older)
+            assignment = primary.assignment
+            assert assignment is not None
+            occurrence = assignment.occurrence
+            due = assignment.extended_due or assignment.due_date
+            today = now.astimezone(self.config.zone).date()
+            plan_title, number = plans.get(occurrence.duty_id, ("", occurrence.duty.number))
+            entry = ReminderEntry(
+                reminder_ids=(primary.id,),
+                kind=primary.kind,
+                assignment_id=assignment.id,
+                unit_name=assignment.unit.name,
+                duty_text=occurrence.duty.text,
+                plan_title=plan_title,
+                duty_number=number,
+                period_key=occurrence.period_key,
+                due_date=due,
+                status=assignment.status,
+                workdays_left=self._workdays_left(today, due),
+                days_overdue=max(0, (today - due).days),
+                planned_at=primary.planned_at,
+                late=now - primary.planned_at > LATE_AFTER,
+                missed=tuple(r.planned_at.astimezone(self.config.zone).date() for r in older),
+                calendar_fallback=not self.calendar.is_official(due.year),
+            )
+            member, entries = by_chat.setdefault(chat_id, (primary.member, []))
+            entries.append(entry)
+        for _member, entries in by_chat.values():
+            entries.sort(key=lambda e: (e.due_date, e.assignment_id))
+        return collapsed, by_chat
+
+    def _workdays_left(self, today: date, due: date) -> int:
+        if due <= today:
+            return 0
+        return self.calendar.workdays_between(today, due)
+
+    def _translator(self, member: Member | None) -> Translator:
+        locale = normalize_locale(member.language if member else None, self.config.default_locale)
+        return Translator(locale=locale, zone=self.config.zone)
+
+    async def _send_chat(self, items: list[_Outgoing]) -> TickReport:
+        report = TickReport()
+        for item in items:
+            await self._send_one(item, report)
+        return report
+
+    async def _send_one(self, item: _Outgoing, report: TickReport) -> None:
+        ids = item.rendered.reminder_ids
+        transient = 0
+        limited = 0
+        chat_id = item.chat_id
+        while True:
+            await self.pacer.acquire(chat_id, item.is_group)
+            message = OutgoingMessage(
+                chat_id=chat_id,
+                text=item.rendered.text,
+                buttons=item.rendered.buttons,
+                is_group=item.is_group,
+            )
+            result = await self._safe_send(message)
+            if result.outcome is Outcome.SENT:
+                await self._record_sent(ids, result)
+                report.messages_sent += 1
+                report.reminders_sent += len(ids)
+                return
+            if result.outcome is Outcome.RATE_LIMITED:
+                wait = max(1.0, result.retry_after or 1.0)
+                self.pacer.pause(wait)
+                report.rate_limited += 1
+                await self._record_attempt(ids, "rate_limited", result.error, wait)
+                limited += 1
+                if limited <= MAX_RATE_LIMITED_IN_TICK:
+                    continue
+                await self._release(ids, timedelta(seconds=wait), result.error)
+                report.retried += len(ids)
+                return
+            if result.outcome is Outcome.MIGRATED and result.new_chat_id:
+                await self._record_attempt(ids, "migrated", result.error)
+                await self._migrate_chat(chat_id, result.new_chat_id, ids)
+                chat_id = result.new_chat_id
+                continue
+            if result.outcome is Outcome.TRANSIENT:
+                await self._record_attempt(ids, "transient", result.error)
+                transient += 1
+                if transient <= MAX_TRANSIENT_IN_TICK:
+                    await asyncio.sleep(min(2.0, 0.2 * 2**transient) * (0.5 + random.random()))
+                    continue
+                await self._retry_later(ids, result.error, report)
+                return
+            if result.outcome is Outcome.UNREACHABLE:
+                await self._unreachable(item, ids, result.error or "unreachable")
+                report.failed += len(ids)
+                if item.member_id is not None:
+                    report.unreachable_members.append(item.member_id)
+                return
+            await self._fail(ids, result.outcome.value, result.error)
+            report.failed += len(ids)
+            return
+
+    async def _safe_send(self, message: OutgoingMessage) -> SendResult:
+        try:
+            return await self.sender.send(message)
+        except Exception as exc:  # a sender bug must not lose the claim silently
+            log.exception("sender raised")
+            return SendResult(Outcome.TRANSIENT, error=f"{type(exc).__name__}: {exc}")
+
+    async def _record_sent(self, ids: list[int], result: SendResult) -> None:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await outbox.mark_sent(session, ids, self.config.worker, now, result.message_id)
+            outbox.record_attempts(session, ids, now, "sent", self.config.worker)
+
+    async def _record_attempt(
+        self, ids: list[int], outcome: str, error: str | None, retry_after: float | None = None
+    ) -> None:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            outbox.record_attempts(
+                session, ids, now, outcome, self.config.worker, error, retry_after
+            )
+
+    async def _release(self, ids: list[int], delay: timedelta, error: str | None) -> None:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await outbox.release_for_retry(session, ids, self.config.worker, now + delay, error)
+
+    async def _retry_later(self, ids: list[int], error: str | None, report: TickReport) -> None:
+        """Back off with jitter; after MAX_ATTEMPTS the rows fail and the digest shows them."""
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            attempts = max(
+                (await session.scalars(select(Reminder.attempts).where(Reminder.id.in_(ids)))),
+                default=0,
+            )
+            if attempts + 1 >= MAX_ATTEMPTS:
+                await outbox.mark_final(
+                    session, ids, self.config.worker, ReminderState.FAILED, error
+                )
+                report.failed += len(ids)
+                return
+            delay = min(self.config.backoff_cap, self.config.backoff_base * 2**attempts)
+            delay *= 0.5 + random.random() / 2
+            await outbox.release_for_retry(
+                session, ids, self.config.worker, now + timedelta(seconds=delay), error
+            )
+            report.retried += len(ids)
+
+    async def _fail(self, ids: list[int], outcome: str, error: str | None) -> None:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await outbox.mark_final(session, ids, self.config.worker, ReminderState.FAILED, error)
+            outbox.record_attempts(session, ids, now, outcome, self.config.worker, error)
+
+    async def _unreachable(self, item: _Outgoing, ids: list[int], error: str) -> None:
+        """Stop retrying, mark the member unreachable and tell the coordinators now."""
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await outbox.mark_final(session, ids, self.config.worker, ReminderState.FAILED, error)
+            outbox.record_attempts(session, ids, now, "unreachable", self.config.worker, error)
+            if item.member_id is None:
+                return
+            member = await session.get(Member, item.member_id)
+            if member is None:
+                return
+            if item.chat_id == member.chat_id and member.reachable:
+                member.reachable = False
+                member.unreachable_reason = error[:200]
+                member.unreachable_since = now
+            await notify_coordinators(
+                session,
+                now,
+                key=f"unreachable:{member.id}:{item.chat_id}",
+                payload={
+                    "notice": "unreachable",
+                    "member": member.name,
+                    "member_id": member.id,
+                    "chat_id": item.chat_id,
+                    "error": error[:200],
+                },
+                exclude_member=member.id,
+            )
+
+    async def _migrate_chat(self, old_chat: int, new_chat: int, ids: list[int]) -> None:
+        """A group became a supergroup: move bindings and pending rows to the new id."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(Binding).where(Binding.chat_id == old_chat).values(chat_id=new_chat)
+            )
+            await session.execute(
+                update(Reminder)
+                .where(Reminder.chat_id == old_chat, Reminder.state == ReminderState.PLANNED)
+                .values(chat_id=new_chat)
+            )
+            await session.execute(
+                update(Reminder).where(Reminder.id.in_(ids)).values(chat_id=new_chat)
+            )
+
+
+def _id(member: Member | None) -> int | None:
+    return member.id if member is not None else None
+
+
+async def _plan_titles(
+    session: AsyncSession, rows: Sequence[Reminder]
+) -> dict[int, tuple[str, str]]:
+    """duty id → (plan title, printed number), one query for the batch."""
+    duty_ids = {r.assignment.occurrence.duty_id for r in rows if r.assignment is not None}
+    if not duty_ids:
+        return {}
+    result = await session.execute(
+        select(Duty.id, Plan.title, Duty.number).join(Plan).where(Duty.id.in_(duty_ids))
+    )
+    return {duty_id: (title, number) for duty_id, title, number in result}
+
+
+async def notify_coordinators(
+    session: AsyncSession,
+    now: datetime,
+    key: str,
+    payload: dict[str, object],
+    exclude_member: int | None = None,
+) -> int:
+    """Queue a notice to every reachable coordinator; the dedupe key makes it once only."""
+    coordinators = await session.execute(
+        select(Member.id, Member.chat_id)
+        .join(Binding, Binding.member_id == Member.id)
+        .where(
+            Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
+            Binding.active.is_(True),
+            Member.reachable.is_(True),
+            Member.chat_id.is_not(None),
+        )
+        .distinct()
+    )
+    queued = 0
+    for member_id, chat_id in coordinators:
+        if member_id == exclude_member:
+            continue
+        dedupe = f"notice:{key}:to{member_id}"
+        exists = await session.scalar(select(Reminder.id).where(Reminder.dedupe_key == dedupe))
+        if exists is not None:
+            continue
+        try:
+            async with session.begin_nested():
+                session.add(
+                    Reminder(
+                        dedupe_key=dedupe,
+                        kind=ReminderKind.NOTICE,
+                        member_id=member_id,
+                        chat_id=chat_id,
+                        planned_at=now,
+                        send_after=now,
+                        payload=payload,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:  # another worker queued the same notice first
+            continue
+        queued += 1
+    return queued
