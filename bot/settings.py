@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     )
 
     token: SecretStr | None = Field(default=None, description="Bot token from @BotFather")
+    bot_username: str | None = Field(default=None, description="for invite links from the CLI")
     api_url: str = Field(default=TELEGRAM_API_ROOT, description="Bot API server root URL")
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = Field(default=None, description="SQLAlchemy async URL")

@@ -8,10 +8,14 @@ from bot.i18n import _, normalize_locale
 from bot.usecases.members import set_language
 from handlers.common import turn
 from handlers.context import BotContext
+from handlers.invites import start_with_token
 from handlers.menu import visible_commands
 
 
 async def start(update: Update, context: BotContext) -> None:
+    if context.args:
+        await start_with_token(update, context, context.args[0])
+        return
     async with turn(update, context) as tr:
         if tr is None:
             return
@@ -34,7 +38,13 @@ async def help_command(update: Update, context: BotContext) -> None:
             return
         lines = [tr.t.gettext(_("Commands:"))]
         for command in visible_commands():
-            lines.append(f"/{command.name} — {tr.t.gettext(command.description)}")
+            if not command.coordinator:
+                lines.append(f"/{command.name} — {tr.t.gettext(command.description)}")
+        lines.append("")
+        lines.append(tr.t.gettext(_("For coordinators:")))
+        for command in visible_commands():
+            if command.coordinator:
+                lines.append(f"/{command.name} — {tr.t.gettext(command.description)}")
         text = "\n".join(lines)
     await update.effective_message.reply_text(text)
 

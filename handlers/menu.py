@@ -11,12 +11,16 @@ from bot.i18n import _
 class CommandInfo:
     name: str
     description: str
+    coordinator: bool = False
 
 
 COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", _("Start and see what this bot does")),
     CommandInfo("help", _("List the commands")),
     CommandInfo("lang", _("Choose the language: /lang zh or /lang en")),
+    CommandInfo("whoami", _("Show your units and roles")),
+    CommandInfo("invite", _("Make an invite link: /invite UNIT [liaison|coordinator]"), True),
+    CommandInfo("unbind", _("Remove a liaison: /unbind TELEGRAM_ID [UNIT]"), True),
 )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from handlers import basics
+from handlers import basics, invites
 from handlers.errors import on_error
 
 
@@ -19,6 +19,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CommandHandler("start", basics.start), group=0)
     application.add_handler(CommandHandler("help", basics.help_command), group=0)
     application.add_handler(CommandHandler("lang", basics.lang), group=0)
+    application.add_handler(CommandHandler("whoami", invites.whoami), group=0)
+    application.add_handler(CommandHandler("invite", invites.invite), group=0)
+    application.add_handler(CommandHandler("unbind", invites.unbind_command), group=0)
 
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command), group=0)
     application.add_handler(

@@ -21,7 +21,6 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +28,7 @@ from bot.clock import Clock
 from bot.i18n import Translator, normalize_locale
 from bot.render.notices import render_notice
 from bot.render.reminders import ReminderEntry, RenderedMessage, render_reminders
+from bot.usecases.notices import notify_coordinators
 from scheduling import outbox
 from scheduling.delivery import MessageSender, Outcome, OutgoingMessage, SendResult
 from scheduling.pacing import Pacer
@@ -41,9 +41,7 @@ from storage.models import (
     Occurrence,
     Plan,
     Reminder,
-    ReminderKind,
     ReminderState,
-    Role,
 )
 
 log = logging.getLogger(__name__)
@@ -458,50 +456,3 @@ async def _plan_titles(
         select(Duty.id, Plan.title, Duty.number).join(Plan).where(Duty.id.in_(duty_ids))
     )
     return {duty_id: (title, number) for duty_id, title, number in result}
-
-
-async def notify_coordinators(
-    session: AsyncSession,
-    now: datetime,
-    key: str,
-    payload: dict[str, object],
-    exclude_member: int | None = None,
-) -> int:
-    """Queue a notice to every reachable coordinator; the dedupe key makes it once only."""
-    coordinators = await session.execute(
-        select(Member.id, Member.chat_id)
-        .join(Binding, Binding.member_id == Member.id)
-        .where(
-            Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
-            Binding.active.is_(True),
-            Member.reachable.is_(True),
-            Member.chat_id.is_not(None),
-        )
-        .distinct()
-    )
-    queued = 0
-    for member_id, chat_id in coordinators:
-        if member_id == exclude_member:
-            continue
-        dedupe = f"notice:{key}:to{member_id}"
-        exists = await session.scalar(select(Reminder.id).where(Reminder.dedupe_key == dedupe))
-        if exists is not None:
-            continue
-        try:
-            async with session.begin_nested():
-                session.add(
-                    Reminder(
-                        dedupe_key=dedupe,
-                        kind=ReminderKind.NOTICE,
-                        member_id=member_id,
-                        chat_id=chat_id,
-                        planned_at=now,
-                        send_after=now,
-                        payload=payload,
-                        created_at=now,
-                    )
-                )
-        except IntegrityError:  # another worker queued the same notice first
-            continue
-        queued += 1
-    return queued

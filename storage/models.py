@@ -478,6 +478,7 @@ class Reminder(Base):
         UniqueConstraint("dedupe_key", name="uq_reminders_dedupe_key"),
         Index("ix_reminders_due", "state", "send_after"),
         Index("ix_reminders_assignment", "assignment_id"),
+        Index("ix_reminders_chat_message", "chat_id", "telegram_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -576,3 +577,18 @@ class PendingInput(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class MessageRef(Base):
+    """Which assignments a bot message was about, so a reply to it lands on the right one."""
+
+    __tablename__ = "message_refs"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", name="uq_message_refs_chat_message"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    assignment_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]

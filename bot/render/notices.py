@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.i18n import Translator, _
@@ -26,6 +27,8 @@ def render_notice(kind: ReminderKind, payload: dict[str, Any], t: Translator) ->
     if template is None:
         return str(payload.get("text", "")) or t.gettext(_("(empty notice)"))
     values = {key: value for key, value in payload.items() if key != "notice"}
+    if payload.get("date_iso"):
+        values["date"] = t.date(date.fromisoformat(str(payload["date_iso"])))
     values.setdefault("note", "—")
     values.setdefault("unit", "—")
     values.setdefault("duty", "—")

@@ -49,6 +49,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("telegram_user_id", name=op.f("uq_members_telegram_user_id")),
     )
     op.create_table(
+        "message_refs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=False),
+        sa.Column("assignment_ids", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_message_refs")),
+        sa.UniqueConstraint("chat_id", "message_id", name="uq_message_refs_chat_message"),
+    )
+    op.create_table(
         "plans",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("plan_key", sa.String(length=128), nullable=False),
@@ -478,6 +488,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.create_index("ix_reminders_assignment", ["assignment_id"], unique=False)
+        batch_op.create_index(
+            "ix_reminders_chat_message", ["chat_id", "telegram_message_id"], unique=False
+        )
         batch_op.create_index("ix_reminders_due", ["state", "send_after"], unique=False)
 
     op.create_table(
@@ -609,6 +622,7 @@ def downgrade() -> None:
     op.drop_table("status_reports")
     with op.batch_alter_table("reminders", schema=None) as batch_op:
         batch_op.drop_index("ix_reminders_due")
+        batch_op.drop_index("ix_reminders_chat_message")
         batch_op.drop_index("ix_reminders_assignment")
 
     op.drop_table("reminders")
@@ -660,6 +674,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_plans_source_hash"))
 
     op.drop_table("plans")
+    op.drop_table("message_refs")
     op.drop_table("members")
     op.drop_table("holiday_days")
     op.drop_table("config_entries")

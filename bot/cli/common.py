@@ -1,0 +1,32 @@
+"""What several CLI commands share: a migrated database session, rich output."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from rich.console import Console
+
+from bot.services import Services, build_services
+from bot.settings import Settings
+from storage.schema import require_current
+
+T = TypeVar("T")
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
+    """Run `work` with services on a database whose schema is current, then close them."""
+
+    async def go() -> T:
+        services = build_services(settings)
+        try:
+            await require_current(services.engine)
+            return await work(services)
+        finally:
+            await services.close()
+
+    return asyncio.run(go())

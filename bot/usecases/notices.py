@@ -1,0 +1,58 @@
+"""Notices to coordinators, queued in the outbox like every other message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Binding, Member, Reminder, ReminderKind, Role
+
+
+async def notify_coordinators(
+    session: AsyncSession,
+    now: datetime,
+    key: str,
+    payload: dict[str, object],
+    exclude_member: int | None = None,
+) -> int:
+    """Queue a notice to every reachable coordinator; the dedupe key makes it once only."""
+    coordinators = await session.execute(
+        select(Member.id, Member.chat_id)
+        .join(Binding, Binding.member_id == Member.id)
+        .where(
+            Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
+            Binding.active.is_(True),
+            Member.reachable.is_(True),
+            Member.chat_id.is_not(None),
+        )
+        .distinct()
+    )
+    queued = 0
+    for member_id, chat_id in coordinators:
+        if member_id == exclude_member:
+            continue
+        dedupe = f"notice:{key}:to{member_id}"
+        exists = await session.scalar(select(Reminder.id).where(Reminder.dedupe_key == dedupe))
+        if exists is not None:
+            continue
+        try:
+            async with session.begin_nested():
+                session.add(
+                    Reminder(
+                        dedupe_key=dedupe,
+                        kind=ReminderKind.NOTICE,
+                        member_id=member_id,
+                        chat_id=chat_id,
+                        planned_at=now,
+                        send_after=now,
+                        payload=payload,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:  # another worker queued the same notice first
+            continue
+        queued += 1
+    return queued

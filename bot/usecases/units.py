@@ -1,0 +1,44 @@
+"""Finding units by any of their names."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Unit, UnitAlias
+
+
+def _normal(name: str) -> str:
+    return "".join(name.split())
+
+
+async def find_unit(session: AsyncSession, name: str) -> Unit | None:
+    """A unit by canonical name or alias (whitespace ignored), or by its database id."""
+    wanted = _normal(name)
+    if not wanted:
+        return None
+    unit = await session.scalar(select(Unit).where(Unit.name == wanted))
+    if unit is not None:
+        return unit
+    unit = await session.scalar(
+        select(Unit).join(UnitAlias, UnitAlias.unit_id == Unit.id).where(UnitAlias.alias == wanted)
+    )
+    if unit is not None:
+        return unit
+    if wanted.isdigit():
+        return await session.get(Unit, int(wanted))
+    return None
+
+
+async def suggest_units(session: AsyncSession, fragment: str, limit: int = 5) -> list[str]:
+    """Unit names containing the fragment, for a helpful "did you mean" reply."""
+    wanted = _normal(fragment)
+    if not wanted:
+        return []
+    names = await session.scalars(
+        select(Unit.name)
+        .where(Unit.name.contains(wanted))
+        .order_by(func.length(Unit.name))
+        .limit(limit)
+    )
+    return list(names)

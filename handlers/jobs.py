@@ -1,0 +1,74 @@
+"""The one repeating job: the outbox tick. No per-reminder APScheduler jobs, ever.
+
+`misfire_grace_time=None` runs a late tick however late it is (APScheduler's default of one
+second would silently skip it); `coalesce=True` folds missed ticks into one; `max_instances=1`
+keeps ticks of one worker from overlapping. Several workers may tick at once: the outbox
+claims make that safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.services import Services
+from handlers.context import BotContext
+from handlers.telegram_sender import TelegramSender
+from scheduling.dispatcher import DispatchConfig, Dispatcher
+
+log = logging.getLogger(__name__)
+
+DISPATCHER_KEY = "dispatcher"
+
+
+def worker_name(configured: str | None) -> str:
+    return configured or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def build_dispatcher(
+    services: Services, application: Application[Any, Any, Any, Any, Any, Any]
+) -> Dispatcher:
+    settings = services.settings
+    return Dispatcher(
+        services.sessions,
+        TelegramSender(application.bot),
+        services.clock,
+        services.calendar,
+        DispatchConfig(
+            worker=worker_name(settings.worker_id),
+            zone=settings.zone,
+            default_locale=settings.locale,
+        ),
+    )
+
+
+async def outbox_tick(context: BotContext) -> None:
+    dispatcher: Dispatcher = context.application.bot_data[DISPATCHER_KEY]
+    report = await dispatcher.tick()
+    if report.claimed:
+        log.info(
+            "outbox tick: %d claimed, %d messages sent, %d collapsed, %d failed, %d retried",
+            report.claimed,
+            report.messages_sent,
+            report.collapsed,
+            report.failed,
+            report.retried,
+        )
+
+
+def start_jobs(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
+    application.bot_data[DISPATCHER_KEY] = build_dispatcher(services, application)
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    queue.run_repeating(
+        outbox_tick,
+        interval=services.settings.tick_seconds,
+        first=0.5,
+        name="outbox-tick",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
