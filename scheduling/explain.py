@@ -1,0 +1,205 @@
+"""Saying what a rule means, in words a liaison can check against the plan's text.
+
+"每年1月31日前 → every year by January 31, covering the previous year". The phrase is shown
+as written; the reading is translated.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.i18n import _
+from scheduling.labels import (
+    HALF_NAMES,
+    QUARTER_NAMES,
+    long_date,
+    month_day,
+    month_name,
+)
+
+if TYPE_CHECKING:
+    from bot.i18n import Translator
+    from scheduling.model import Rule
+
+ONE_OFF = {
+    "explicit": _("by {date}"),
+    "plan": _("by {date} (year taken from the plan)"),
+    "plan_start": _("by {date} (year taken from the plan's first year)"),
+}
+PERIODIC = {
+    "month": _("every month, due at the end of the month"),
+    "quarter": _("every quarter, due at the end of the quarter"),
+    "half_year": _("every half-year, due at the end of June and of December"),
+    "year": _("every year, due at the end of the year"),
+}
+ONGOING = {
+    "month": _("no date in the text: a check-in every month"),
+    "quarter": _("no date in the text: a check-in every quarter"),
+    "half_year": _("no date in the text: a check-in every half-year"),
+    "year": _("no date in the text: a check-in every year"),
+}
+COUNT_UNITS = {
+    "次": (_("{count} time"), _("{count} times")),
+    "期": (_("{count} session"), _("{count} sessions")),
+    "场": (_("{count} event"), _("{count} events")),
+    "批": (_("{count} batch"), _("{count} batches")),
+    "学时": (_("{count} class hour"), _("{count} class hours")),
+    "课时": (_("{count} lesson"), _("{count} lessons")),
+    "天": (_("{count} day"), _("{count} days")),
+}
+TRIGGERS = {
+    "publication": _("publication"),
+    "decision": _("the decision"),
+    "receipt": _("receipt of the document"),
+    "acceptance": _("acceptance of the case"),
+    "service": _("service of the document"),
+    "signing": _("signing"),
+    "effect": _("entry into force"),
+    "filing": _("the case being filed"),
+    "unspecified": _("the event you report"),
+}
+
+
+def _one_off(rule: Rule, tr: Translator) -> str:
+    due = date.fromisoformat(rule.params["due"])
+    if rule.params.get("granularity") == "statutory_q1":
+        return tr.gettext(
+            _("report on {year} due by {date} (first quarter of the next year)"),
+            year=rule.params.get("covers_year", due.year - 1),
+            date=long_date(tr, due),
+        )
+    source = rule.params.get("year_source", "explicit")
+    return tr.gettext(ONE_OFF.get(source, ONE_OFF["explicit"]), date=long_date(tr, due))
+
+
+def _yearly_date(rule: Rule, tr: Translator) -> str:
+    p = rule.params
+    day = month_day(tr, p["month"], p["day"])
+    previous = p.get("covers") == "previous_year"
+    if p.get("whole_month"):
+        month = month_name(tr, p["month"])
+        if previous:
+            msg = _("every year during {month}, by {day}, covering the previous year")
+        else:
+            msg = _("every year during {month}, by {day}")
+        return tr.gettext(msg, month=month, day=day)
+    if previous:
+        return tr.gettext(_("every year by {day}, covering the previous year"), day=day)
+    return tr.gettext(_("every year by {day}"), day=day)
+
+
+def _window_name(p: dict[str, Any], tr: Translator) -> str:
+    window = p["window"]
+    if window.startswith("Q"):
+        return tr.gettext(QUARTER_NAMES[int(window[1])])
+    if window.startswith("H"):
+        return tr.gettext(HALF_NAMES[int(window[1])])
+    if p["start_month"] == p["end_month"]:
+        return month_name(tr, p["start_month"])
+    return tr.gettext(
+        _("{first} to {last}"),
+        first=month_name(tr, p["start_month"]),
+        last=month_name(tr, p["end_month"]),
+    )
+
+
+def _yearly_window(rule: Rule, tr: Translator) -> str:
+    p = rule.params
+    values = {
+        "window": _window_name(p, tr),
+        "start": month_day(tr, p["start_month"], 1),
+        "end": month_day(tr, p["end_month"], monthrange(2001, p["end_month"])[1]),
+    }
+    if p.get("covers") == "previous_year":
+        msg = _("every year in {window} ({start} to {end}), covering the previous year")
+    else:
+        msg = _("every year in {window} ({start} to {end})")
+    return tr.gettext(msg, **values)
+
+
+def _yearly_event(rule: Rule, tr: Translator) -> str:
+    if rule.params["event"] == "constitution_day":
+        day = month_day(tr, rule.params.get("month", 12), rule.params.get("day", 4))
+        return tr.gettext(
+            _(
+                "every year around National Constitution Day ({day}): "
+                "prepare before it, report after it"
+            ),
+            day=day,
+        )
+    return tr.gettext(
+        _(
+            "every year around Constitution Week (1–7 December unless announced otherwise): "
+            "prepare before it, report after it"
+        )
+    )
+
+
+def _periodic(rule: Rule, tr: Translator) -> str:
+    every = rule.params.get("every", 1)
+    if every > 1:
+        return tr.gettext(_("every {count} years, due at the end of the last year"), count=every)
+    return tr.gettext(PERIODIC[rule.params["period"]])
+
+
+def _yearly_count(rule: Rule, tr: Translator) -> str:
+    target, unit = rule.params["target"], rule.params["unit_noun"]
+    if unit in COUNT_UNITS:
+        singular, plural = COUNT_UNITS[unit]
+        amount = tr.ngettext(singular, plural, target)
+    else:
+        amount = f"{target}{unit}"
+    if rule.params.get("at_least"):
+        msg = _("at least {amount} every year; progress is counted from status replies")
+    else:
+        msg = _("{amount} every year; progress is counted from status replies")
+    return tr.gettext(msg, amount=amount)
+
+
+def _event_relative(rule: Rule, tr: Translator) -> str:
+    p = rule.params
+    trigger = tr.gettext(TRIGGERS.get(p["trigger"], TRIGGERS["unspecified"]))
+    if p["working_days"]:
+        msg = _("within {days} working days of {trigger} (you report the date)")
+    else:
+        msg = _("within {days} calendar days of {trigger} (you report the date)")
+    return tr.gettext(msg, days=p["days"], trigger=trigger)
+
+
+def _ongoing(rule: Rule, tr: Translator) -> str:
+    return tr.gettext(ONGOING[rule.params.get("period", "quarter")])
+
+
+READINGS = {
+    "one_off": _one_off,
+    "yearly_date": _yearly_date,
+    "yearly_window": _yearly_window,
+    "yearly_event": _yearly_event,
+    "periodic": _periodic,
+    "yearly_count": _yearly_count,
+    "event_relative": _event_relative,
+    "ongoing": _ongoing,
+}
+
+
+def reading(rule: Rule, translator: Translator) -> str:
+    """What the rule means, with notes on repairs and start bounds."""
+    text = READINGS[str(rule.kind)](rule, translator)
+    starts = rule.params.get("starts")
+    if starts:
+        text = translator.gettext(
+            _("{text}, starting {date}"),
+            text=text,
+            date=long_date(translator, date.fromisoformat(starts)),
+        )
+    if rule.repaired:
+        text = translator.gettext(_("{text} (date repaired from garbled text)"), text=text)
+    return text
+
+
+def explain_rule(rule: Rule, translator: Translator) -> str:
+    """ "phrase → reading"; a rule with no phrase (the default check-in) shows the reading."""
+    text = reading(rule, translator)
+    return f"{rule.phrase} → {text}" if rule.phrase else text
