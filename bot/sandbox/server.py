@@ -200,8 +200,7 @@ class SandboxServer:
             if self.faults.config.deliver_before_hang:
                 with contextlib.suppress(ApiError):
                     await self._execute(call, name, handler)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), self.faults.config.hang_seconds)
+            await self._hang(self.faults.config.hang_seconds)
             return web.json_response(ApiError(504, "Gateway Timeout").payload(), status=504)
         if fault == "flood":
             raise too_many_requests(self.faults.config.flood_retry_after)
@@ -214,6 +213,14 @@ class SandboxServer:
                 stats.faults_injected[chat_fault[0]] += 1
                 raise chat_fault[1]
         return self._ok(await self._execute(call, name, handler))
+
+    async def _hang(self, seconds: float) -> None:
+        """Hold the answer back for `seconds`, or until the server stops."""
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({stopping}, timeout=seconds)
+        finally:
+            stopping.cancel()
 
     async def _execute(self, call: Call, name: str, handler: Handler) -> Any:
         """Run the method inside the rate limits; only a success consumes the budget."""
