@@ -1,0 +1,106 @@
+"""Plan metadata from the text around the items: years, place, level and issuer."""
+
+from __future__ import annotations
+
+import re
+
+from bot.importing.normalize import normalize_line
+from bot.importing.structure import Line, LineKind
+from bot.importing.units import LEVELS
+
+_PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})(?!\d)")
+# A slash or dash lost in copying: "（20152020年）" is 2015–2020.
+_GLUED = re.compile(r"(?<!\d)((?:19|20)\d{2})((?:19|20)\d{2})\s*年")
+_FIVE_YEAR = {
+    "十一五": (2006, 2010),
+    "十二五": (2011, 2015),
+    "十三五": (2016, 2020),
+    "十四五": (2021, 2025),
+    "十五五": (2026, 2030),
+}
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_DATE_YEAR = re.compile(
+    r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日|发布(?:时间|日期)：\s*((?:19|20)\d{2})"
+)
+_PLACE_CHAR = r"(?:(?![市省州中共各全本我])[\u4e00-\u9fff])"
+_PLACE_IN_ORGAN = re.compile(rf"({_PLACE_CHAR}{{1,4}}?[区县旗])(?:委|人民政府|政府)")
+_PLACE_AT_START = re.compile(rf"^《?({_PLACE_CHAR}{{1,4}}?[区县旗])(?=[“\"《\d十]|法治|关于)")
+_ORGAN = re.compile(r"(人民政府|委员会|办公室|[区县市旗]委|政府|党工委)$")
+_SOURCE = re.compile(r"来源：\s*(\S+)")
+_SITE_SUFFIX = re.compile(r"[-—–_|](\S+(?:人民政府|委员会|办公室))$")
+
+
+def parse_period(text: str) -> tuple[int, int] | None:
+    """A year range named in a title: "2021-2025年", "20152020年", "十三五", "2019年"."""
+    if match := _PERIOD.search(text):
+        start, end = int(match.group(1)), int(match.group(2))
+        if start <= end:
+            return start, end
+    if match := _GLUED.search(text):
+        start, end = int(match.group(1)), int(match.group(2))
+        if start < end <= start + 10:
+            return start, end
+    for name, years in _FIVE_YEAR.items():
+        if name in text:
+            return years
+    if match := _YEAR.search(text):
+        year = int(match.group(1))
+        return year, year
+    return None
+
+
+def document_year(lines: list[Line]) -> int | None:
+    """The year the document was signed or published (signature date, 发布时间)."""
+    for line in lines:
+        if match := _DATE_YEAR.search(line.text):
+            return int(match.group(1) or match.group(2))
+    return None
+
+
+def _organ_line(line: Line) -> str | None:
+    tokens = [token for token in normalize_line(line.source.text).split(" ") if token]
+    if tokens and all(_ORGAN.search(token) for token in tokens):
+        return "、".join(tokens)
+    return None
+
+
+def find_issuer(lines: list[Line]) -> str | None:
+    """Who issued the plan: the signature above the date, else the page's 来源 or site name."""
+    for index, line in enumerate(lines):
+        if line.kind is not LineKind.DATE:
+            continue
+        previous = [other for other in lines[max(0, index - 6) : index] if other.text]
+        for candidate in reversed(previous[-3:]):
+            if organ := _organ_line(candidate):
+                return organ
+    for line in lines:
+        if (match := _SOURCE.search(line.text)) and _ORGAN.search(match.group(1)):
+            return match.group(1)
+    for line in lines:
+        if match := _SITE_SUFFIX.search(line.text):
+            return match.group(1)
+    return None
+
+
+def find_place(issuer: str | None, titles: list[str]) -> str | None:
+    """The district or county the plan belongs to ("杨陵区", "宝应县")."""
+    if issuer:
+        for part in issuer.replace("中共", "").split("、"):
+            if match := _PLACE_IN_ORGAN.search(part):
+                return match.group(1)
+    for title in titles:
+        if match := _PLACE_AT_START.search(title):
+            return match.group(1)
+    for title in titles:
+        if match := _PLACE_IN_ORGAN.search(title.replace("中共", "")):
+            return match.group(1)
+    return None
+
+
+def level_of(place: str | None, unit_names: list[str]) -> str:
+    """The level character used as unit prefix: from the place, else from the unit names."""
+    if place and place[-1] in LEVELS:
+        return place[-1]
+    counts = {level: sum(1 for name in unit_names if name.startswith(level)) for level in LEVELS}
+    best = max(counts, key=lambda level: counts[level])
+    return best if counts[best] else "区"

@@ -1,0 +1,141 @@
+"""Plain dataclasses the importer hands to whoever persists a plan (no database here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.importing.units import UnitDirectory
+
+
+class DocumentError(Exception):
+    """A document the importer cannot read; `reason` is a stable code, `message` one sentence.
+
+    Reason codes: ``empty``, ``binary``, ``undecodable``, ``unsupported_format``, ``corrupt``,
+    ``no_items``.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.message}"
+
+
+class UnitKind(StrEnum):
+    """A guess at what sort of body a unit name denotes; groups expand by these kinds."""
+
+    DEPARTMENT = "department"
+    TOWN = "town"
+    STREET = "street"
+    COMMITTEE = "committee"
+    GOVERNMENT = "government"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """What one printed name resolved to: a unit, a named group, or nothing we recognise."""
+
+    printed: str
+    kind: Literal["unit", "group", "unknown"]
+    name: str
+    unit_kind: UnitKind | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewReason:
+    """Why a human should look at an item; `code` is for machines, `message` for people."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """One line of the intermediate model every format is reduced to.
+
+    `lineno` counts lines of that model (1-based; for .txt it is the file's line number);
+    `origin` says where the line came from in the original (a paragraph, a table cell, a sheet
+    cell) so a reviewer can find it.
+    """
+
+    lineno: int
+    text: str
+    origin: str
+
+
+@dataclass(slots=True)
+class ParsedItem:
+    """One duty as printed: its number, where it sits, its text and the units named for it."""
+
+    number: str
+    section_path: list[str]
+    text: str
+    lead_units: list[str] = field(default_factory=list)
+    responsible_units: list[str] = field(default_factory=list)
+    lead: list[UnitRef] = field(default_factory=list)
+    responsible: list[UnitRef] = field(default_factory=list)
+    review: list[ReviewReason] = field(default_factory=list)
+    source_lines: list[int] = field(default_factory=list)
+    unit_source: Literal["parenthesis", "lines", "inherited", "none"] = "none"
+    unit_lines: list[int] = field(default_factory=list)
+
+    @property
+    def review_codes(self) -> list[str]:
+        """The machine codes of `review`, in order."""
+        return [reason.code for reason in self.review]
+
+    def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
+        """What must not change when only the file's format or noise changes."""
+        return (
+            self.number,
+            tuple(self.section_path),
+            tuple(self.lead_units),
+            tuple(self.responsible_units),
+            self.text,
+        )
+
+
+@dataclass(slots=True)
+class ParsedPlan:
+    """One plan (a document may hold several): metadata plus its items in printed order.
+
+    `jurisdiction` is the level character used as the unit prefix ("区", "县", "市", "旗");
+    `jurisdiction_name` the place ("杨陵区"). `year_source` says where the years came from
+    ("title", "document_date", "argument") so a coordinator can double-check them.
+    """
+
+    title: str
+    issuer: str | None
+    jurisdiction: str
+    jurisdiction_name: str | None
+    year_from: int | None
+    year_to: int | None
+    plan_year: int | None
+    year_source: str | None
+    layout: str
+    items: list[ParsedItem] = field(default_factory=list)
+    title_line: int | None = None
+    directory: UnitDirectory | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(slots=True)
+class ParsedDocument:
+    """Everything one file yielded; `warnings` are document-level notes for the coordinator."""
+
+    source_name: str
+    format: str
+    encoding: str | None
+    title: str
+    plans: list[ParsedPlan] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[ParsedItem]:
+        """All items of all plans, in document order."""
+        return [item for plan in self.plans for item in plan.items]
