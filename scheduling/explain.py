@@ -40,14 +40,22 @@ ONGOING = {
     "half_year": _("no date in the text: a check-in every half-year"),
     "year": _("no date in the text: a check-in every year"),
 }
+
+
+def ngettext(singular: str, plural: str, count: int) -> tuple[str, str]:
+    """Mark a plural pair for extraction (Babel's default `ngettext` keyword); the pair is
+    translated when rendered, through `Translator.ngettext`."""
+    return singular, plural
+
+
 COUNT_UNITS = {
-    "次": (_("{count} time"), _("{count} times")),
-    "期": (_("{count} session"), _("{count} sessions")),
-    "场": (_("{count} event"), _("{count} events")),
-    "批": (_("{count} batch"), _("{count} batches")),
-    "学时": (_("{count} class hour"), _("{count} class hours")),
-    "课时": (_("{count} lesson"), _("{count} lessons")),
-    "天": (_("{count} day"), _("{count} days")),
+    "次": ngettext("{count} time", "{count} times", 2),
+    "期": ngettext("{count} session", "{count} sessions", 2),
+    "场": ngettext("{count} event", "{count} events", 2),
+    "批": ngettext("{count} batch", "{count} batches", 2),
+    "学时": ngettext("{count} class hour", "{count} class hours", 2),
+    "课时": ngettext("{count} lesson", "{count} lessons", 2),
+    "天": ngettext("{count} day", "{count} days", 2),
 }
 TRIGGERS = {
     "publication": _("publication"),

@@ -104,6 +104,7 @@ class Hit:
     repaired: bool = False
     reason: str | None = None
     starts: str | None = None
+    extra_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 Span = tuple[int, int]
@@ -445,7 +446,9 @@ def periodic(ctx: Context, taken: list[Hit]) -> Iterator[Hit]:
             params = {"period": PERIOD_WORDS[m["p"]]}
         else:
             left, right = _clause_bounds(ctx.text, m.start(), m.end())
-            if any(left <= h.start < right for h in yearly):
+            owner = next((h for h in yearly if left <= h.start < right), None)
+            if owner is not None:
+                owner.extra_spans.append((m.start(), m.end()))
                 continue
             params = {"period": "year"}
         yield Hit(m.start(), end, RuleKind.PERIODIC, params)
@@ -672,7 +675,10 @@ def _assemble(text: str, hits: list[Hit]) -> tuple[list[Rule], list[tuple[Span, 
         rules.append(
             Rule(first.kind, text[first.start : first.end], first.params, first.repaired, also)
         )
-        spans.append(tuple((h.start, h.end) for h in (first, *rest)))
+        spans.append(
+            tuple((h.start, h.end) for h in (first, *rest))
+            + tuple(extra for h in (first, *rest) for extra in h.extra_spans)
+        )
     bounds = [h for h in hits if h.starts]
     if bounds:
         bound = max(bounds, key=lambda h: h.starts or "")
