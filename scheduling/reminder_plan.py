@@ -6,7 +6,8 @@
   reminder goes on the last working day before it (0 working days left).
 * A window (a quarter, a month, the weeks before Constitution Week) also reminds when it
   opens, moved to the next working day; lead reminders from before the window opens are
-  dropped, the opening reminder stands for them.
+  dropped, the opening reminder stands for them. An event-relative window opens when the
+  liaison reports the event, so it gets no opening reminder, and no lead from before it.
 * After the due date: a reminder every `overdue_every` working days, `overdue_max` times,
   then one escalation (to the coordinator) `overdue_every` working days later.
 * One reminder per day at most; when two fall on the same day the more urgent kind is kept.
@@ -22,6 +23,7 @@ from datetime import UTC, date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from scheduling.model import RuleKind
 from scheduling.occurrences import OccurrenceSpec
 from scheduling.workdays import WorkdayCalendar
 
@@ -74,13 +76,13 @@ def _candidates(
 ) -> list[tuple[ReminderKind, date, int | None]]:
     last_day = calendar.previous_workday(occ.due_date)
     found: list[tuple[ReminderKind, date, int | None]] = []
-    opens: date | None = None
-    if policy.window_open and occ.window_start is not None:
-        opens = calendar.next_workday(occ.window_start)
-        if opens < last_day:
-            found.append(("window_open", opens, calendar.workdays_between(opens, occ.due_date)))
-        else:
-            opens = None
+    opens = calendar.next_workday(occ.window_start) if occ.window_start is not None else None
+    if opens is not None and opens >= last_day:
+        opens = None
+    # An event-relative window opens when the liaison reports the event: no need to say so.
+    announce = policy.window_open and occ.rule_kind is not RuleKind.EVENT_RELATIVE
+    if opens is not None and announce:
+        found.append(("window_open", opens, calendar.workdays_between(opens, occ.due_date)))
     for lead in policy.lead_days:
         day = calendar.add_workdays(last_day, -lead)
         if opens is not None and day < opens:
