@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from functools import cache
 from pathlib import Path
 
@@ -170,3 +171,12 @@ def test_accuracy_figure(capsys: pytest.CaptureFixture[str]) -> None:
         print("\n" + text)
     assert sum(seed.total for seed in scores) == 352
     assert [seed.exact for seed in scores] == [seed.total for seed in scores], text
+
+
+def test_parse_speed_is_printed() -> None:
+    """Parsing all five seeds takes well under a second; printed, not asserted on."""
+    started = time.perf_counter()
+    documents = [parse_document(path) for path in sorted(SEEDS.glob("*.txt"))]
+    elapsed = time.perf_counter() - started
+    print(f"\nparsed {len(documents)} seeds in {elapsed * 1000:.0f} ms")
+    assert sum(len(document.items) for document in documents) == 352

@@ -14,7 +14,7 @@ class DocumentError(Exception):
     """A document the importer cannot read; `reason` is a stable code, `message` one sentence.
 
     Reason codes: ``empty``, ``binary``, ``undecodable``, ``unsupported_format``, ``corrupt``,
-    ``no_items``.
+    ``no_items``, ``unreadable``.
     """
 
     def __init__(self, reason: str, message: str) -> None:

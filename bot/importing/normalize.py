@@ -47,10 +47,10 @@ _FULL_ALNUM.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 _FULL_ALNUM.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\u202f\u205f\ufeff]+")
-# Commas and colons between digits are number/time syntax ("1,000", "14:41"); elsewhere they
-# are Chinese punctuation typed half-width.
-_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
-_COLON = re.compile(r"(?<!\d):|:(?!\d)")
+# Commas and colons inside Latin/number tokens are their syntax ("1,000", "14:41",
+# "http://"); elsewhere they are Chinese punctuation typed half-width.
+_COMMA = re.compile(r"(?<![0-9A-Za-z]),|,(?![0-9A-Za-z])")
+_COLON = re.compile(r"(?<![0-9A-Za-z]):|:(?![0-9A-Za-z/])")
 _WIDE = (
     "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
     "\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026\u00b7\u2022"

@@ -202,7 +202,7 @@ def _read_docx(data: bytes) -> RawDocument:
     try:
         document = Document(io.BytesIO(data))
     except Exception as exc:
-        raise DocumentError("corrupt", f"The .docx file cannot be opened: {exc}.") from exc
+        raise DocumentError("corrupt", "The .docx file is damaged and cannot be opened.") from exc
     blocks: list[Block] = []
     paragraphs = tables = 0
     for child in document.element.body.iterchildren():
@@ -235,7 +235,7 @@ def _read_xlsx(data: bytes) -> RawDocument:
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:
-        raise DocumentError("corrupt", f"The .xlsx file cannot be opened: {exc}.") from exc
+        raise DocumentError("corrupt", "The .xlsx file is damaged and cannot be opened.") from exc
     blocks: list[Block] = []
     for sheet in workbook.worksheets:
         anchors: dict[tuple[int, int], tuple[int, int]] = {}
@@ -288,6 +288,8 @@ def read_bytes(data: bytes, filename: str) -> RawDocument:
             return _read_docx(data)
         if kind == "xlsx":
             return _read_xlsx(data)
+        if kind is None:
+            raise DocumentError("corrupt", "The file starts like a ZIP/Office file but is damaged.")
         raise DocumentError(
             "unsupported_format", "The file is a ZIP archive but not a .docx or .xlsx document."
         )

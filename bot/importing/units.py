@@ -201,6 +201,7 @@ _TRAILING_PAREN = re.compile(r"（[^（）]*）$")
 # Names of other levels or bodies that never take the plan's prefix ("市" but not "市场…").
 _NO_PREFIX_START = re.compile(r"^(人行|中国|国家|省|市(?!场|民)|中共|团|共青团|各)")
 _NO_PREFIX_PART = ("支行", "分行", "银行", "公司", "集团", "镇", "乡", "街道")
+_NOT_GOVERNMENT = ("支行", "分行", "银行", "公司", "集团")
 
 
 def _group_aliases(level: str) -> dict[str, Group]:
@@ -247,7 +248,7 @@ def guess_kind(name: str, level: str = "区") -> UnitKind:
         ("委员会", "常委会", "人大", "政协", "工委", "管委会", "纪委监委", "监委")
     ):
         return UnitKind.COMMITTEE
-    if core.endswith(_UNIT_SUFFIXES):
+    if core.endswith(_UNIT_SUFFIXES) and not any(p in core for p in _NOT_GOVERNMENT):
         return UnitKind.DEPARTMENT
     return UnitKind.OTHER
 
