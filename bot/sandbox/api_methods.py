@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.sandbox.errors import ApiError, bad_request, forbidden
-from bot.sandbox.markup import parse_formatted
-from bot.sandbox.media import guess_mime, image_size
+from bot.sandbox.markup import parse_formatted, with_auto_entities
+from bot.sandbox.media import guess_mime, image_mime, image_size
 from bot.sandbox.params import Params, Upload
 from bot.sandbox.serialization import (
     bot_user_json,
@@ -155,11 +155,11 @@ def formatted_text(
     parse_mode = params.text(mode_name)
     if parse_mode:
         plain, entities = parse_formatted(text, parse_mode)
-        return plain, entities or None
+        return plain, with_auto_entities(plain, entities)
     explicit = params.structured(entities_name)
     if explicit is not None and not isinstance(explicit, list):
         raise bad_request(f"can't parse {entities_name} JSON object")
-    return text, explicit or None
+    return text, with_auto_entities(text, explicit)
 
 
 def checked_reply_markup(params: Params) -> dict[str, Any] | None:
@@ -255,8 +255,8 @@ def log_bot_message(call: Call, kind: str, message: StoredMessage, raw: str | No
         call.bot.id,
         message_id=message.message_id,
         text=raw if message.text is not None else None,
-        plain_text=message.text,
-        entities=message.entities,
+        plain_text=message.text if message.text is not None else message.caption,
+        entities=message.entities if message.text is not None else message.caption_entities,
         parse_mode=message.parse_mode,
         caption=raw if message.caption is not None else None,
         reply_markup=message.reply_markup,
@@ -444,7 +444,10 @@ def _incoming_file(call: Call, field: str, kind: str) -> StoredFile:
                 raise bad_request("IMAGE_PROCESS_FAILED")
             width, height = size
         file_name = value.filename if kind == "document" else None
-        mime = guess_mime(value.filename, value.content_type) if kind == "document" else None
+        if kind == "document":
+            mime = guess_mime(value.filename, value.content_type)
+        else:
+            mime = image_mime(value.data)
         return state.add_file(value.data, kind, file_name, mime, width, height)
     stored = state.files.get(value)
     if stored is None:

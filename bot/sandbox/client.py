@@ -240,7 +240,7 @@ class SandboxClient:
         content_type: str | None = None,
     ) -> Sent:
         """The user sends a file ("document" or "photo")."""
-        form = aiohttp.FormData()
+        form = aiohttp.FormData(quote_fields=False)  # keep non-ASCII file names readable
         fields = _drop_none(
             {
                 "user_id": user_id,

@@ -313,7 +313,10 @@ class ControlApi:
         return _json([a for a in self.state.callback_answers if a["seq"] > after])
 
     async def wait(self, request: web.Request) -> web.Response:
-        """Long-poll until a chat has `count` bot entries after `after` (optionally of `kinds`)."""
+        """Long-poll until a chat has `count` entries after `after`.
+
+        Counts bot-side entries only, unless include_user; `kinds` narrows further.
+        """
         query = request.query
         chat_id = _required_int(query, "chat_id")
         count = _int(query, "count") or 1
@@ -323,11 +326,14 @@ class ControlApi:
         except ValueError:
             raise ControlError(400, "timeout must be a number of seconds") from None
         kinds = {k for k in (query.get("kinds") or "").split(",") if k}
+        include_user = _flag(query, "include_user")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(max(timeout, 0.0), 300.0)
         while True:
             entries = [
-                e for e in self.state.chat_log(chat_id, after=after) if not kinds or e.kind in kinds
+                e
+                for e in self.state.chat_log(chat_id, after=after, include_user=include_user)
+                if not kinds or e.kind in kinds
             ]
             if len(entries) >= count:
                 return _json([e.to_json() for e in entries])
@@ -377,7 +383,7 @@ class ControlApi:
         disposition = "inline" if _flag(request.query, "inline") else "attachment"
         return web.Response(
             body=stored.data,
-            content_type=stored.mime_type or ("image/jpeg" if stored.kind == "photo" else None),
+            content_type=stored.mime_type or "application/octet-stream",
             headers={
                 "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name, safe='')}"
             },

@@ -58,6 +58,32 @@ def detect_entities(text: str) -> list[dict[str, Any]]:
     return entities
 
 
+_NO_AUTO_INSIDE = frozenset({"text_link", "code", "pre", "url", "text_mention"})
+
+
+def with_auto_entities(
+    text: str, entities: list[dict[str, Any]] | None
+) -> list[dict[str, Any]] | None:
+    """Add the commands, mentions and URLs Telegram detects in any text, bots' included.
+
+    Detected entities inside links or code are skipped, as Telegram does.
+    """
+    explicit = entities or []
+    blocked = [
+        (e["offset"], e["offset"] + e["length"]) for e in explicit if e["type"] in _NO_AUTO_INSIDE
+    ]
+    added = [
+        found
+        for found in detect_entities(text)
+        if not any(
+            found["offset"] < end and start < found["offset"] + found["length"]
+            for start, end in blocked
+        )
+    ]
+    merged = sorted(explicit + added, key=lambda e: (e["offset"], -e["length"]))
+    return merged or None
+
+
 def parse_error(detail: str) -> ApiError:
     return bad_request(f"can't parse entities: {detail}")
 

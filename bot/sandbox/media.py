@@ -36,6 +36,15 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def image_mime(data: bytes) -> str:
+    """The MIME type of an image image_size() understood."""
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data[:3] == b"GIF":
+        return "image/gif"
+    return "image/jpeg"
+
+
 def guess_mime(file_name: str | None, declared: str | None) -> str:
     """Prefer the uploader's content type unless it is the generic default."""
     if declared and declared != "application/octet-stream":

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.sandbox.errors import ControlError
 from bot.sandbox.markup import detect_entities
-from bot.sandbox.media import guess_mime, image_size
+from bot.sandbox.media import guess_mime, image_mime, image_size
 from bot.sandbox.serialization import (
     bot_user_json,
     callback_query_json,
@@ -227,7 +227,7 @@ def upload(
         size = image_size(data)
         if size is None:
             raise ControlError(400, "a photo must be a PNG, JPEG or GIF image")
-        stored = state.add_file(data, "photo", None, None, *size)
+        stored = state.add_file(data, "photo", None, image_mime(data), *size)
     else:
         stored = state.add_file(data, "document", file_name, guess_mime(file_name, content_type))
     message = state.new_message(
@@ -247,6 +247,8 @@ def upload(
         message_id=message.message_id,
         user_id=user_id,
         caption=caption or None,
+        plain_text=caption or None,
+        entities=message.caption_entities,
         reply_to_message_id=message.reply_to_message_id,
         **{kind: file_entry(stored)},
     )
