@@ -214,6 +214,26 @@ def test_docx_column_headers_keep_an_empty_lead_cell_empty() -> None:
     ]
 
 
+def test_a_deadline_column_stays_with_its_task() -> None:
+    document = Document()
+    rows = [
+        ["序号", "工作任务", "责任单位", "完成时限"],
+        ["1", "清理规范性文件。", "区司法局", "2022年10月底前"],
+        ["2", "公开权责清单。", "区委编办", "每季度"],
+        ["3", "开展普法活动。", "各街道", ""],
+    ]
+    _word_table(document, rows, [])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    items = parse_bytes(buffer.getvalue(), "plan.docx").items
+    assert [item.text for item in items] == [
+        "清理规范性文件。（完成时限：2022年10月底前）",
+        "公开权责清单。（完成时限：每季度）",
+        "开展普法活动。",
+    ]
+    assert [item.responsible_units for item in items] == [["区司法局"], ["区委编办"], ["各街道"]]
+
+
 def test_docx_paragraphs_parse_like_the_text() -> None:
     document = Document()
     for line in (SEEDS / PARAGRAPHS).read_text(encoding="utf-8").split("\n"):

@@ -221,3 +221,39 @@ def test_review_reasons_on_a_synthetic_plan() -> None:
 def test_plan_year_argument_wins() -> None:
     plan = parse_bytes(SYNTHETIC.encode("utf-8"), "synthetic.txt", plan_year=2023).plans[0]
     assert (plan.plan_year, plan.year_source) == (2023, "argument")
+
+
+def test_unit_parenthesis_on_its_own_line_or_before_a_deadline() -> None:
+    text = """某某区2021年法治建设工作要点
+一、工作任务
+1.开展法治宣传教育。
+（区司法局牵头，各部门负责落实）
+2.推进政务公开。（责任单位：区政府办）2021年6月底前完成。
+"""
+    first, second = parse_bytes(text.encode("utf-8"), "points.txt").items
+    assert (first.lead_units, first.responsible_units) == (["区司法局"], ["各部门"])
+    assert first.text == "开展法治宣传教育。"
+    assert (second.lead_units, second.responsible_units) == ([], ["区政府办"])
+    assert second.text.endswith("2021年6月底前完成。")
+
+
+def test_table_text_with_a_merged_unit_cell_is_inherited_and_flagged() -> None:
+    text = """某区重要举措分工方案
+项目
+具体项目
+牵头单位
+责任单位
+一、依法行政
+1.任务甲。
+区司法局
+区直各部门
+2.任务乙。
+3.任务丙。
+区财政局
+各街道
+"""
+    first, second, third = parse_bytes(text.encode("utf-8"), "division.txt").items
+    assert (second.lead_units, second.responsible_units) == (["区司法局"], ["区直各部门"])
+    assert (second.unit_source, second.review_codes) == ("inherited", ["inherited_units"])
+    assert (third.lead_units, third.review_codes) == (["区财政局"], [])
+    assert first.unit_source == "lines"

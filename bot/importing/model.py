@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from bot.importing.units import UnitDirectory
 
 
+UnitSource = Literal["parenthesis", "lines", "inherited", "none"]
+
+
 class DocumentError(Exception):
     """A document the importer cannot read; `reason` is a stable code, `message` one sentence.
 
@@ -82,7 +85,7 @@ class ParsedItem:
     responsible: list[UnitRef] = field(default_factory=list)
     review: list[ReviewReason] = field(default_factory=list)
     source_lines: list[int] = field(default_factory=list)
-    unit_source: Literal["parenthesis", "lines", "inherited", "none"] = "none"
+    unit_source: UnitSource = "none"
     unit_lines: list[int] = field(default_factory=list)
 
     @property

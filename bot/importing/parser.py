@@ -25,12 +25,13 @@ from bot.importing.model import (
     ParsedPlan,
     ReviewReason,
     UnitRef,
+    UnitSource,
 )
 from bot.importing.normalize import tighten
 from bot.importing.reading import read_bytes
 from bot.importing.structure import ItemDraft, Line, LineKind, PlanDraft, build_structure
 from bot.importing.tables import flatten
-from bot.importing.unit_text import UnitPhrase, parse_unit_text, trailing_unit_parenthesis
+from bot.importing.unit_text import UnitPhrase, parse_unit_text, unit_parenthesis
 from bot.importing.units import UnitDirectory
 
 
@@ -40,7 +41,7 @@ class _Units:
 
     lead: list[str]
     responsible: list[str]
-    source: str
+    source: UnitSource
     lines: list[int]
 
 
@@ -76,7 +77,7 @@ def _own_units(draft: ItemDraft) -> tuple[str, _Units | None]:
         lead, responsible = _from_lines(draft.unit_lines)
         lines = [line.lineno for line in draft.unit_lines]
         return text, _Units(lead, responsible, "lines", lines)
-    split = trailing_unit_parenthesis(draft.text)
+    split = unit_parenthesis(draft.text)
     if split is not None:
         phrase: UnitPhrase = parse_unit_text(split[1])
         lead = [*phrase.lead, *phrase.unassigned]
@@ -129,6 +130,28 @@ def _layout(ledger: bool, own: list[_Units | None]) -> str:
     return "table_lines" if sources.most_common(1)[0][0] == "lines" else "paragraphs_with_units"
 
 
+def _years(
+    titles: list[str], signed_year: int | None, plan_year: int | None
+) -> tuple[int | None, int | None, int | None, str | None]:
+    """(year_from, year_to, plan_year, year_source): a title's period, else the signing year.
+
+    A single-year plan's year is its plan year (what "10月底前" refers to); a caller's
+    `plan_year` always wins.
+    """
+    period, source = None, None
+    for title in titles:
+        if period := parse_period(title):
+            source = "title"
+            break
+    if period is None and signed_year is not None:
+        period, source = (signed_year, signed_year), "document_date"
+    year_from, year_to = period if period else (None, None)
+    if plan_year is not None:
+        return year_from, year_to, plan_year, "argument"
+    single = year_from if year_from is not None and year_from == year_to else None
+    return year_from, year_to, single, source
+
+
 def _build_plan(
     draft: PlanDraft,
     *,
@@ -147,20 +170,9 @@ def _build_plan(
     level = level_of(place, names)
     directory = UnitDirectory(level, place)
 
-    period = parse_period(title)
-    year_source: str | None = "title"
-    for other in document_titles:
-        period = period or parse_period(other)
-    if period is None and signed_year is not None:
-        period, year_source = (signed_year, signed_year), "document_date"
-    if period is None:
-        year_source = None
-    year_from, year_to = period if period else (None, None)
-    if plan_year is not None:
-        year_source = "argument"
-    elif year_from is not None and year_from == year_to:
-        plan_year = year_from
-
+    year_from, year_to, plan_year, year_source = _years(
+        [title, *document_titles], signed_year, plan_year
+    )
     plan = ParsedPlan(
         title=title,
         issuer=issuer,
@@ -175,10 +187,11 @@ def _build_plan(
     )
     carry = _carries_forward(ledger, own)
     current: _Units | None = None
+    owner = ""
     for item_draft, (text, units) in zip(draft.items, texts_and_units, strict=True):
-        source = "none"
+        source: UnitSource = "none"
         if units is not None:
-            current, source = units, units.source
+            current, source, owner = units, units.source, item_draft.number
         elif carry and current is not None:
             units, source = current, "inherited"
         lead: list[UnitRef] = [directory.resolve(n) for n in units.lead] if units else []
@@ -192,10 +205,17 @@ def _build_plan(
             lead=lead,
             responsible=responsible,
             source_lines=list(item_draft.lines),
-            unit_source=source,  # type: ignore[arg-type]
+            unit_source=source,
             unit_lines=list(units.lines) if units else [],
         )
         item.review = _review(item, item_draft)
+        if source == "inherited" and not ledger:
+            item.review.append(
+                ReviewReason(
+                    "inherited_units",
+                    f"No units of its own; those of item {owner} above are assumed to cover it.",
+                )
+            )
         plan.items.append(item)
     plan.directory = directory
     return plan
@@ -225,6 +245,8 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
         encoding=raw.encoding,
         title=document_title,
     )
+    if builder.plans[0].title_line is None:
+        document.warnings.append(f"No plan title line was found; using “{document_title}”.")
     for draft in builder.plans:
         if not draft.items:
             continue
@@ -239,6 +261,12 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
                 plan_year=plan_year,
             )
         )
+    for plan in document.plans:
+        if plan.year_from is None:
+            document.warnings.append(f"No year found for “{plan.title}”; set the plan year.")
+        flagged = sum(1 for item in plan.items if item.review)
+        if flagged:
+            document.warnings.append(f"{flagged} of {len(plan.items)} items need review.")
     return document
 
 

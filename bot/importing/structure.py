@@ -15,7 +15,12 @@ from bot.importing.chrome import is_chrome
 from bot.importing.model import SourceLine
 from bot.importing.normalize import join_continuation, normalize_line, tighten
 from bot.importing.tables import is_header_word
-from bot.importing.unit_text import is_unit_list, starts_with_label, trailing_unit_parenthesis
+from bot.importing.unit_text import (
+    is_unit_list,
+    starts_with_label,
+    unit_parenthesis,
+    whole_line_parenthesis,
+)
 
 
 class LineKind(StrEnum):
@@ -46,7 +51,9 @@ _NUMBERED = re.compile(r"^(\d{1,3})\s*[.、]\s*(\S.*)$")
 _BARE_NUMBER = re.compile(r"^(\d{1,3})\s*[.、]?$")
 _DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _NOTICE = re.compile(r"^.{0,40}关于.*的通\s*知$")
-_TITLE = re.compile(r"(方案|规划|计划|台账|要点|清单|意见|办法|细则|纲要)[》）\"”]*$")
+_TITLE = re.compile(
+    r"(方案|规划|计划|台账|要点|清单|意见|办法|细则|纲要|分工|分工表|任务表|安排)[》）\"”]*$"
+)
 _NOTE = re.compile(r"^(完成时限|完成时间|时间节点|时间安排|时限)：")
 _MAX_TITLE = 70
 
@@ -97,6 +104,10 @@ def classify(source: SourceLine) -> Line:
         return make(LineKind.DATE)
     if starts_with_label(raw):
         return make(LineKind.UNIT_CELL)
+    if (inner := whole_line_parenthesis(raw)) is not None:
+        line = make(LineKind.UNIT_CELL if starts_with_label(inner) else LineKind.UNIT_LIST)
+        line.raw = inner
+        return line
     if _NOTE.match(text):
         return make(LineKind.NOTE)
     if _NOTICE.match(text):
@@ -226,7 +237,7 @@ class StructureBuilder:
         item = self._item
         if item is None or item.closed or item.unit_lines:
             return False
-        return item.awaiting_text or trailing_unit_parenthesis(item.text) is None
+        return item.awaiting_text or unit_parenthesis(item.text) is None
 
     def _append_text(self, line: Line) -> None:
         assert self._item is not None

@@ -83,15 +83,6 @@ class UnitPhrase:
         """All names in printed order of roles (lead, responsible, unassigned)."""
         return [*self.lead, *self.responsible, *self.unassigned]
 
-    def extend(self, other: UnitPhrase) -> None:
-        """Append another phrase's names (a unit cell continued on the next line)."""
-        self.lead.extend(other.lead)
-        self.responsible.extend(other.responsible)
-        self.unassigned.extend(other.unassigned)
-        self.labelled = self.labelled or other.labelled
-        self.marked = self.marked or other.marked
-        self.last_role = other.last_role or self.last_role
-
 
 def _split_top_level(text: str, separators: str) -> list[str]:
     """Split at separators that are not inside parentheses."""
@@ -219,6 +210,30 @@ def trailing_unit_parenthesis(text: str) -> tuple[str, str] | None:
                 content = body[index + 1 : -1]
                 return (body[:index], content) if _names_units(content) else None
     return None
+
+
+_LABELLED_PARENTHESIS = re.compile(
+    r"（([^（）]*(?:牵头|主责|责任|配合|协办)(?:单位|部门)：[^（）]*)）"
+)
+
+
+def unit_parenthesis(text: str) -> tuple[str, str] | None:
+    """The unit clause of a task paragraph: the trailing parenthesis, else a labelled one.
+
+    "…（责任单位：县司法局）2019年底前完成。" keeps its deadline after the parenthesis; only a
+    labelled parenthesis is trusted away from the end.
+    """
+    trailing = trailing_unit_parenthesis(text)
+    if trailing is not None:
+        return trailing
+    matches = list(_LABELLED_PARENTHESIS.finditer(text))
+    return (text[: matches[-1].start()], matches[-1].group(1)) if matches else None
+
+
+def whole_line_parenthesis(text: str) -> str | None:
+    """The content of a line that is nothing but a unit parenthesis ("（区司法局牵头）")."""
+    split = trailing_unit_parenthesis(text.strip())
+    return split[1] if split is not None and not split[0].strip() else None
 
 
 def _names_units(content: str) -> bool:
