@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.i18n import Translator
 from bot.services import Services
 from handlers.context import SERVICES_KEY, BotContext
+from handlers.jobs import start_jobs
 from handlers.menu import visible_commands
 from handlers.registry import register_handlers
 from handlers.telegram_limits import RetryingLimiter
@@ -44,7 +45,9 @@ def build_application(services: Services, token: str) -> BotApplication:
 async def _post_init(application: BotApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await require_current(services.engine)
+    await services.load_calendar()
     await publish_commands(application, services)
+    start_jobs(application, services)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
@@ -58,3 +61,23 @@ async def publish_commands(application: BotApplication, services: Services) -> N
         t = Translator(locale=locale, zone=services.settings.zone)
         commands = [BotCommand(c.name, t.gettext(c.description)) for c in visible_commands()]
         await application.bot.set_my_commands(commands, language_code=language_code)
+
+
+async def start_application(application: BotApplication) -> None:
+    """Start without run_polling (demo, tests): initialize, post_init, start, poll."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=5)
+
+
+async def stop_application(application: BotApplication) -> None:
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

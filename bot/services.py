@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.i18n import Translator, normalize_locale
 from bot.settings import Settings
+from scheduling.workdays import HolidayEntry, WorkdayCalendar
 from storage.db import create_engine, session_factory
+from storage.models import HolidayDay
 
 
 @dataclass
@@ -20,6 +23,21 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=SystemClock)
+    calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
+
+    async def load_calendar(self) -> None:
+        """Rebuild the working-day calendar with the administrator's holiday entries."""
+        async with self.sessions() as session:
+            rows = await session.scalars(select(HolidayDay))
+            entries = [
+                HolidayEntry(
+                    day=row.day,
+                    kind="workday" if row.is_workday else "holiday",
+                    name=row.name or "",
+                )
+                for row in rows
+            ]
+        self.calendar = WorkdayCalendar(entries)
 
     def translator(self, locale: str | None = None) -> Translator:
         return Translator(

@@ -77,11 +77,10 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text)
 
 
-async def plain_text(update: Update, context: BotContext) -> None:
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A press whose data no handler knows (an old keyboard, or forged data)."""
     async with turn(update, context) as tr:
         if tr is None:
             return
-        text = tr.t.gettext(
-            _("I read commands and replies to my reminders. Send /help to see what you can ask me.")
-        )
-    await update.effective_message.reply_text(text)
+        text = tr.t.gettext(_("This button is not valid any more."))
+    await update.callback_query.answer(text, show_alert=True)

@@ -18,6 +18,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("start", _("Start and see what this bot does")),
     CommandInfo("help", _("List the commands")),
     CommandInfo("lang", _("Choose the language: /lang zh or /lang en")),
+    CommandInfo("mytasks", _("Your unit's tasks: /mytasks [overdue|month|all|done]")),
+    CommandInfo("status", _("Progress of your unit; coordinators: every unit, or /status UNIT")),
     CommandInfo("whoami", _("Show your units and roles")),
     CommandInfo("invite", _("Make an invite link: /invite UNIT [liaison|coordinator]"), True),
     CommandInfo("unbind", _("Remove a liaison: /unbind TELEGRAM_ID [UNIT]"), True),

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from handlers import basics, invites
+from handlers import basics, invites, status_actions, status_cmd, tasks
 from handlers.errors import on_error
 
 
@@ -22,9 +28,23 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CommandHandler("whoami", invites.whoami), group=0)
     application.add_handler(CommandHandler("invite", invites.invite), group=0)
     application.add_handler(CommandHandler("unbind", invites.unbind_command), group=0)
+    application.add_handler(CommandHandler("mytasks", tasks.mytasks), group=0)
+    application.add_handler(CommandHandler("status", status_cmd.status), group=0)
+
+    application.add_handler(CallbackQueryHandler(status_actions.status_pressed, r"^s:"), group=0)
+    application.add_handler(CallbackQueryHandler(status_actions.undo_pressed, r"^u:"), group=0)
+    application.add_handler(CallbackQueryHandler(status_actions.evidence_pressed, r"^v:"), group=0)
+    application.add_handler(CallbackQueryHandler(tasks.card_pressed, r"^c:"), group=0)
+    application.add_handler(CallbackQueryHandler(tasks.page_pressed, r"^t:"), group=0)
+    application.add_handler(CallbackQueryHandler(status_cmd.office_page_pressed, r"^o:"), group=0)
+    application.add_handler(CallbackQueryHandler(basics.stale_button), group=0)
 
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command), group=0)
     application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND, basics.plain_text), group=0
+        MessageHandler(
+            (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.PHOTO,
+            status_actions.incoming_message,
+        ),
+        group=0,
     )
     application.add_error_handler(on_error)

@@ -326,3 +326,21 @@ def _iso(day: date | None) -> str | None:
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def evidence_files(
+    session: AsyncSession, assignment_id: int
+) -> list[tuple[str, str, str | None]]:
+    """(kind, Telegram file id, name) of every file still standing as evidence."""
+    rows = await session.execute(
+        select(
+            StatusReport.evidence_kind, StatusReport.evidence_file_id, StatusReport.evidence_name
+        )
+        .where(
+            StatusReport.assignment_id == assignment_id,
+            StatusReport.evidence_file_id.is_not(None),
+            StatusReport.undone_at.is_(None),
+        )
+        .order_by(StatusReport.created_at)
+    )
+    return [(kind or "document", file_id, name) for kind, file_id, name in rows if file_id]

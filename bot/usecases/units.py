@@ -42,3 +42,8 @@ async def suggest_units(session: AsyncSession, fragment: str, limit: int = 5) ->
         .limit(limit)
     )
     return list(names)
+
+
+async def unit_names(session: AsyncSession, unit_ids: list[int]) -> dict[int, str]:
+    rows = await session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))
+    return {unit_id: name for unit_id, name in rows}

@@ -1,0 +1,277 @@
+"""/mytasks pages, duty cards and /status tables, each under Telegram's 4096 characters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.i18n import Translator, _
+from bot.render.labels import STATUS_ICONS, period_label, status_label
+from bot.usecases.tasks import (
+    DutyCard,
+    HistoryLine,
+    TaskFilter,
+    TaskPage,
+    TaskRow,
+    UnitCounts,
+)
+from scheduling.delivery import Button
+
+CARD_TEXT_LIMIT = 1500
+HISTORY_LIMIT = 12
+STATUS_PAGE_SIZE = 25
+
+FILTER_NAMES = {
+    TaskFilter.OPEN: _("open"),
+    TaskFilter.OVERDUE: _("overdue"),
+    TaskFilter.MONTH: _("this month"),
+    TaskFilter.ALL: _("all"),
+    TaskFilter.DONE: _("done"),
+}
+LIGHTS = {"red": "🔴", "yellow": "🟡", "green": "🟢"}
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _due_phrase(row_due: date, today: date, t: Translator, open_: bool) -> str:
+    shown = t.date(row_due, "short")
+    if open_ and row_due < today:
+        days = (today - row_due).days
+        return t.ngettext(
+            "{date}, overdue by {count} day", "{date}, overdue by {count} days", days, date=shown
+        )
+    return shown
+
+
+def task_line(index: int, row: TaskRow, today: date, t: Translator) -> str:
+    icon = "🔴" if row.overdue(today) else STATUS_ICONS[row.status]
+    count = ""
+    if row.target_count:
+        count = f" [{row.progress_count}/{row.target_count}]"
+    due = _due_phrase(row.due, today, t, row.overdue(today))
+    return (
+        f"{index}. {icon} {_clip(row.text, 90)}{count}\n"
+        f"    {t.gettext(_('Due'))}: {due} · {period_label(row.period_key, t)} · {row.unit_name}"
+    )
+
+
+def render_task_page(
+    page: TaskPage, today: date, t: Translator
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    title = t.gettext(
+        _("Your tasks ({filter}): {total}"),
+        filter=t.gettext(FILTER_NAMES[page.filter]),
+        total=page.total,
+    )
+    if not page.rows:
+        body = t.gettext(_("Nothing here."))
+    else:
+        first = page.page * 8 + 1
+        body = "\n".join(task_line(first + i, row, today, t) for i, row in enumerate(page.rows))
+    footer = t.gettext(
+        _("Page {page} of {pages}. Tap a number to open the duty card."),
+        page=page.page + 1,
+        pages=page.pages,
+    )
+    text = f"{title}\n\n{body}\n\n{footer}"
+    open_row = tuple(
+        Button(str(page.page * 8 + i + 1), f"c:{row.assignment_id}")
+        for i, row in enumerate(page.rows)
+    )
+    nav: list[Button] = []
+    if page.page > 0:
+        nav.append(Button("◀", f"t:{page.filter.value}:{page.page - 1}"))
+    if page.page + 1 < page.pages:
+        nav.append(Button("▶", f"t:{page.filter.value}:{page.page + 1}"))
+    filters = tuple(
+        Button(("• " if f is page.filter else "") + t.gettext(FILTER_NAMES[f]), f"t:{f.value}:0")
+        for f in TaskFilter
+    )
+    rows: list[tuple[Button, ...]] = []
+    if open_row:
+        rows.append(open_row[:4])
+        if len(open_row) > 4:
+            rows.append(open_row[4:])
+    if nav:
+        rows.append(tuple(nav))
+    rows.append(filters[:3])
+    rows.append(filters[3:])
+    return text, tuple(rows)
+
+
+def _history_line(line: HistoryLine, t: Translator) -> str:
+    when = t.datetime(line.at, "short")
+    parts = [f"{when} {line.who}:"]
+    if line.is_undo:
+        parts.append(t.gettext(_("undid a change")))
+    if line.status is not None:
+        parts.append(status_label(line.status, t))
+    if line.count_delta > 0:
+        parts.append(
+            t.gettext(_("+1 held on {date}"), date=t.date(line.event_date))
+            if line.event_date
+            else "+1"
+        )
+    if line.requested_due is not None:
+        parts.append(t.gettext(_("new date {date}"), date=t.date(line.requested_due)))
+    if line.event_date is not None and line.count_delta == 0:
+        parts.append(t.gettext(_("event on {date}"), date=t.date(line.event_date)))
+    if line.note:
+        parts.append("“" + _clip(line.note, 200) + "”")
+    if line.evidence_kind:
+        label = line.evidence_name or line.evidence_url or line.evidence_kind
+        parts.append("📎 " + _clip(label, 80))
+    text = " ".join(parts)
+    return text + " " + t.gettext(_("(undone)")) if line.undone else text
+
+
+def render_card(
+    card: DutyCard,
+    today: date,
+    t: Translator,
+    rule_texts: list[str],
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """The duty card as plain text (HTML-escaped by the caller's choice of no parse mode)."""
+    lines = [
+        f"📋 {card.plan_title} · " + t.gettext(_("item {number}"), number=card.number),
+    ]
+    if card.section:
+        lines.append(" › ".join(_clip(s, 40) for s in card.section))
+    lines.append("")
+    lines.append(_clip(card.text, CARD_TEXT_LIMIT))
+    lines.append("")
+    lines.append(t.gettext(_("Unit: {unit}"), unit=card.unit_name))
+    lines.append(t.gettext(_("Period: {period}"), period=period_label(card.period_key, t)))
+    if card.window_start:
+        lines.append(
+            t.gettext(
+                _("Window: {start} – {due}"),
+                start=t.date(card.window_start),
+                due=t.date_with_weekday(card.due),
+            )
+        )
+    else:
+        lines.append(t.gettext(_("Due: {date}"), date=t.date_with_weekday(card.due)))
+    lines.append(t.gettext(_("Status: {status}"), status=status_label(card.status, t)))
+    if card.target_count:
+        lines.append(
+            t.gettext(
+                _("Held this year: {count} of {target}"),
+                count=card.progress_count,
+                target=card.target_count,
+            )
+        )
+    if card.lead:
+        lines.append(t.gettext(_("Lead units: {names}"), names="、".join(card.lead)))
+    if card.responsible:
+        lines.append(t.gettext(_("Responsible units: {names}"), names="、".join(card.responsible)))
+    if rule_texts:
+        lines.append(t.gettext(_("Schedule:")))
+        lines.extend(f"• {_clip(text, 200)}" for text in rule_texts)
+    if card.others:
+        shared = "、".join(f"{name} {STATUS_ICONS[status]}" for name, status in card.others[:20])
+        more = f" (+{len(card.others) - 20})" if len(card.others) > 20 else ""
+        lines.append(t.gettext(_("Shared with: {names}"), names=shared + more))
+    if card.history:
+        lines.append("")
+        lines.append(t.gettext(_("History:")))
+        shown = card.history[-HISTORY_LIMIT:]
+        if len(card.history) > len(shown):
+            lines.append(
+                t.gettext(_("… {count} earlier entries"), count=len(card.history) - len(shown))
+            )
+        lines.extend(_history_line(line, t) for line in shown)
+    text = "\n".join(lines)
+    if len(text) > 4000:
+        text = text[:3990] + "…"
+    aid = card.assignment_id
+    rows: list[tuple[Button, ...]] = [
+        (
+            Button("✅ " + t.gettext(_("Done")), f"s:d:{aid}"),
+            Button("🔄 " + t.gettext(_("In progress")), f"s:p:{aid}"),
+        ),
+        (
+            Button("⛔ " + t.gettext(_("Blocked")), f"s:b:{aid}"),
+            Button("⏳ " + t.gettext(_("More time")), f"s:m:{aid}"),
+            Button("📝 " + t.gettext(_("Note")), f"s:n:{aid}"),
+        ),
+    ]
+    extra: list[Button] = []
+    if card.target_count:
+        extra.append(Button("➕1 " + t.gettext(_("One more held")), f"s:c:{aid}"))
+    if card.has_event_rule:
+        extra.append(Button("📅 " + t.gettext(_("Report the event")), f"s:e:{aid}"))
+    files = [line for line in card.history if line.has_file and not line.undone]
+    if files:
+        extra.append(Button("📎 " + t.gettext(_("Evidence")), f"v:{aid}"))
+    if extra:
+        rows.append(tuple(extra))
+    return text, tuple(rows)
+
+
+def render_unit_status(
+    counts: UnitCounts | None, deadlines: list[TaskRow], today: date, t: Translator, unit_name: str
+) -> str:
+    lines = [t.gettext(_("Status of {unit}"), unit=unit_name)]
+    if counts is None:
+        lines.append(t.gettext(_("No duties are assigned to this unit yet.")))
+        return "\n".join(lines)
+    lines.append(
+        t.gettext(
+            _("{light} done {done} · open {open} · overdue {overdue} · due in 14 days {soon}"),
+            light=LIGHTS[counts.light],
+            done=counts.done,
+            open=counts.open,
+            overdue=counts.overdue,
+            soon=counts.due_soon,
+        )
+    )
+    if deadlines:
+        lines.append("")
+        lines.append(t.gettext(_("Next deadlines:")))
+        lines.extend(task_line(i + 1, row, today, t) for i, row in enumerate(deadlines))
+    return "\n".join(lines)
+
+
+def render_office_status(
+    counts: list[UnitCounts], t: Translator, page: int = 0
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """Every unit as a traffic light, worst first, paged by STATUS_PAGE_SIZE."""
+    pages = max(1, -(-len(counts) // STATUS_PAGE_SIZE))
+    page = min(max(0, page), pages - 1)
+    shown = counts[page * STATUS_PAGE_SIZE : (page + 1) * STATUS_PAGE_SIZE]
+    red = sum(1 for c in counts if c.light == "red")
+    yellow = sum(1 for c in counts if c.light == "yellow")
+    green = len(counts) - red - yellow
+    lines = [
+        t.gettext(
+            _("All units: 🔴 {red} · 🟡 {yellow} · 🟢 {green}"), red=red, yellow=yellow, green=green
+        ),
+        "",
+    ]
+    if not counts:
+        lines.append(t.gettext(_("No duties are assigned yet. Import a plan first.")))
+    for c in shown:
+        lines.append(
+            f"{LIGHTS[c.light]} {_clip(c.unit_name, 24)} — "
+            + t.gettext(
+                _("overdue {overdue}, open {open}, done {done}"),
+                overdue=c.overdue,
+                open=c.open,
+                done=c.done,
+            )
+        )
+    lines.append("")
+    lines.append(
+        t.gettext(
+            _("Page {page} of {pages}. /status UNIT shows one unit."), page=page + 1, pages=pages
+        )
+    )
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(Button("◀", f"o:{page - 1}"))
+    if page + 1 < pages:
+        nav.append(Button("▶", f"o:{page + 1}"))
+    return "\n".join(lines), ((tuple(nav),) if nav else ())

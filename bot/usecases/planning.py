@@ -1,0 +1,418 @@
+"""Planning: stored rules → occurrences → assignments → reminder rows in the outbox.
+
+Idempotent by construction: occurrences are unique per (rule, period), assignments per
+(occurrence, unit), reminders per dedupe key (assignment, kind, planned time, chat), and every
+insert skips what exists. Re-planning twice yields the same rows. Occurrences are
+materialized from today to a horizon; what fell due before a duty was known is history, not
+something to chase.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.dml import Insert
+
+from bot.settings import Settings
+from scheduling.model import Rule
+from scheduling.occurrences import OccurrenceSpec, occurrences
+from scheduling.reminder_plan import PlannedReminder, ReminderPolicy, plan_reminders
+from scheduling.statutory import constitution_weeks
+from scheduling.workdays import WorkdayCalendar
+from storage.models import (
+    CLOSED_STATUSES,
+    Assignment,
+    Binding,
+    ConfigEntry,
+    Duty,
+    Member,
+    Occurrence,
+    Plan,
+    Reminder,
+    ReminderKind,
+    ReminderState,
+    Role,
+    UnitGroupMember,
+    UnitRole,
+)
+
+DEFAULT_HORIZON_DAYS = 400
+OUTBOX_WINDOW = timedelta(days=45)
+CONSTITUTION_WEEKS_KEY = "constitution_weeks"
+
+
+def policy_from_settings(
+    settings: Settings, override: dict[str, Any] | None = None
+) -> ReminderPolicy:
+    """The deployment's reminder policy, with a unit's own overrides applied."""
+    values: dict[str, Any] = {
+        "lead_days": tuple(settings.lead_days),
+        "time_of_day": settings.reminder_time,
+        "zone": settings.zone,
+        "overdue_every": settings.overdue_every_days,
+        "overdue_max": settings.overdue_max_repeats,
+    }
+    for key in ("lead_days", "overdue_every", "overdue_max", "window_open"):
+        if override and key in override:
+            values[key] = tuple(override[key]) if key == "lead_days" else override[key]
+    return ReminderPolicy(**values)
+
+
+@dataclass
+class PlanningReport:
+    occurrences: int = 0
+    assignments: int = 0
+    reminders: int = 0
+    cancelled: int = 0
+    fallback_years: set[int] = field(default_factory=set)
+
+
+async def stored_constitution_weeks(session: AsyncSession) -> dict[int, tuple[date, date]]:
+    """Announced weeks (built in) with the coordinator's per-year dates on top."""
+    entry = await session.get(ConfigEntry, CONSTITUTION_WEEKS_KEY)
+    extra: dict[int, tuple[date, date]] = {}
+    if entry is not None:
+        for year, (first, last) in entry.value.items():
+            extra[int(year)] = (date.fromisoformat(first), date.fromisoformat(last))
+    return constitution_weeks(extra)
+
+
+async def set_constitution_week(
+    session: AsyncSession, year: int, first: date, last: date, now: datetime
+) -> None:
+    entry = await session.get(ConfigEntry, CONSTITUTION_WEEKS_KEY)
+    value = dict(entry.value) if entry else {}
+    value[str(year)] = [first.isoformat(), last.isoformat()]
+    if entry is None:
+        session.add(ConfigEntry(key=CONSTITUTION_WEEKS_KEY, value=value, updated_at=now))
+    else:
+        entry.value = value
+        entry.updated_at = now
+    await session.flush()
+
+
+def _insert(
+    session: AsyncSession, model: type, rows: list[dict[str, Any]], keys: Sequence[str]
+) -> Insert:
+    dialect = session.bind.dialect.name
+    construct = pg_insert if dialect == "postgresql" else sqlite_insert
+    return construct(model).values(rows).on_conflict_do_nothing(index_elements=list(keys))
+
+
+async def _insert_ignoring(
+    session: AsyncSession, model: type, rows: list[dict[str, Any]], keys: Sequence[str]
+) -> int:
+    inserted = 0
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        result = await session.execute(_insert(session, model, chunk, keys))
+        inserted += max(result.rowcount or 0, 0)
+    return inserted
+
+
+async def _group_members(session: AsyncSession) -> dict[int, list[int]]:
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, unit_id in await session.execute(
+        select(UnitGroupMember.group_id, UnitGroupMember.unit_id)
+    ):
+        members[group_id].append(unit_id)
+    return members
+
+
+def _assigned_units(duty: Duty, groups: dict[int, list[int]]) -> dict[int, UnitRole]:
+    """Lead and responsible units of a duty, groups expanded; lead wins over responsible."""
+    assigned: dict[int, UnitRole] = {}
+    for link in sorted(duty.units, key=lambda link: link.role != UnitRole.LEAD):
+        unit_ids = [link.unit_id] if link.unit_id else groups.get(link.group_id or 0, [])
+        for unit_id in unit_ids:
+            assigned.setdefault(unit_id, link.role)
+    return assigned
+
+
+def _spec_for(occurrence: Occurrence, due: date) -> OccurrenceSpec:
+    return OccurrenceSpec(
+        rule_kind=occurrence.rule.kind.value,  # type: ignore[arg-type]
+        period_key=occurrence.period_key,
+        period_kind="stored",
+        period_start=occurrence.period_start or due,
+        period_end=occurrence.period_end or due,
+        window_start=occurrence.window_start,
+        due_date=due,
+        target_count=occurrence.target_count,
+    )
+
+
+async def materialize(
+    session: AsyncSession,
+    now: datetime,
+    today: date,
+    calendar: WorkdayCalendar,
+    duty_ids: Iterable[int] | None = None,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    report: PlanningReport | None = None,
+) -> PlanningReport:
+    """Create the occurrences due in [today, today + horizon] and their assignments."""
+    report = report or PlanningReport()
+    weeks = await stored_constitution_weeks(session)
+    query = (
+        select(Duty)
+        .join(Plan)
+        .where(Duty.active.is_(True))
+        .options(selectinload(Duty.rules), selectinload(Duty.units), selectinload(Duty.plan))
+    )
+    if duty_ids is not None:
+        query = query.where(Duty.id.in_(list(duty_ids)))
+    duties = list(await session.scalars(query))
+    groups = await _group_members(session)
+    end = today + timedelta(days=horizon_days)
+    occurrence_rows: list[dict[str, Any]] = []
+    for duty in duties:
+        for stored in duty.rules:
+            if not stored.enabled:
+                continue
+            try:
+                rule = Rule(stored.kind.value, stored.phrase, dict(stored.params or {}))
+            except ValueError:
+                continue
+            for spec in occurrences(
+                rule,
+                start=today,
+                end=end,
+                calendar=calendar,
+                plan_year_from=duty.plan.year_from,
+                plan_year_to=duty.plan.year_to,
+                constitution_weeks=weeks,
+            ):
+                if spec.fallback_calendar:
+                    report.fallback_years.add(spec.due_date.year)
+                occurrence_rows.append(_occurrence_row(duty.id, stored.id, spec, now))
+    if occurrence_rows:
+        report.occurrences += await _insert_ignoring(
+            session, Occurrence, occurrence_rows, ["rule_id", "period_key"]
+        )
+    await _assign(session, duties, groups, today, now, report)
+    return report
+
+
+def _occurrence_row(
+    duty_id: int, rule_id: int, spec: OccurrenceSpec, now: datetime
+) -> dict[str, Any]:
+    return {
+        "duty_id": duty_id,
+        "rule_id": rule_id,
+        "period_key": spec.period_key,
+        "period_start": spec.period_start,
+        "period_end": spec.period_end,
+        "window_start": spec.window_start,
+        "due_date": spec.due_date,
+        "target_count": spec.target_count,
+        "created_at": now,
+    }
+
+
+async def _assign(
+    session: AsyncSession,
+    duties: list[Duty],
+    groups: dict[int, list[int]],
+    today: date,
+    now: datetime,
+    report: PlanningReport,
+) -> None:
+    """Every open occurrence of these duties gets one assignment per assigned unit."""
+    if not duties:
+        return
+    by_duty = {duty.id: _assigned_units(duty, groups) for duty in duties}
+    rows: list[dict[str, Any]] = []
+    result = await session.execute(
+        select(Occurrence.id, Occurrence.duty_id, Occurrence.due_date).where(
+            Occurrence.duty_id.in_(list(by_duty)), Occurrence.due_date >= today
+        )
+    )
+    for occurrence_id, duty_id, due in result:
+        for unit_id, role in by_duty[duty_id].items():
+            rows.append(
+                {
+                    "occurrence_id": occurrence_id,
+                    "unit_id": unit_id,
+                    "role": role,
+                    "due_date": due,
+                    "status": "open",
+                    "progress_count": 0,
+                    "created_at": now,
+                }
+            )
+    if rows:
+        report.assignments += await _insert_ignoring(
+            session, Assignment, rows, ["occurrence_id", "unit_id"]
+        )
+
+
+async def _recipients(
+    session: AsyncSession, unit_ids: Iterable[int]
+) -> dict[int, list[tuple[int, int]]]:
+    """unit id → [(member id, chat id)] of its active liaisons, one per chat."""
+    found: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    seen: set[tuple[int, int]] = set()
+    rows = await session.execute(
+        select(Binding.unit_id, Binding.member_id, Binding.chat_id, Member.chat_id)
+        .join(Member, Member.id == Binding.member_id)
+        .where(
+            Binding.unit_id.in_(list(unit_ids)),
+            Binding.role == Role.LIAISON,
+            Binding.active.is_(True),
+        )
+        .order_by(Binding.id)
+    )
+    for unit_id, member_id, binding_chat, private_chat in rows:
+        chat = binding_chat or private_chat
+        if chat is None or unit_id is None or (unit_id, chat) in seen:
+            continue
+        seen.add((unit_id, chat))
+        found[unit_id].append((member_id, chat))
+    return found
+
+
+async def _coordinators(session: AsyncSession) -> list[tuple[int, int]]:
+    rows = await session.execute(
+        select(Member.id, Member.chat_id)
+        .join(Binding, Binding.member_id == Member.id)
+        .where(
+            Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
+            Binding.active.is_(True),
+            Member.chat_id.is_not(None),
+        )
+        .distinct()
+    )
+    return [(member_id, chat_id) for member_id, chat_id in rows]
+
+
+def dedupe_key(assignment_id: int, planned: PlannedReminder, chat_id: int) -> str:
+    return f"a{assignment_id}:{planned.kind}:{planned.planned_at:%Y%m%dT%H%M}:c{chat_id}"
+
+
+async def plan_outbox(
+    session: AsyncSession,
+    now: datetime,
+    settings: Settings,
+    calendar: WorkdayCalendar,
+    assignment_ids: Iterable[int] | None = None,
+    unit_ids: Iterable[int] | None = None,
+    report: PlanningReport | None = None,
+    window: timedelta = OUTBOX_WINDOW,
+) -> PlanningReport:
+    """Reminder rows for open assignments from now to now + window; existing rows stay.
+
+    The window keeps the outbox to what is near (the daily planning run moves it on), so a
+    new liaison or a changed policy applies to everything not yet written.
+    """
+    report = report or PlanningReport()
+    until = now + window
+    today = now.astimezone(settings.zone).date()
+    query = (
+        select(Assignment)
+        .where(Assignment.status.not_in(list(CLOSED_STATUSES)))
+        .options(
+            selectinload(Assignment.occurrence).selectinload(Occurrence.rule),
+            selectinload(Assignment.unit),
+        )
+    )
+    if assignment_ids is not None:
+        query = query.where(Assignment.id.in_(list(assignment_ids)))
+    else:
+        horizon = today - timedelta(days=90)
+        query = query.where(Assignment.due_date >= horizon)
+    if unit_ids is not None:
+        query = query.where(Assignment.unit_id.in_(list(unit_ids)))
+    assignments = list(await session.scalars(query))
+    if not assignments:
+        return report
+    recipients = await _recipients(session, {a.unit_id for a in assignments})
+    coordinators = await _coordinators(session)
+    rows: list[dict[str, Any]] = []
+    plans_cache: dict[tuple[int, date, str], list[PlannedReminder]] = {}
+    for assignment in assignments:
+        due = assignment.extended_due or assignment.due_date
+        policy_key = (
+            repr(assignment.unit.reminder_policy) if assignment.unit.reminder_policy else ""
+        )
+        cache_key = (assignment.occurrence_id, due, policy_key)
+        planned = plans_cache.get(cache_key)
+        if planned is None:
+            spec = _spec_for(assignment.occurrence, due)
+            policy = policy_from_settings(settings, assignment.unit.reminder_policy)
+            planned = plan_reminders(spec, policy, calendar)
+            if assignment.extended_due is not None:
+                planned = [p for p in planned if p.kind != "window_open"]
+            plans_cache[cache_key] = planned
+        for reminder in planned:
+            if reminder.planned_at < now or reminder.planned_at > until:
+                continue
+            targets = (
+                coordinators
+                if reminder.kind == "escalation"
+                else recipients.get(assignment.unit_id, [])
+            )
+            for member_id, chat_id in targets:
+                rows.append(
+                    {
+                        "dedupe_key": dedupe_key(assignment.id, reminder, chat_id),
+                        "kind": ReminderKind(reminder.kind),
+                        "assignment_id": assignment.id,
+                        "member_id": member_id,
+                        "chat_id": chat_id,
+                        "planned_at": reminder.planned_at,
+                        "send_after": reminder.planned_at,
+                        "state": ReminderState.PLANNED,
+                        "attempts": 0,
+                        "payload": {"lead_days": reminder.lead_days}
+                        if reminder.lead_days is not None
+                        else None,
+                        "created_at": now,
+                    }
+                )
+    if rows:
+        report.reminders += await _insert_ignoring(session, Reminder, rows, ["dedupe_key"])
+    return report
+
+
+async def cancel_unbound(session: AsyncSession) -> int:
+    """Planned reminders to chats whose liaison binding is gone are cancelled."""
+    live = select(Binding.chat_id).where(Binding.active.is_(True), Binding.chat_id.is_not(None))
+    result = await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.state == ReminderState.PLANNED,
+            Reminder.assignment_id.is_not(None),
+            Reminder.chat_id.not_in(live),
+        )
+        .values(state=ReminderState.CANCELLED, last_error="recipient unbound")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def plan_everything(
+    session: AsyncSession,
+    now: datetime,
+    settings: Settings,
+    calendar: WorkdayCalendar,
+    duty_ids: Iterable[int] | None = None,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    window: timedelta = OUTBOX_WINDOW,
+) -> PlanningReport:
+    """The whole pipeline for some duties (or all): occurrences, assignments, reminders."""
+    report = PlanningReport()
+    today = now.astimezone(settings.zone).date()
+    await materialize(session, now, today, calendar, duty_ids, horizon_days, report)
+    await plan_outbox(session, now, settings, calendar, report=report, window=window)
+    report.cancelled += await cancel_unbound(session)
+    return report

@@ -1,0 +1,377 @@
+"""What a unit has to do: task lists, duty cards, and the status overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import ColumnElement
+
+from storage.models import (
+    CLOSED_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    Binding,
+    Duty,
+    DutyUnit,
+    Member,
+    Occurrence,
+    Plan,
+    Role,
+    StatusReport,
+    Unit,
+    UnitRole,
+)
+
+OPEN_STATUSES = tuple(s for s in AssignmentStatus if s not in CLOSED_STATUSES)
+DUE_SOON_DAYS = 14
+YELLOW_WORKDAYS = 3
+
+
+class WorkdayCounter(Protocol):
+    def workdays_between(self, start: date, end: date) -> int: ...
+
+
+class TaskFilter(StrEnum):
+    OPEN = "open"
+    OVERDUE = "overdue"
+    MONTH = "month"
+    ALL = "all"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    assignment_id: int
+    unit_name: str
+    status: AssignmentStatus
+    due: date
+    period_key: str
+    number: str
+    plan_title: str
+    text: str
+    progress_count: int
+    target_count: int | None
+
+    def overdue(self, today: date) -> bool:
+        return self.due < today and self.status not in CLOSED_STATUSES
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    rows: list[TaskRow]
+    total: int
+    page: int
+    pages: int
+    filter: TaskFilter
+
+
+async def liaison_unit_ids(session: AsyncSession, member_id: int) -> list[int]:
+    ids = await session.scalars(
+        select(Binding.unit_id).where(
+            Binding.member_id == member_id,
+            Binding.active.is_(True),
+            Binding.role == Role.LIAISON,
+            Binding.unit_id.is_not(None),
+        )
+    )
+    return sorted({unit_id for unit_id in ids if unit_id is not None})
+
+
+def effective_due() -> ColumnElement[date]:
+    """The due date that counts: the extended one when more time was granted."""
+    return func.coalesce(Assignment.extended_due, Assignment.due_date)
+
+
+def _filtered(query: Select, task_filter: TaskFilter, today: date) -> Select:
+    due = effective_due()
+    if task_filter is TaskFilter.OPEN:
+        return query.where(Assignment.status.in_(OPEN_STATUSES))
+    if task_filter is TaskFilter.OVERDUE:
+        return query.where(Assignment.status.in_(OPEN_STATUSES), due < today)
+    if task_filter is TaskFilter.MONTH:
+        first = today.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return query.where(Assignment.status.in_(OPEN_STATUSES), due >= first, due < following)
+    if task_filter is TaskFilter.DONE:
+        return query.where(Assignment.status == AssignmentStatus.DONE)
+    return query
+
+
+async def task_page(
+    session: AsyncSession,
+    unit_ids: list[int],
+    task_filter: TaskFilter,
+    today: date,
+    page: int = 0,
+    page_size: int = 8,
+) -> TaskPage:
+    """One page of a unit's assignments, next due first (done: latest first)."""
+    base = select(Assignment.id).where(Assignment.unit_id.in_(unit_ids))
+    base = _filtered(base, task_filter, today)
+    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(0, page), pages - 1)
+    due = effective_due()
+    order = (due.desc(),) if task_filter is TaskFilter.DONE else (due, Assignment.id)
+    query = (
+        select(
+            Assignment.id,
+            Unit.name,
+            Assignment.status,
+            due,
+            Occurrence.period_key,
+            Duty.number,
+            Plan.title,
+            Duty.text,
+            Assignment.progress_count,
+            Occurrence.target_count,
+        )
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .join(Occurrence, Occurrence.id == Assignment.occurrence_id)
+        .join(Duty, Duty.id == Occurrence.duty_id)
+        .join(Plan, Plan.id == Duty.plan_id)
+        .where(Assignment.unit_id.in_(unit_ids))
+        .order_by(*order)
+        .offset(page * page_size)
+        .limit(page_size)
+    )
+    query = _filtered(query, task_filter, today)
+    rows = [TaskRow(*row) for row in await session.execute(query)]
+    return TaskPage(rows=rows, total=total, page=page, pages=pages, filter=task_filter)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    report_id: int
+    at: datetime
+    who: str
+    status: AssignmentStatus | None
+    note: str | None
+    evidence_kind: str | None
+    evidence_name: str | None
+    evidence_url: str | None
+    has_file: bool
+    event_date: date | None
+    requested_due: date | None
+    count_delta: int
+    undone: bool
+    is_undo: bool
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    kind: str
+    phrase: str
+    params: dict[str, object]
+
+
+@dataclass
+class DutyCard:
+    assignment_id: int
+    unit_name: str
+    status: AssignmentStatus
+    due: date
+    window_start: date | None
+    period_key: str
+    text: str
+    number: str
+    section: list[str]
+    plan_title: str
+    lead: list[str]
+    responsible: list[str]
+    rules: list[RuleLine]
+    history: list[HistoryLine]
+    progress_count: int
+    target_count: int | None
+    has_event_rule: bool = False
+    others: list[tuple[str, AssignmentStatus]] = field(default_factory=list)
+
+
+async def duty_card(session: AsyncSession, assignment_id: int) -> DutyCard | None:
+    assignment = await session.scalar(
+        select(Assignment)
+        .where(Assignment.id == assignment_id)
+        .options(
+            selectinload(Assignment.unit),
+            selectinload(Assignment.occurrence)
+            .selectinload(Occurrence.duty)
+            .selectinload(Duty.units)
+            .selectinload(DutyUnit.unit),
+            selectinload(Assignment.occurrence)
+            .selectinload(Occurrence.duty)
+            .selectinload(Duty.units)
+            .selectinload(DutyUnit.group),
+            selectinload(Assignment.occurrence)
+            .selectinload(Occurrence.duty)
+            .selectinload(Duty.plan),
+            selectinload(Assignment.occurrence)
+            .selectinload(Occurrence.duty)
+            .selectinload(Duty.rules),
+        )
+    )
+    if assignment is None:
+        return None
+    occurrence = assignment.occurrence
+    duty = occurrence.duty
+    names: dict[UnitRole, list[str]] = {UnitRole.LEAD: [], UnitRole.RESPONSIBLE: []}
+    for link in duty.units:
+        name = link.unit.name if link.unit else link.group.name if link.group else link.raw_name
+        if name not in names[link.role]:
+            names[link.role].append(name)
+    reports = await session.execute(
+        select(StatusReport, Member.name)
+        .outerjoin(Member, Member.id == StatusReport.member_id)
+        .where(StatusReport.assignment_id == assignment.id)
+        .order_by(StatusReport.created_at, StatusReport.id)
+    )
+    history = [
+        HistoryLine(
+            report_id=report.id,
+            at=report.created_at,
+            who=who or "—",
+            status=report.status,
+            note=report.note,
+            evidence_kind=report.evidence_kind,
+            evidence_name=report.evidence_name,
+            evidence_url=report.evidence_url,
+            has_file=report.evidence_file_id is not None,
+            event_date=report.event_date,
+            requested_due=report.requested_due,
+            count_delta=report.count_delta,
+            undone=report.undone_at is not None,
+            is_undo=report.undoes_report_id is not None,
+        )
+        for report, who in reports
+    ]
+    others = await session.execute(
+        select(Unit.name, Assignment.status)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Assignment.occurrence_id == occurrence.id, Assignment.id != assignment.id)
+        .order_by(Unit.name)
+    )
+    enabled_rules = [rule for rule in duty.rules if rule.enabled]
+    return DutyCard(
+        assignment_id=assignment.id,
+        unit_name=assignment.unit.name,
+        status=assignment.status,
+        due=assignment.extended_due or assignment.due_date,
+        window_start=occurrence.window_start,
+        period_key=occurrence.period_key,
+        text=duty.text,
+        number=duty.number,
+        section=list(duty.section_path or []),
+        plan_title=duty.plan.title,
+        lead=names[UnitRole.LEAD],
+        responsible=names[UnitRole.RESPONSIBLE],
+        rules=[RuleLine(r.kind.value, r.phrase, dict(r.params or {})) for r in enabled_rules],
+        history=history,
+        progress_count=assignment.progress_count,
+        target_count=occurrence.target_count,
+        has_event_rule=any(r.kind.value == "event_relative" for r in enabled_rules),
+        others=[(name, status) for name, status in others],
+    )
+
+
+@dataclass(frozen=True)
+class UnitCounts:
+    unit_id: int
+    unit_name: str
+    done: int
+    open: int
+    overdue: int
+    due_soon: int
+    yellow: int
+
+    @property
+    def light(self) -> str:
+        if self.overdue:
+            return "red"
+        if self.yellow:
+            return "yellow"
+        return "green"
+
+
+def _counts_query(today: date, yellow_until: date) -> Select:
+    due = effective_due()
+    is_open = Assignment.status.in_(OPEN_STATUSES)
+    return (
+        select(
+            Unit.id,
+            Unit.name,
+            func.sum(case((Assignment.status == AssignmentStatus.DONE, 1), else_=0)),
+            func.sum(case((is_open, 1), else_=0)),
+            func.sum(case((and_(is_open, due < today), 1), else_=0)),
+            func.sum(
+                case(
+                    (and_(is_open, due >= today, due <= today + timedelta(days=DUE_SOON_DAYS)), 1),
+                    else_=0,
+                )
+            ),
+            func.sum(
+                case(
+                    (
+                        and_(
+                            Assignment.status == AssignmentStatus.OPEN,
+                            due >= today,
+                            due <= yellow_until,
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            ),
+        )
+        .join(Assignment, Assignment.unit_id == Unit.id)
+        .group_by(Unit.id, Unit.name)
+    )
+
+
+def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
+    """The last day that is within YELLOW_WORKDAYS working days from today."""
+    day = today
+    while calendar.workdays_between(today, day + timedelta(days=1)) <= YELLOW_WORKDAYS:
+        day += timedelta(days=1)
+        if day - today > timedelta(days=30):
+            break
+    return day
+
+
+async def unit_counts(
+    session: AsyncSession, today: date, calendar: WorkdayCounter, unit_ids: list[int] | None = None
+) -> list[UnitCounts]:
+    """Counts per unit, worst first (red, yellow, green; then most overdue)."""
+    query = _counts_query(today, yellow_horizon(today, calendar))
+    if unit_ids is not None:
+        query = query.where(Unit.id.in_(unit_ids))
+    rows = [
+        UnitCounts(uid, name, int(d or 0), int(o or 0), int(od or 0), int(s or 0), int(y or 0))
+        for uid, name, d, o, od, s, y in await session.execute(query)
+    ]
+    rank = {"red": 0, "yellow": 1, "green": 2}
+    rows.sort(key=lambda c: (rank[c.light], -c.overdue, -c.yellow, c.unit_name))
+    return rows
+
+
+async def next_deadlines(
+    session: AsyncSession, unit_ids: list[int], today: date, limit: int = 5
+) -> list[TaskRow]:
+    page = await task_page(session, unit_ids, TaskFilter.OPEN, today, 0, limit)
+    return [row for row in page.rows if row.due >= today][:limit] or page.rows[:limit]
+
+
+async def units_without_liaison(session: AsyncSession) -> list[str]:
+    bound = select(Binding.unit_id).where(
+        Binding.active.is_(True), Binding.role == Role.LIAISON, Binding.unit_id.is_not(None)
+    )
+    names = await session.scalars(
+        select(Unit.name)
+        .where(Unit.id.in_(select(Assignment.unit_id).distinct()), Unit.id.not_in(bound))
+        .order_by(Unit.name)
+    )
+    return list(names)

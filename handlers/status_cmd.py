@@ -1,0 +1,79 @@
+"""/status: a liaison's unit counts, or every unit as traffic lights for coordinators."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+
+from bot.i18n import _
+from bot.render.tasks import render_office_status, render_unit_status
+from bot.usecases.members import is_coordinator
+from bot.usecases.tasks import liaison_unit_ids, next_deadlines, unit_counts
+from bot.usecases.units import find_unit, suggest_units, unit_names
+from handlers.common import Turn, today_of, turn
+from handlers.context import BotContext
+from handlers.tasks import not_bound_text
+from handlers.telegram_sender import keyboard
+
+
+async def _unit_text(tr: Turn, context: BotContext, unit_id: int, unit_name: str) -> str:
+    today = today_of(context)
+    calendar = context.services.calendar
+    counts = await unit_counts(tr.session, today, calendar, [unit_id])
+    deadlines = await next_deadlines(tr.session, [unit_id], today)
+    return render_unit_status(counts[0] if counts else None, deadlines, today, tr.t, unit_name)
+
+
+async def status(update: Update, context: BotContext) -> None:
+    args = " ".join(context.args or []).strip()
+    markup = None
+    async with turn(update, context) as tr:
+        if tr is None:
+            return
+        t = tr.t
+        coordinator = await is_coordinator(tr.session, tr.member.id)
+        if args:
+            unit = await find_unit(tr.session, args)
+            mine = await liaison_unit_ids(tr.session, tr.member.id)
+            if unit is None:
+                hints = await suggest_units(tr.session, args)
+                text = t.gettext(_("I do not know the unit “{unit}”."), unit=args)
+                if hints:
+                    text += "\n" + t.gettext(_("Did you mean: {names}"), names="、".join(hints))
+            elif not coordinator and unit.id not in mine:
+                text = t.gettext(_("Only coordinators can see other units."))
+            else:
+                text = await _unit_text(tr, context, unit.id, unit.name)
+        elif coordinator:
+            counts = await unit_counts(tr.session, today_of(context), context.services.calendar)
+            text, buttons = render_office_status(counts, t)
+            markup = keyboard(buttons)
+        else:
+            mine = await liaison_unit_ids(tr.session, tr.member.id)
+            if not mine:
+                text = not_bound_text(t)
+            else:
+                names = await unit_names(tr.session, mine)
+                text = "\n\n".join([await _unit_text(tr, context, uid, names[uid]) for uid in mine])
+    await update.effective_message.reply_text(text[:4096], reply_markup=markup)
+
+
+async def office_page_pressed(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    match = re.fullmatch(r"o:(\d{1,4})", query.data or "")
+    async with turn(update, context) as tr:
+        if tr is None:
+            return
+        allowed = await is_coordinator(tr.session, tr.member.id)
+        if match is None or not allowed:
+            alert = tr.t.gettext(_("Only coordinators can see other units."))
+        else:
+            alert = None
+            counts = await unit_counts(tr.session, today_of(context), context.services.calendar)
+            text, buttons = render_office_status(counts, tr.t, int(match.group(1)))
+    if alert is not None:
+        await query.answer(alert, show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(text, reply_markup=keyboard(buttons))
