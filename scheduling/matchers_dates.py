@@ -49,7 +49,9 @@ RE_FULL_DATE = re.compile(
 RE_MONTH_END = re.compile(rf"{Y}\s*(?P<m>\d{{1,2}})\s*月\s*(?:底|末)\s*{BEFORE}?")
 RE_MONTH_BEFORE = re.compile(rf"{Y}\s*(?P<m>\d{{1,2}})\s*月\s*份?\s*{BEFORE}")
 RE_MONTH_START = re.compile(rf"(?:自|从)?\s*{Y}\s*(?P<m>\d{{1,2}})\s*月\s*份?\s*(?:起|开始)")
-RE_YEAR_END = re.compile(rf"(?P<to>到|至|截至)?\s*{Y}\s*年?(?:底|末)\s*(?P<before>{BEFORE})?")
+RE_YEAR_END = re.compile(
+    rf"(?P<to>到|至|截至)?\s*{Y}\s*(?:年?(?:底|末)|内)\s*(?P<before>{BEFORE})?"
+)
 RE_YEAR_EARLY = re.compile(rf"{Y}\s*年?初\s*{BEFORE}?")
 RE_YEAR_MID = re.compile(rf"{Y}\s*(?:年中|上半年)\s*{BEFORE}?")
 RE_YEAR_LATE = re.compile(rf"{Y}\s*下半年\s*{BEFORE}?")
@@ -57,9 +59,9 @@ RE_YEAR_QUARTER = re.compile(rf"{Y}\s*第?\s*(?P<q>[一二三四1-4])\s*季度\s
 RE_YEAR_BEFORE = re.compile(rf"{Y}\s*{BEFORE}")
 RE_YEAR_START = re.compile(rf"(?:自|从)?\s*{Y}\s*(?:起|开始)")
 RE_TO_YEAR = re.compile(rf"(?:到|至)\s*{Y}(?!\s*度)")
-RE_YEAR_ACTION = re.compile(
-    rf"{Y}(?=\s*,|\s*(?:全面|实现|完成|基本|建成|建立|推行|启动|达到|力争|确保|形成|开展))"
-)
+ACTION = r"(?=\s*,|\s*(?:全面|实现|完成|基本|建成|建立|推行|启动|达到|力争|确保|形成|开展))"
+RE_MONTH_ACTION = re.compile(rf"{Y}\s*(?P<m>\d{{1,2}})\s*月\s*份?{ACTION}")
+RE_YEAR_ACTION = re.compile(rf"{Y}{ACTION}")
 RE_YEAR_QUALIFIER = re.compile(rf"{Y}\s*度?")
 RE_SHORT_YEARS = re.compile(r"(?<![\d□])\d{1,2}\s*年(?!度)")
 
@@ -104,6 +106,9 @@ def explicit_dates(ctx: Context) -> Iterator[Hit]:
         if valid(year, month):
             due = month_end(year - 1, 12) if month == 1 else month_end(year, month - 1)
             yield _one_off(ctx, m, due, "month")
+    for m in RE_MONTH_ACTION.finditer(ctx.text):
+        if valid(int(m["y"]), int(m["m"])):
+            yield _one_off(ctx, m, month_end(int(m["y"]), int(m["m"])), "month")
     for m in RE_MONTH_START.finditer(ctx.text):
         if valid(int(m["y"]), int(m["m"])):
             yield Hit(m.start(), m.end(), starts=iso(date(int(m["y"]), int(m["m"]), 1)))
@@ -133,26 +138,29 @@ def explicit_dates(ctx: Context) -> Iterator[Hit]:
 
 RE_PLAN_MONTH_END = re.compile(rf"(?<![\d年□])(?P<m>\d{{1,2}})\s*月\s*(?:底|末)\s*{BEFORE}?")
 RE_PLAN_DAY = re.compile(rf"(?<![\d年□])(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日\s*{BEFORE}")
-RE_PLAN_YEAR_END = re.compile(rf"(?<![\d年□])年\s*(?:底|末)\s*{BEFORE}")
+NOT_A_YEAR_COUNT = r"(?<![\d年□一二两三四五六七八九十几每])"
+RE_PLAN_YEAR_END = re.compile(rf"{NOT_A_YEAR_COUNT}年\s*(?:(?:底|末)\s*{BEFORE}|内)")
+RE_PLAN_HALF = re.compile(rf"{NOT_A_YEAR_COUNT}(?:上半年|年中)\s*{BEFORE}")
 
 
 def plan_year_dates(ctx: Context) -> Iterator[Hit]:
     """Deadlines that leave the year to the plan: "10月底前" in a 2019 plan is 2019-10-31."""
     resolved = ctx.plan.resolve()
-    for pattern in (RE_PLAN_MONTH_END, RE_PLAN_DAY, RE_PLAN_YEAR_END):
+    for pattern in (RE_PLAN_MONTH_END, RE_PLAN_DAY, RE_PLAN_YEAR_END, RE_PLAN_HALF):
         for m in pattern.finditer(ctx.text):
             if resolved is None:
                 yield Hit(m.start(), m.end(), reason="a month deadline with no plan year")
                 continue
             year, source = resolved
             groups = m.groupdict()
-            month = int(groups.get("m") or 12)
+            half = pattern is RE_PLAN_HALF
+            month = 6 if half else int(groups.get("m") or 12)
             if not valid(year, month, int(groups.get("d") or 1)):
                 continue
             if groups.get("d"):
                 due, granularity = before_day(year, month, int(groups["d"])), "day"
             else:
                 due = month_end(year, month)
-                granularity = "month" if groups.get("m") else "year"
+                granularity = "month" if groups.get("m") else "half_year" if half else "year"
             params = {"due": iso(due), "granularity": granularity, "year_source": source}
             yield Hit(m.start(), m.end(), RuleKind.ONE_OFF, params)

@@ -44,6 +44,11 @@ def test_rule_kinds_match_storage() -> None:
         ("截至2021年3月1日之前报送", FIVE_YEARS, "2021-02-28"),
         ("6月15日前报送", ONE_YEAR, "2019-06-15"),
         ("年底前完成", ONE_YEAR, "2019-12-31"),
+        ("年内完成清理", ONE_YEAR, "2019-12-31"),
+        ("上半年前完成", ONE_YEAR, "2019-06-30"),
+        ("2020年内完成", FIVE_YEARS, "2020-12-31"),
+        ("2022年6月完成", FIVE_YEARS, "2022-06-30"),
+        ("2023年上半年完成", FIVE_YEARS, "2023-06-30"),
     ],
 )
 def test_one_off_dates_resolve(text: str, plan: dict[str, int | None], due: str) -> None:
@@ -126,6 +131,8 @@ def test_ambiguous_garbled_date_is_left_alone() -> None:
         "行政规范性文件有效期一般为5年",
         "区政府行政执法部门负责人任期内至少接受1次法治专题脱产培训",
         "确保每个司法所不少于3人",
+        "导致一年内发生多起重大违法行政案件",
+        "五年内不得再次申请",
     ],
 )
 def test_non_deadlines_make_no_rule(text: str) -> None:
