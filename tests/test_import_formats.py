@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 from functools import cache
 from pathlib import Path
@@ -165,6 +166,34 @@ def test_xlsx_ledger_with_merged_cells_parses_like_the_text() -> None:
     assert xlsx.format == "xlsx"
     assert _keys(xlsx) == _keys(text)
     assert (xlsx.plans[0].year_from, xlsx.plans[0].jurisdiction_name) == (2020, "红桥区")
+
+
+def _ledger_html(plan: ParsedPlan) -> bytes:
+    """The ledger as a web page would publish it: a table with rowspan cells."""
+    merges = _ledger_merges(plan)
+    spans = {(first, column): last - first + 1 for column, first, last in merges}
+    covered = {(row, c) for c, first, last in merges for row in range(first + 1, last + 1)}
+    parts = ["<html><body><div>设为首页</div><table><tr>"]
+    parts += [f"<th>{word}</th>" for word in LEDGER_HEADER] + ["</tr>"]
+    for index, row in enumerate(_ledger_rows(plan)):
+        parts.append("<tr>")
+        for column, value in enumerate(row):
+            if (index, column) in covered:
+                continue
+            span = spans.get((index, column))
+            attribute = f' rowspan="{span}"' if span else ""
+            content = "<br>".join(html.escape(part) for part in value.split("\n"))
+            parts.append(f"<td{attribute}>{content}</td>")
+        parts.append("</tr>")
+    parts.append("</table><div>版权所有：红桥区人民政府</div></body></html>")
+    return "".join(parts).encode("utf-8")
+
+
+def test_html_ledger_with_rowspan_cells_parses_like_the_text() -> None:
+    text = _from_text(LEDGER)
+    page = parse_bytes(_ledger_html(text.plans[0]), "ledger.html")
+    assert page.format == "html"
+    assert _keys(page) == _keys(text)
 
 
 def _division_docx(document_text: ParsedDocument) -> bytes:
