@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -31,7 +32,10 @@ async def sandbox() -> AsyncIterator[Sandbox]:
         yield pair
 
 
-async def raw_call(server: SandboxServer, method: str, token: str = TEST_TOKEN, **kwargs: object):
+async def raw_call(
+    server: SandboxServer, method: str, token: str = TEST_TOKEN, **kwargs: Any
+) -> tuple[int, Any]:
+    """POST a Bot API method without PTB, to see the raw status and JSON."""
     async with (
         aiohttp.ClientSession() as session,
         session.post(f"{server.base_url}{token}/{method}", **kwargs) as response,

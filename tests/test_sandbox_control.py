@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from bot.sandbox.client import SandboxClient, SandboxClientError, SandboxTimeout
-from bot.sandbox.server import SandboxServer
+from bot.sandbox.server import SandboxServer, run_sandbox
 from bot.sandbox.testing import ptb_bot, running_sandbox
 
 Sandbox = tuple[SandboxServer, SandboxClient]
@@ -177,3 +177,35 @@ async def test_the_web_page_and_its_assets_are_served(sandbox: Sandbox) -> None:
         for asset in ("app.js", "style.css"):
             async with session.get(f"{server.url}/static/{asset}") as response:
                 assert response.status == 200 and len(await response.read()) > 100
+
+
+async def test_a_bot_outside_a_group_gets_nothing_from_it(sandbox: Sandbox) -> None:
+    server, sandbox_client = sandbox
+    talker = await sandbox_client.create_user("Talker")
+    async with ptb_bot(server) as bot:
+        group = await sandbox_client.create_group("无机器人", [talker["id"]], bot_member=False)
+        unseen = await sandbox_client.send_text(talker["id"], "/status", chat_id=group["id"])
+        assert unseen.update_id is None and await bot.get_updates() == ()
+        await sandbox_client.member_update(group["id"], "bot", "member")
+        seen = await sandbox_client.send_text(talker["id"], "/status", chat_id=group["id"])
+        updates = await bot.get_updates()
+        assert [u.update_id for u in updates][-1] == seen.update_id
+        assert updates[-1].message.text == "/status"
+
+
+async def test_run_sandbox_announces_its_url_and_stops_when_cancelled() -> None:
+    lines: list[str] = []
+    task = asyncio.create_task(run_sandbox(port=0, bot_username="cli_bot", announce=lines.append))
+    for _ in range(100):
+        if lines:
+            break
+        await asyncio.sleep(0.02)
+    url = lines[0].rsplit(" ", 1)[-1]
+    assert url.startswith("http://127.0.0.1:")
+    async with SandboxClient(url) as sandbox_client:
+        assert (await sandbox_client.stats())["sent_messages"] == 0
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        with pytest.raises(aiohttp.ClientError):
+            await sandbox_client.stats()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from collections.abc import AsyncIterator
@@ -75,20 +76,9 @@ async def test_user_photo_has_dimensions_and_downloads(sandbox: Sandbox) -> None
         [size] = update.message.photo
         assert (size.width, size.height) == (32, 20)
         file = await bot.get_file(size.file_id)
-        out = bytearray()
-        await file.download_to_memory(out=_Sink(out))
-        assert bytes(out) == png
-
-
-class _Sink:
-    """A minimal writable object for File.download_to_memory."""
-
-    def __init__(self, target: bytearray) -> None:
-        self.target = target
-
-    def write(self, data: bytes) -> int:
-        self.target.extend(data)
-        return len(data)
+        out = io.BytesIO()
+        await file.download_to_memory(out=out)
+        assert out.getvalue() == png
 
 
 async def test_bot_documents_are_downloadable_through_the_control_api(sandbox: Sandbox) -> None:

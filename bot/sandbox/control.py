@@ -1,10 +1,40 @@
 """The control API under /_sandbox/: how tests, scripts and the web page play the humans.
 
-Answers are plain JSON (not wrapped in {"ok": ...}); errors are {"error": "..."} with an
-HTTP status (400 bad input, 403 not allowed, 404 unknown, 408 wait timed out, 409 conflict).
-Targeting a bot: every endpoint that produces updates takes an optional `bot_id`; without it
-the first bot that called the Bot API is used, and before any bot connected the updates wait
-in a lobby that the first bot to connect receives. See README.md for the endpoint list.
+Plain JSON in and out (not wrapped in {"ok": ...}); errors are {"error": "..."} with 400 (bad
+input), 403 (not allowed, e.g. not a member), 404 (unknown), 408 (wait timed out) or 409
+(conflict). Endpoints that produce updates take an optional `bot_id`; without it the first bot
+that called the Bot API is the target, and before any bot has connected the updates wait in a
+lobby that the first bot to connect receives. Details and JSON shapes: README.md.
+
+POST /_sandbox/users          {first_name, last_name?, username?, language_code?, id?} -> User
+                              (ids from 10001 up)
+GET  /_sandbox/users          -> [User]
+POST /_sandbox/chats          {type: "group"|"supergroup", title, member_ids, id?, username?,
+                              creator_id?, admin_ids?, bot_member?=true, announce?=false}
+                              -> chat view (groups -500001..., supergroups -1000000000001...)
+GET  /_sandbox/chats          -> [chat view: Chat + members + bot_status]
+POST /_sandbox/send           {user_id, text, chat_id?, reply_to_message_id?} -> {update_id,
+                              message}; "/cmd" and "/cmd@bot" get a bot_command entity
+POST /_sandbox/edit           {user_id, message_id, text, chat_id?} -> {update_id, message}
+POST /_sandbox/press          {user_id, message_id, data, chat_id?, check_buttons?=false}
+                              -> {update_id, callback_query_id}
+POST /_sandbox/upload         multipart {user_id, kind=document|photo, file, chat_id?,
+                              caption?, reply_to_message_id?, file_name?} -> {update_id, message}
+POST /_sandbox/member_update  {chat_id, user_id|"bot", new_status, from_user_id?}
+                              -> {update_id}  (my_chat_member for the bot, else chat_member)
+GET  /_sandbox/chats/{chat_id}/messages?after=&include_user=&bot_id=  -> [history entry]
+GET  /_sandbox/wait?chat_id=&count=1&after=0&timeout=10&kinds=&include_user=
+                              -> [history entry] once `count` exist, else 408 {error, messages}
+GET  /_sandbox/callback_answers?after=   -> [answered callback queries]
+GET  /_sandbox/files/{file_id}?inline=   -> the file's bytes
+GET  /_sandbox/commands?bot_id=          -> [{bot_id, scope, language_code, commands}]
+GET  /_sandbox/bots                      -> [{id, username, webhook_url, pending_updates, ...}]
+GET  /_sandbox/updates?bot_id=           -> pending (unconfirmed) updates
+GET  /_sandbox/stats                     -> {sent_messages, per_method, answered_429,
+                                             answered_5xx, faults_injected, updates_pending, ...}
+POST /_sandbox/reset                     -> {ok: true}: forget the world, keep bots attached
+GET|POST /_sandbox/limits                partial Limits JSON -> all limits
+GET|POST /_sandbox/faults                partial FaultConfig JSON ({"clear": true}) -> all knobs
 """
 
 from __future__ import annotations

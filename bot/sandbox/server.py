@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
 import time
@@ -261,9 +262,11 @@ async def run_sandbox(
     port: int = 8081,
     bot_username: str = DEFAULT_USERNAME,
     limits: Limits | None = None,
-    announce: Callable[[str], None] = print,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
     """Run a sandbox until cancelled (Ctrl-C), announcing its URL."""
+    if announce is None:
+        announce = functools.partial(print, flush=True)
     server = SandboxServer(bot_username=bot_username, limits=limits)
     url = await server.start(host, port)
     announce(f"DutyBot sandbox listening on {url}")

@@ -72,6 +72,19 @@ def _member_change(
     }
 
 
+def _deliver(
+    state: SandboxState, bot: BotState | None, chat: SimChat, kind: str, payload: dict[str, Any]
+) -> int | None:
+    """Queue a chat message for the bot, unless the bot is not in that group (no update)."""
+    if (
+        bot is not None
+        and chat.type != PRIVATE
+        and chat.status_of_bot(bot.id) not in PRESENT_STATUSES
+    ):
+        return None
+    return state.enqueue(bot, kind, payload)
+
+
 def _reply_id(chat: SimChat, reply_to_message_id: int | None) -> int | None:
     if reply_to_message_id is None:
         return None
@@ -115,7 +128,7 @@ def send_text(
         reply_to_message_id=message.reply_to_message_id,
     )
     payload = message_json(state, message)
-    return state.enqueue(bot, "message", payload), payload
+    return _deliver(state, bot, chat, "message", payload), payload
 
 
 def edit_text(
@@ -148,7 +161,7 @@ def edit_text(
         edited=True,
     )
     payload = message_json(state, message)
-    return state.enqueue(bot, "edited_message", payload), payload
+    return _deliver(state, bot, chat, "edited_message", payload), payload
 
 
 def buttons_of(markup: dict[str, Any] | None) -> list[str]:
@@ -253,7 +266,7 @@ def upload(
         **{kind: file_entry(stored)},
     )
     payload = message_json(state, message)
-    return state.enqueue(bot, "message", payload), payload
+    return _deliver(state, bot, chat, "message", payload), payload
 
 
 def member_update(
