@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -204,3 +205,15 @@ async def test_bad_fault_knobs_are_refused(sandbox: Sandbox) -> None:
         assert refused.value.status == 400
     with pytest.raises(SandboxClientError):
         await sandbox_client.set_limits(per_bot_per_second=0)
+
+
+async def test_latency_past_the_client_timeout_delivers_nothing(sandbox: Sandbox) -> None:
+    server, sandbox_client = sandbox
+    user = await sandbox_client.create_user("Li")
+    async with ptb_bot(server, read_timeout=0.15) as bot:
+        await sandbox_client.set_faults(latency_ms=400)
+        with pytest.raises(TimedOut):
+            await bot.send_message(user["id"], "too slow")
+        await asyncio.sleep(0.4)  # the server finishes its sleep, sees the client gone
+    assert await texts(sandbox_client, user["id"]) == []
+    assert server.state.stats.sent_messages == 0

@@ -101,7 +101,6 @@ class Call:
     params: Params
     webhooks: WebhookControl
     stopping: asyncio.Event
-    strict_private_chats: bool = False
 
 
 Handler = Callable[[Call], Awaitable[Any]]
@@ -126,13 +125,7 @@ def lookup(name: str) -> tuple[str, Handler] | None:
 def target_chat(call: Call, name: str = "chat_id") -> SimChat:
     """The chat a call addresses, refusing chats the bot may not write to, like Telegram."""
     state, bot = call.state, call.bot
-    ref = call.params.chat_ref(name)
-    if isinstance(ref, int) and ref > 0 and ref in state.users and ref not in state.chats:
-        chat = state.private_chat(ref)
-        if call.strict_private_chats:
-            chat.default_bot_status = "left"
-    else:
-        chat = state.find_chat(ref)
+    chat = state.find_chat(call.params.chat_ref(name))
     status = chat.status_of_bot(bot.id)
     if chat.type == PRIVATE:
         if status == "kicked":

@@ -109,7 +109,10 @@ class SandboxClient:
             data=data,
             timeout=aiohttp.ClientTimeout(total=timeout),
         ) as response:
-            body = await response.json(content_type=None)
+            try:
+                body = await response.json(content_type=None)
+            except ValueError:
+                body = {"error": await response.text()}
             if response.status >= 400:
                 message = body.get("error", "") if isinstance(body, dict) else str(body)
                 if response.status == 408 and isinstance(body, dict):

@@ -231,7 +231,7 @@ class ControlApi:
             bot_member=_flag(body, "bot_member", default=True),
         )
         view = chat_view(chat, self.state)
-        if _flag(body, "announce"):
+        if _flag(body, "announce") and chat.default_bot_status == "member":
             bot = self._bot(body)
             if bot is None:
                 raise ControlError(409, "announce needs a bot that has connected")

@@ -64,14 +64,13 @@ class SandboxServer:
         webhook_retry_delay: float = 0.2,
         webhook_timeout: float = 10.0,
     ) -> None:
-        self.state = SandboxState(clock, bot_username, bot_first_name)
+        self.state = SandboxState(clock, bot_username, bot_first_name, strict_private_chats)
         self._initial_limits = replace(limits) if limits else Limits()
         self.limiter = RateLimiter(replace(self._initial_limits), monotonic)
         self.faults = FaultInjector()
         self.webhooks = WebhookManager(
             self.state, retry_delay=webhook_retry_delay, timeout=webhook_timeout
         )
-        self.strict_private_chats = strict_private_chats
         self.control = ControlApi(self.state, self.limiter, self.faults, self.reset)
         self._stopping = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -178,7 +177,6 @@ class SandboxServer:
                 params=params,
                 webhooks=self.webhooks,
                 stopping=self._stopping,
-                strict_private_chats=self.strict_private_chats,
             )
             return await self._run(request, call, name, handler)
         except ApiError as error:
@@ -190,6 +188,8 @@ class SandboxServer:
         stats = self.state.stats
         if await self.faults.delay():
             stats.faults_injected["latency"] += 1
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)  # the client gave up: deliver nothing
         fault = self.faults.take(name)
         if fault is not None:
             stats.faults_injected[fault] += 1

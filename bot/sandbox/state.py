@@ -254,8 +254,15 @@ def update_allowed(kind: str, allowed: list[str] | None) -> bool:
 class SandboxState:
     """The whole simulated Telegram, shared by the Bot API and the control API."""
 
-    def __init__(self, clock: Callable[[], float], bot_username: str, bot_first_name: str) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        bot_username: str,
+        bot_first_name: str,
+        strict_private_chats: bool = False,
+    ) -> None:
         self.clock = clock
+        self.strict_private_chats = strict_private_chats
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         self.bots: dict[int, BotState] = {}
@@ -368,7 +375,11 @@ class SandboxState:
         return user
 
     def private_chat(self, user_id: int) -> SimChat:
-        """A user's private chat with the bot, created on first need."""
+        """A user's private chat with the bot, created on first need.
+
+        With strict_private_chats the bot may not write first: the chat starts "left" for
+        bots until the user writes (simulate.py sets the bot's status to "member").
+        """
         chat = self.chats.get(user_id)
         if chat is None:
             user = self.user(user_id)
@@ -379,6 +390,7 @@ class SandboxState:
                 first_name=user.first_name,
                 last_name=user.last_name,
                 members={user.id: "member"},
+                default_bot_status="left" if self.strict_private_chats else "member",
             )
             self.chats[user.id] = chat
         return chat
