@@ -15,6 +15,7 @@ from bot.usecases.invites import (
     redeem_invite,
 )
 from bot.usecases.members import bindings_view, is_coordinator, unbind
+from bot.usecases.planning import plan_outbox
 from bot.usecases.units import find_unit, suggest_units
 from handlers.common import turn
 from handlers.context import BotContext
@@ -72,6 +73,15 @@ async def start_with_token(update: Update, context: BotContext, token: str) -> N
             result = await redeem_invite(
                 tr.session, context.services.clock, tr.member, token, tr.sender.chat_id
             )
+            if result.outcome is RedeemOutcome.BOUND and result.unit_id is not None:
+                services = context.services
+                await plan_outbox(
+                    tr.session,
+                    services.clock.now(),
+                    services.settings,
+                    services.calendar,
+                    unit_ids=[result.unit_id],
+                )
         text = redeem_text(result, tr.t)
     await update.effective_message.reply_text(text)
 

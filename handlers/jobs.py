@@ -16,6 +16,7 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.services import Services
+from bot.usecases.daily import run_daily
 from handlers.context import BotContext
 from handlers.telegram_sender import TelegramSender
 from scheduling.dispatcher import DispatchConfig, Dispatcher
@@ -23,6 +24,7 @@ from scheduling.dispatcher import DispatchConfig, Dispatcher
 log = logging.getLogger(__name__)
 
 DISPATCHER_KEY = "dispatcher"
+PLANNING_INTERVAL_SECONDS = 600
 
 
 def worker_name(configured: str | None) -> str:
@@ -60,6 +62,25 @@ async def outbox_tick(context: BotContext) -> None:
         )
 
 
+async def planning_tick(context: BotContext) -> None:
+    report = await run_daily(context.services)
+    if report is not None:
+        planning = report.planning
+        log.info(
+            "daily planning %s: %d occurrences, %d assignments, %d reminders planned",
+            report.day,
+            planning.occurrences,
+            planning.assignments,
+            planning.reminders,
+        )
+        if planning.fallback_years:
+            log.warning(
+                "no official holiday data for %s: working days counted as Monday to Friday; "
+                "load the holidays with `dutybot calendar load FILE`",
+                ", ".join(str(year) for year in sorted(planning.fallback_years)),
+            )
+
+
 def start_jobs(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
     application.bot_data[DISPATCHER_KEY] = build_dispatcher(services, application)
     queue = application.job_queue
@@ -70,5 +91,12 @@ def start_jobs(application: Application[Any, Any, Any, Any, Any, Any], services:
         interval=services.settings.tick_seconds,
         first=0.5,
         name="outbox-tick",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+    queue.run_repeating(
+        planning_tick,
+        interval=PLANNING_INTERVAL_SECONDS,
+        first=0.1,
+        name="daily-planning",
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )

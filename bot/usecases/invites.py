@@ -83,6 +83,7 @@ class RedeemResult:
     outcome: RedeemOutcome
     role: Role | None = None
     unit_name: str | None = None
+    unit_id: int | None = None
 
 
 def looks_like_token(text: str) -> bool:
@@ -133,4 +134,4 @@ async def redeem_invite(
         binding.active = True
         binding.chat_id = chat_id
     await session.flush()
-    return RedeemResult(RedeemOutcome.BOUND, invite.role, unit_name)
+    return RedeemResult(RedeemOutcome.BOUND, invite.role, unit_name, invite.unit_id)

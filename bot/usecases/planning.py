@@ -31,6 +31,7 @@ from scheduling.workdays import WorkdayCalendar
 from storage.models import (
     CLOSED_STATUSES,
     Assignment,
+    AssignmentStatus,
     Binding,
     ConfigEntry,
     Duty,
@@ -41,6 +42,7 @@ from storage.models import (
     ReminderKind,
     ReminderState,
     Role,
+    StatusReport,
     UnitGroupMember,
     UnitRole,
 )
@@ -416,3 +418,58 @@ async def plan_everything(
     await plan_outbox(session, now, settings, calendar, report=report, window=window)
     report.cancelled += await cancel_unbound(session)
     return report
+
+
+async def drop_future_occurrences(session: AsyncSession, rule_ids: list[int], today: date) -> int:
+    """Remove not-yet-due occurrences of re-dated rules that nobody reported on yet."""
+    if not rule_ids:
+        return 0
+    reported = select(Assignment.occurrence_id).join(
+        StatusReport, StatusReport.assignment_id == Assignment.id
+    )
+    doomed = list(
+        await session.scalars(
+            select(Occurrence).where(
+                Occurrence.rule_id.in_(rule_ids),
+                Occurrence.due_date >= today,
+                Occurrence.id.not_in(reported),
+            )
+        )
+    )
+    for occurrence in doomed:
+        await session.delete(occurrence)
+    await session.flush()
+    return len(doomed)
+
+
+async def retire_inactive(session: AsyncSession, today: date) -> int:
+    """Open future assignments of switched-off or removed duties are cancelled, reminders too."""
+    inactive = (
+        select(Occurrence.id)
+        .join(Duty, Duty.id == Occurrence.duty_id)
+        .where(Duty.active.is_(False))
+    )
+    ids = list(
+        await session.scalars(
+            select(Assignment.id).where(
+                Assignment.occurrence_id.in_(inactive),
+                Assignment.status.not_in(list(CLOSED_STATUSES)),
+                Assignment.due_date >= today,
+            )
+        )
+    )
+    if not ids:
+        return 0
+    await session.execute(
+        update(Assignment)
+        .where(Assignment.id.in_(ids))
+        .values(status=AssignmentStatus.CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Reminder)
+        .where(Reminder.assignment_id.in_(ids), Reminder.state == ReminderState.PLANNED)
+        .values(state=ReminderState.CANCELLED, last_error="duty switched off")
+        .execution_options(synchronize_session=False)
+    )
+    return len(ids)

@@ -1,0 +1,49 @@
+"""The daily planning run: statutory duties synced, occurrences and reminders moved forward.
+
+Runs from the hourly planning job and at start-up; only once per local day unless forced.
+Idempotent, so two workers running it at once write the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services import Services
+from bot.usecases.planning import (
+    PlanningReport,
+    drop_future_occurrences,
+    plan_everything,
+    retire_inactive,
+)
+from bot.usecases.statutory import sync_statutory
+from storage.models import ConfigEntry
+
+LAST_RUN_KEY = "planner:last_day"
+
+
+@dataclass(frozen=True)
+class DailyReport:
+    day: str
+    planning: PlanningReport
+    retired: int
+    redated: int
+
+
+async def run_daily(services: Services, force: bool = False) -> DailyReport | None:
+    now = services.clock.now()
+    today = now.astimezone(services.settings.zone).date()
+    async with services.sessions() as session, session.begin():
+        entry = await session.get(ConfigEntry, LAST_RUN_KEY)
+        if not force and entry is not None and entry.value.get("day") == today.isoformat():
+            return None
+        _duty_ids, changed_rules = await sync_statutory(session, now)
+        redated = await drop_future_occurrences(session, changed_rules, today)
+        retired = await retire_inactive(session, today)
+        report = await plan_everything(session, now, services.settings, services.calendar)
+        value = {"day": today.isoformat(), "at": now.isoformat()}
+        if entry is None:
+            session.add(ConfigEntry(key=LAST_RUN_KEY, value=value, updated_at=now))
+        else:
+            entry.value = value
+            entry.updated_at = now
+    return DailyReport(today.isoformat(), report, retired, redated)
