@@ -47,6 +47,7 @@ def image_mime(data: bytes) -> str:
 
 def guess_mime(file_name: str | None, declared: str | None) -> str:
     """Prefer the uploader's content type unless it is the generic default."""
+    declared = declared.split(";", 1)[0].strip().lower() if declared else None
     if declared and declared != "application/octet-stream":
         return declared
     if file_name:
