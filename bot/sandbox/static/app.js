@@ -43,8 +43,7 @@ async function refreshAll() {
     call("GET", "bots"),
   ]);
   if (view.userId !== null && !view.users.some((u) => u.id === view.userId)) {
-    view.userId = null; // forgotten by a reset
-    view.chatId = null;
+    closeChat(); // the person was forgotten by a reset
   }
   renderBotStatus();
   renderUsers();
@@ -134,6 +133,16 @@ function selectUser(userId) {
   renderUsers();
   renderMembers();
   openChat(userId);
+}
+
+function closeChat() {
+  view.userId = null;
+  view.chatId = null;
+  view.generation += 1;
+  if (view.abort) view.abort.abort();
+  $("messages").replaceChildren();
+  $("chat-title").textContent = "Pick or add a person to start chatting.";
+  for (const id of ["text", "file", "send"]) $(id).disabled = true;
 }
 
 function openChat(chatId) {
