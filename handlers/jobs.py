@@ -63,7 +63,11 @@ async def outbox_tick(context: BotContext) -> None:
 
 
 async def planning_tick(context: BotContext) -> None:
-    report = await run_daily(context.services)
+    try:
+        report = await run_daily(context.services)
+    except Exception:  # the next run retries; the bot keeps serving meanwhile
+        log.exception("daily planning failed")
+        return
     if report is not None:
         planning = report.planning
         log.info(

@@ -40,7 +40,10 @@ class Harness:
         before = await self.sandbox.messages(chat)
         after = before[-1]["seq"] if before else 0
         await self.sandbox.send_text(user_id, text, chat_id=chat_id)
-        [reply] = (await self.sandbox.wait_for(chat, 1, after=after, timeout=timeout))[:1]
+        replies = await self.sandbox.wait_for(
+            chat, 1, after=after, timeout=timeout, kinds=["message"]
+        )
+        reply = replies[0]
         return reply
 
     async def last_seq(self, chat_id: int) -> int:
