@@ -14,8 +14,15 @@ from storage.schema import require_current
 
 T = TypeVar("T")
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+def _console(stderr: bool = False) -> Console:
+    """Rich output; wide when piped, so tables stay readable in logs and files."""
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal else 160
+    return Console(stderr=stderr, highlight=False, width=width)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 
 def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:

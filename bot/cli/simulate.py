@@ -1,0 +1,92 @@
+"""`dutybot simulate [--from D] [--to D] [--unit U] [--json]`: the coming timeline, dry."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from rich.table import Table
+
+from bot.cli.common import console, with_services
+from bot.cli.errors import CommandError
+from bot.services import Services
+from bot.settings import Settings
+from bot.usecases.simulation import Timeline, simulate
+
+KIND_LABELS = {
+    "window_open": "window opens",
+    "lead": "reminder",
+    "due": "due today",
+    "overdue": "overdue",
+    "escalation": "ESCALATION",
+    "digest": "weekly digest",
+}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "simulate", help="print every reminder, escalation and digest the data would produce"
+    )
+    parser.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD (today)")
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD (+90 days)")
+    parser.add_argument("--unit", help="only this unit (canonical name)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(handler=run_simulate)
+
+
+def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(services: Services) -> Timeline:
+        await services.load_calendar()
+        today = services.clock.now().astimezone(settings.zone).date()
+        start = args.start or today
+        end = args.end or start + timedelta(days=90)
+        if end < start:
+            raise CommandError("--to is before --from")
+        if (end - start).days > 3 * 366:
+            raise CommandError("simulate at most three years at a time")
+        return await simulate(services, start, end, args.unit)
+
+    timeline = with_services(settings, work)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "from": timeline.start.isoformat(),
+                    "to": timeline.end.isoformat(),
+                    "fallback_years": timeline.fallback_years,
+                    "events": [event.to_json() for event in timeline.events],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print_timeline(timeline)
+    return 0
+
+
+def print_timeline(timeline: Timeline) -> None:
+    table = Table(title=f"dutybot simulate {timeline.start} → {timeline.end}", show_lines=False)
+    for column in ("when", "what", "unit", "duty", "due", "rule", "to"):
+        table.add_column(column, overflow="fold")
+    for event in timeline.events:
+        duty = event.duty if len(event.duty) <= 40 else event.duty[:39] + "…"
+        when = event.at.strftime("%Y-%m-%d %a %H:%M") + (" ~" if event.approximate else "")
+        table.add_row(
+            when,
+            KIND_LABELS.get(event.kind, event.kind),
+            event.unit,
+            f"{event.number} {duty}".strip(),
+            event.due.isoformat() if event.kind != "digest" else "",
+            event.rule,
+            "、".join(event.recipients) if event.recipients else "(no liaison)",
+        )
+    console.print(table)
+    console.print(f"{len(timeline.events)} events.")
+    for year in timeline.fallback_years:
+        console.print(
+            f"~ {year}: no official holiday data yet; working days counted Monday to Friday. "
+            f"Load the State Council's holidays with `dutybot calendar load FILE`."
+        )
