@@ -10,6 +10,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.i18n import Translator
 from bot.services import Services
+from bot.settings import RunMode, Settings
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.jobs import start_jobs
 from handlers.menu import visible_commands
@@ -19,15 +20,24 @@ from storage.schema import require_current
 
 log = logging.getLogger(__name__)
 
+WEBHOOK_PATH = "telegram"
+
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
 
-def build_application(services: Services, token: str) -> BotApplication:
-    """An Application pointed at the configured Bot API server, with our handlers."""
+def build_application(
+    services: Services, token: str, receive_updates: bool = True
+) -> BotApplication:
+    """An Application pointed at the configured Bot API server, with our handlers.
+
+    Without `receive_updates` it only delivers the outbox (a scale-out delivery worker).
+    """
     settings = services.settings
+    builder = ApplicationBuilder()
+    if not receive_updates:
+        builder = builder.updater(None)
     application = (
-        ApplicationBuilder()
-        .token(token)
+        builder.token(token)
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
         .context_types(ContextTypes(context=BotContext))
@@ -47,7 +57,7 @@ async def _post_init(application: BotApplication) -> None:
     await require_current(services.engine)
     await services.load_calendar()
     await publish_commands(application, services)
-    start_jobs(application, services)
+    await start_jobs(application, services)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
@@ -64,13 +74,26 @@ async def publish_commands(application: BotApplication, services: Services) -> N
 
 
 async def start_application(application: BotApplication) -> None:
-    """Start without run_polling (demo, tests): initialize, post_init, start, poll."""
+    """Start without run_polling (demo, tests, workers): initialize, post_init, start, and
+    receive updates by polling or webhook as configured (a delivery worker receives none)."""
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=5)
+    if application.updater is None:
+        return
+    settings: Settings = application.bot_data[SERVICES_KEY].settings
+    if settings.mode is RunMode.WEBHOOK:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        await application.updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=WEBHOOK_PATH,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+        )
+    else:
+        await application.updater.start_polling(poll_interval=0, timeout=5)
 
 
 async def stop_application(application: BotApplication) -> None:

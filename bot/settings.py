@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
     tick_seconds: float = Field(default=5.0, gt=0, le=3600)
+    send_rate: float = Field(default=29.0, gt=0, le=10_000, description="messages/s per bot")
+    private_chat_interval: float = Field(default=1.05, ge=0, le=60)
+    group_per_minute: int = Field(default=19, ge=1, le=10_000)
     worker_id: str | None = None
 
     @classmethod

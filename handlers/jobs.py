@@ -20,6 +20,7 @@ from bot.usecases.daily import run_daily
 from handlers.context import BotContext
 from handlers.telegram_sender import TelegramSender
 from scheduling.dispatcher import DispatchConfig, Dispatcher
+from scheduling.pacing import Limits, Pacer
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,13 @@ def build_dispatcher(
             worker=worker_name(settings.worker_id),
             zone=settings.zone,
             default_locale=settings.locale,
+        ),
+        pacer=Pacer(
+            Limits(
+                per_second=settings.send_rate,
+                private_interval=settings.private_chat_interval,
+                group_per_minute=settings.group_per_minute,
+            )
         ),
     )
 
@@ -85,8 +93,14 @@ async def planning_tick(context: BotContext) -> None:
             )
 
 
-def start_jobs(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
-    application.bot_data[DISPATCHER_KEY] = build_dispatcher(services, application)
+async def start_jobs(
+    application: Application[Any, Any, Any, Any, Any, Any], services: Services
+) -> None:
+    dispatcher = build_dispatcher(services, application)
+    application.bot_data[DISPATCHER_KEY] = dispatcher
+    released = await dispatcher.release_own_claims()
+    if released:
+        log.warning("took back %d reminders this worker had claimed before a restart", released)
     queue = application.job_queue
     if queue is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")

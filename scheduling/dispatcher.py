@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.i18n import Translator, normalize_locale
 from bot.render.notices import render_notice
 from bot.render.reminders import ReminderEntry, RenderedMessage, render_reminders
+from bot.usecases.digest_delivery import digest_for_row
 from bot.usecases.notices import notify_coordinators
 from scheduling import outbox
 from scheduling.delivery import MessageSender, Outcome, OutgoingMessage, SendResult
@@ -41,6 +42,7 @@ from storage.models import (
     Occurrence,
     Plan,
     Reminder,
+    ReminderKind,
     ReminderState,
 )
 
@@ -64,7 +66,7 @@ class DispatchConfig:
     zone: ZoneInfo
     default_locale: str
     batch_size: int = 300
-    lease: timedelta = timedelta(minutes=3)
+    lease: timedelta = timedelta(seconds=90)
     tick_budget_seconds: float = 50.0
     backoff_base: float = 5.0
     backoff_cap: float = 900.0
@@ -128,6 +130,13 @@ class Dispatcher:
         self.pacer = pacer or Pacer()
         self._monotonic = monotonic
         self._tick_lock = asyncio.Lock()
+        self._recorder = _SentRecorder(sessions, config.worker, clock)
+
+    async def release_own_claims(self) -> int:
+        """At start-up: rows this worker id claimed before a crash go back to the queue now
+        instead of waiting for their lease to run out."""
+        async with self.sessions() as session, session.begin():
+            return await outbox.release_claims_of(session, self.config.worker)
 
     async def tick(self) -> TickReport:
         """Send everything due now, batch after batch, within the tick's time budget."""
@@ -147,9 +156,10 @@ class Dispatcher:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             await outbox.release_expired_claims(session, now)
+        batch = min(self.config.batch_size, max(10, int(self.pacer.limits.per_second * 30)))
         async with self.sessions() as session, session.begin():
             return await outbox.claim_due(
-                session, self.config.worker, now, self.config.lease, self.config.batch_size
+                session, self.config.worker, now, self.config.lease, batch
             )
 
     async def _deliver(self, ids: list[int]) -> TickReport:
@@ -158,9 +168,15 @@ class Dispatcher:
         by_chat: dict[int, list[_Outgoing]] = defaultdict(list)
         for item in outgoing:
             by_chat[item.chat_id].append(item)
-        results = await asyncio.gather(
-            *(self._send_chat(items) for items in by_chat.values()), return_exceptions=True
-        )
+        self._recorder = _SentRecorder(self.sessions, self.config.worker, self.clock)
+        flusher = asyncio.create_task(self._recorder.run())
+        try:
+            results = await asyncio.gather(
+                *(self._send_chat(items) for items in by_chat.values()), return_exceptions=True
+            )
+        finally:
+            await self._recorder.close()
+            await flusher
         for result in results:
             if isinstance(result, BaseException):
                 log.error("delivery to a chat failed unexpectedly", exc_info=result)
@@ -222,12 +238,40 @@ class Dispatcher:
                 outgoing.append(_Outgoing(chat_id, chat_id < 0, _id(member), rendered))
         for row in notices:
             t = self._translator(row.member)
+            if row.kind is ReminderKind.DIGEST:
+                outgoing.extend(await self._digest(row, t, now, report))
+                continue
             text = render_notice(row.kind, row.payload or {}, t)
             rendered = RenderedMessage(text, (), [row.id])
             outgoing.append(
                 _Outgoing(row.chat_id or 0, (row.chat_id or 0) < 0, row.member_id, rendered)
             )
         return outgoing
+
+    async def _digest(
+        self, row: Reminder, t: Translator, now: datetime, report: TickReport
+    ) -> list[_Outgoing]:
+        """A weekly digest is composed when sent (bot.usecases.digest_delivery)."""
+        try:
+            async with self.sessions() as session, session.begin():
+                outcome = await digest_for_row(session, row, t, now, self.calendar)
+        except Exception as exc:  # a composing bug must not stop the other reminders
+            log.exception("composing digest row %s failed", row.id)
+            await self._retry_later([row.id], f"{type(exc).__name__}: {exc}", report)
+            return []
+        if outcome.skipped:
+            async with self.sessions() as session, session.begin():
+                await outbox.mark_final(
+                    session,
+                    [row.id],
+                    self.config.worker,
+                    ReminderState.CANCELLED,
+                    outcome.skipped,
+                    count_attempt=False,
+                )
+                report.cancelled += 1
+        chat = row.chat_id or 0
+        return [_Outgoing(chat, chat < 0, row.member_id, m) for m in outcome.messages]
 
     def _entries(
         self, rows: Sequence[Reminder], plans: dict[int, tuple[str, str]], now: datetime
@@ -301,6 +345,8 @@ class Dispatcher:
                 text=item.rendered.text,
                 buttons=item.rendered.buttons,
                 is_group=item.is_group,
+                photo=item.rendered.photo,
+                photo_name=item.rendered.photo_name,
             )
             result = await self._safe_send(message)
             if result.outcome is Outcome.SENT:
@@ -350,10 +396,7 @@ class Dispatcher:
             return SendResult(Outcome.TRANSIENT, error=f"{type(exc).__name__}: {exc}")
 
     async def _record_sent(self, ids: list[int], result: SendResult) -> None:
-        now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            await outbox.mark_sent(session, ids, self.config.worker, now, result.message_id)
-            outbox.record_attempts(session, ids, now, "sent", self.config.worker)
+        self._recorder.add(ids, result.message_id)
 
     async def _record_attempt(
         self, ids: list[int], outcome: str, error: str | None, retry_after: float | None = None
@@ -439,6 +482,51 @@ class Dispatcher:
             await session.execute(
                 update(Reminder).where(Reminder.id.in_(ids)).values(chat_id=new_chat)
             )
+
+
+class _SentRecorder:
+    """Group commit for sent messages: one transaction every few milliseconds instead of
+    one per message, so the outbox keeps up with the sender and few messages are ever "sent
+    but not yet recorded" (the only ones a crash can send twice)."""
+
+    FLUSH_EVERY = 0.02
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], worker: str, clock: Clock
+    ) -> None:
+        self.sessions = sessions
+        self.worker = worker
+        self.clock = clock
+        self.pending: list[tuple[list[int], int | None]] = []
+        self.closing = False
+        self.wake = asyncio.Event()
+
+    def add(self, ids: list[int], message_id: int | None) -> None:
+        self.pending.append((ids, message_id))
+        self.wake.set()
+
+    async def close(self) -> None:
+        self.closing = True
+        self.wake.set()
+
+    async def run(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            await asyncio.sleep(self.FLUSH_EVERY)
+            await self.flush()
+            if self.closing and not self.pending:
+                return
+
+    async def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await outbox.mark_many_sent(session, batch, self.worker, now)
+            for ids, _message_id in batch:
+                outbox.record_attempts(session, ids, now, "sent", self.worker)
 
 
 def _id(member: Member | None) -> int | None:

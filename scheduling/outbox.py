@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DeliveryAttempt, Reminder, ReminderState
@@ -28,6 +28,17 @@ async def release_expired_claims(session: AsyncSession, now: datetime) -> int:
     return result.rowcount or 0
 
 
+async def release_claims_of(session: AsyncSession, worker: str) -> int:
+    """Return every row this worker id holds (it is starting, so it cannot be sending them)."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.state == ReminderState.CLAIMED, Reminder.claimed_by == worker)
+        .values(state=ReminderState.PLANNED, claimed_by=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 async def claim_due(
     session: AsyncSession, worker: str, now: datetime, lease: timedelta, limit: int
 ) -> list[int]:
@@ -35,7 +46,7 @@ async def claim_due(
     due = (
         select(Reminder.id)
         .where(Reminder.state == ReminderState.PLANNED, Reminder.send_after <= now)
-        .order_by(Reminder.send_after, Reminder.id)
+        .order_by(Reminder.send_after, Reminder.chat_id, Reminder.id)
         .limit(limit)
     )
     if session.bind.dialect.name == "postgresql":
@@ -75,6 +86,39 @@ async def mark_sent(
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+async def mark_many_sent(
+    session: AsyncSession,
+    batch: Sequence[tuple[Sequence[int], int | None]],
+    worker: str,
+    now: datetime,
+) -> None:
+    """Mark many sent messages' rows in one statement (executemany), still guarded by the
+    claim so a row another worker took over is never overwritten."""
+    table = Reminder.__table__
+    params = [
+        {"rid": reminder_id, "mid": message_id} for ids, message_id in batch for reminder_id in ids
+    ]
+    if not params:
+        return
+    await session.execute(
+        update(table)
+        .where(
+            table.c.id == bindparam("rid"),
+            table.c.state == ReminderState.CLAIMED.value,
+            table.c.claimed_by == worker,
+        )
+        .values(
+            state=ReminderState.SENT.value,
+            sent_at=now,
+            telegram_message_id=bindparam("mid"),
+            attempts=table.c.attempts + 1,
+            claimed_until=None,
+            last_error=None,
+        ),
+        params,
+    )
 
 
 async def mark_final(

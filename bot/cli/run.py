@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 from typing import Any
 
-from bot.app import build_application
+from bot.app import WEBHOOK_PATH, build_application, start_application, stop_application
 from bot.cli.errors import CommandError
 from bot.services import build_services
 from bot.settings import RunMode, Settings
@@ -17,6 +18,10 @@ from storage.schema import require_current
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("run", help="start the bot (polling, or webhook by setting)")
     parser.set_defaults(handler=run_bot)
+    worker = subparsers.add_parser(
+        "worker", help="deliver reminders only (scale-out: several workers, one database)"
+    )
+    worker.set_defaults(handler=run_worker)
 
 
 def check_schema(settings: Settings) -> None:
@@ -44,10 +49,34 @@ def run_bot(_args: argparse.Namespace, settings: Settings) -> int:
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path="telegram",
+            url_path=WEBHOOK_PATH,
             webhook_url=settings.webhook_url,
             secret_token=secret,
         )
     else:
         application.run_polling()
+    return 0
+
+
+def run_worker(_args: argparse.Namespace, settings: Settings) -> int:
+    """A delivery-only process: it ticks the outbox and plans, but receives no updates."""
+    if settings.token is None:
+        raise CommandError("no bot token: set DUTYBOT_TOKEN")
+    check_schema(settings)
+    token = settings.token.get_secret_value()
+
+    async def serve() -> None:
+        services = build_services(settings)
+        application = build_application(services, token, receive_updates=False)
+        await start_application(application)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            await stop_application(application)
+
+    asyncio.run(serve())
     return 0
