@@ -36,6 +36,7 @@ class Pacer:
         self._next_private: dict[int, float] = {}
         self._group_sends: dict[int, deque[float]] = {}
         self._paused_until = 0.0
+        self._recent: deque[float] = deque()
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
@@ -54,7 +55,21 @@ class Pacer:
             self._next_global = slot + 1.0 / self.limits.per_second
             if slot > now:
                 await self._sleep(slot - now)
-            return
+            if await self._within_window():
+                return
+
+    async def _within_window(self) -> bool:
+        """A second check on what actually left: never more than the per-second budget in
+        any one-second window, even when a busy event loop wakes several senders at once."""
+        cap = max(1, int(self.limits.per_second) - 1)
+        now = self._monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if len(self._recent) >= cap:
+            await self._sleep(self._recent[0] + 1.0 - now)
+            return False
+        self._recent.append(now)
+        return True
 
     def _reserve_chat(self, chat_id: int, is_group: bool, earliest: float) -> float:
         if not is_group:
