@@ -41,9 +41,13 @@ class ReminderEntry:
 
 @dataclass
 class RenderedMessage:
+    """One message to send; with `photo`, `text` is its caption (at most 1024 characters)."""
+
     text: str
     buttons: tuple[tuple[Button, ...], ...]
     reminder_ids: list[int] = field(default_factory=list)
+    photo: bytes | None = None
+    photo_name: str | None = None
 
 
 def _headline(entry: ReminderEntry, t: Translator) -> str:
