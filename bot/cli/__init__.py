@@ -12,13 +12,35 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import calendar, db, invite, run, sandbox, simulate, statutory
+from bot.cli import (
+    calendar,
+    db,
+    groups,
+    import_plans,
+    invite,
+    run,
+    sandbox,
+    simulate,
+    statutory,
+    units,
+)
 from bot.cli.errors import CommandError
 from bot.logging_setup import configure_logging
 from bot.settings import SettingsError, load_settings
 from storage.schema import SchemaOutOfDate
 
-COMMAND_MODULES = (db, run, sandbox, invite, simulate, calendar, statutory)
+COMMAND_MODULES = (
+    db,
+    run,
+    sandbox,
+    invite,
+    simulate,
+    calendar,
+    statutory,
+    import_plans,
+    units,
+    groups,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
