@@ -102,11 +102,6 @@ def test_wrong_setting_from_the_installed_script_has_no_traceback(tmp_path: Path
     )
 
 
-def test_run_without_token_says_how_to_try_the_bot(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["run"]) == 2
-    assert "dutybot demo" in capsys.readouterr().err
-
-
 def test_run_refuses_a_database_without_schema(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

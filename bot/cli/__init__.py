@@ -15,6 +15,7 @@ from bot import __version__
 from bot.cli import (
     calendar,
     db,
+    demo,
     groups,
     import_plans,
     invite,
@@ -31,6 +32,7 @@ from storage.schema import SchemaOutOfDate
 
 COMMAND_MODULES = (
     db,
+    demo,
     run,
     sandbox,
     invite,

@@ -14,6 +14,7 @@ from storage.schema import require_current
 
 T = TypeVar("T")
 
+
 def _console(stderr: bool = False) -> Console:
     """Rich output; wide when piped, so tables stay readable in logs and files."""
     probe = Console(stderr=stderr)

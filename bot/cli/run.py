@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
+from pathlib import Path
 from typing import Any
 
 from bot.app import WEBHOOK_PATH, build_application, start_application, stop_application
+from bot.cli.common import console
+from bot.cli.demo import run_demo_command
 from bot.cli.errors import CommandError
 from bot.services import build_services
 from bot.settings import RunMode, Settings
@@ -16,7 +19,12 @@ from storage.schema import require_current
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("run", help="start the bot (polling, or webhook by setting)")
+    parser = subparsers.add_parser(
+        "run", help="start the bot (polling, or webhook by setting); no token: the sandbox demo"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="sandbox host when no token is set")
+    parser.add_argument("--port", type=int, default=8081, help="sandbox port when no token is set")
+    parser.add_argument("--data-dir", type=Path, help="demo database directory (no token)")
     parser.set_defaults(handler=run_bot)
     worker = subparsers.add_parser(
         "worker", help="deliver reminders only (scale-out: several workers, one database)"
@@ -35,12 +43,13 @@ def check_schema(settings: Settings) -> None:
     asyncio.run(go())
 
 
-def run_bot(_args: argparse.Namespace, settings: Settings) -> int:
+def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     if settings.token is None:
-        raise CommandError(
-            "no bot token: set DUTYBOT_TOKEN (from @BotFather), "
-            "or try the bot without one with `dutybot demo`"
+        console.print(
+            "No DUTYBOT_TOKEN is set: running against the local sandbox Bot API with the "
+            "sample plan (the same as `dutybot demo`). Set DUTYBOT_TOKEN to run for real."
         )
+        return run_demo_command(args, settings)
     check_schema(settings)
     services = build_services(settings)
     application = build_application(services, settings.token.get_secret_value())
