@@ -68,6 +68,7 @@ async def running_bot(
         "api_url": url,
         "tick_seconds": 0.2,
         "token": TOKEN,
+        "mode": mode,
     }
     values.update(settings_overrides)
     settings = Settings(**values)

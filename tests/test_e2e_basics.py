@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from bot.clock import SettableClock
@@ -35,3 +36,44 @@ async def test_start_help_lang_unknown(
         commands = await h.sandbox.commands()
         languages = {entry.get("language_code") or "" for entry in commands}
         assert {"", "zh", "en"} <= languages
+
+
+async def test_same_flows_in_webhook_mode(
+    sqlite_url: str, tmp_path: Path, clock: SettableClock
+) -> None:
+    from bot.sandbox.testing import free_port
+    from bot.settings import RunMode
+
+    port = free_port()
+    async with running_bot(
+        sqlite_url,
+        tmp_path,
+        clock,
+        mode=RunMode.WEBHOOK,
+        webhook_url=f"http://127.0.0.1:{port}/telegram",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret="s3cret-webhook",
+    ) as h:
+        bots = await h.sandbox.bots()
+        assert bots[0]["webhook_url"] == f"http://127.0.0.1:{port}/telegram"
+        li = await h.user("Li")
+        assert (await h.say(li, "/start"))["text"].startswith("您好，Li！")
+        assert "English" in (await h.say(li, "/lang en"))["text"]
+        assert (await h.say(li, "/start"))["text"].startswith("Hello, Li!")
+        assert "/help" in (await h.say(li, "/nonsense"))["text"]
+
+
+async def test_reply_survives_a_429_and_a_5xx_exactly_once(
+    sqlite_url: str, tmp_path: Path, clock: SettableClock
+) -> None:
+    async with running_bot(sqlite_url, tmp_path, clock) as h:
+        li = await h.user("Li")
+        await h.sandbox.set_faults(flood_next=1, flood_retry_after=1, error_next=1)
+        reply = await h.say(li, "/start", timeout=20)
+        assert reply["text"].startswith("您好")
+        await asyncio.sleep(1.5)
+        messages = [m for m in await h.sandbox.messages(li) if m.get("kind") == "message"]
+        assert len(messages) == 1, "the reply arrives exactly once"
+        stats = await h.sandbox.stats()
+        assert stats["answered_429"] >= 1 and stats["answered_5xx"] >= 1
