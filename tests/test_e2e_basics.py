@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from bot.clock import SettableClock
 from handlers.menu import visible_commands
 from tests.e2e import running_bot
@@ -77,3 +79,25 @@ async def test_reply_survives_a_429_and_a_5xx_exactly_once(
         assert len(messages) == 1, "the reply arrives exactly once"
         stats = await h.sandbox.stats()
         assert stats["answered_429"] >= 1 and stats["answered_5xx"] >= 1
+
+
+async def test_a_failing_handler_gets_a_polite_answer_without_traceback(
+    sqlite_url: str,
+    tmp_path: Path,
+    clock: SettableClock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import handlers.tasks
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(handlers.tasks, "liaison_unit_ids", broken)
+    async with running_bot(sqlite_url, tmp_path, clock) as h:
+        li = await h.user("Li")
+        reply = await h.say(li, "/mytasks")
+        assert reply["text"] == "抱歉，系统出了点问题，请稍后再试。"
+        assert "Traceback" not in reply["text"] and "exploded" not in reply["text"]
+        assert (await h.say(li, "/start"))["text"].startswith("您好"), "the bot keeps serving"
+    assert any("database exploded" in (r.exc_text or str(r.exc_info)) for r in caplog.records)

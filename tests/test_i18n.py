@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -116,3 +117,28 @@ def test_a_built_wheel_carries_catalogs_and_data(tmp_path: Path) -> None:
     ):
         assert needed in names, needed
     assert any(n.startswith("storage/migrations/versions/0001") for n in names)
+    target = tmp_path / "installed"
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert install.returncode == 0, install.stderr[-500:]
+    probe = (
+        "import bot, bot.i18n, zoneinfo, sys;"
+        "t = bot.i18n.Translator('zh_CN', zoneinfo.ZoneInfo('Asia/Shanghai'));"
+        "print(bot.__file__); print(t.gettext('Done'))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+    )
+    assert ran.returncode == 0, ran.stderr[-500:]
+    where, text = ran.stdout.strip().splitlines()
+    assert where.startswith(str(target)), "the installed copy, not the checkout, was imported"
+    assert text == "已完成"
