@@ -40,7 +40,7 @@ def test_every_message_is_translated_with_the_same_placeholders(locale: str) -> 
         assert "fuzzy" not in message.flags, (locale, ids[0])
 
 
-def test_source_messages_are_all_in_the_catalogs() -> None:
+def test_source_messages_are_all_in_the_catalogs(tmp_path: Path) -> None:
     """Every msgid the code marks is in the catalogs (the extract/update step was run)."""
     result = subprocess.run(
         [
@@ -57,7 +57,7 @@ def test_source_messages_are_all_in_the_catalogs() -> None:
             "-k",
             "ngettext:1,2",
             "-o",
-            "-",
+            str(tmp_path / "messages.pot"),
             ".",
         ],
         cwd=ROOT,
@@ -67,7 +67,8 @@ def test_source_messages_are_all_in_the_catalogs() -> None:
     )
     if result.returncode != 0:
         pytest.skip(f"pybabel extract is not runnable here: {result.stderr[-200:]}")
-    extracted = set(re.findall(r'^msgid "(.+)"$', result.stdout, re.M))
+    pot = (tmp_path / "messages.pot").read_text(encoding="utf-8")
+    extracted = set(re.findall(r'^msgid "(.+)"$', pot, re.M))
     known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog("zh_CN") if m.id}
     flat = {k.replace("\n", "\\n").replace('"', '\\"') for k in known}
     missing = {m for m in extracted if m not in flat and not m.endswith("\\n")}
