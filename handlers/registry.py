@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import basics, invites, status_actions, status_cmd, tasks
+from handlers import basics, import_chat, invites, status_actions, status_cmd, tasks
 from handlers.errors import on_error
 
 
@@ -37,9 +37,21 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(tasks.card_pressed, r"^c:"), group=0)
     application.add_handler(CallbackQueryHandler(tasks.page_pressed, r"^t:"), group=0)
     application.add_handler(CallbackQueryHandler(status_cmd.office_page_pressed, r"^o:"), group=0)
+    application.add_handler(CallbackQueryHandler(import_chat.import_pressed, r"^imp:"), group=0)
     application.add_handler(CallbackQueryHandler(basics.stale_button), group=0)
 
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command), group=0)
+    # A coordinator's plan document, seen before the generic handler below. Group -1 runs
+    # first and lets a document it does not take (a liaison's evidence, an awaited answer)
+    # fall through to group 0; one it imports ends there (ApplicationHandlerStop). Replies
+    # (to a reminder or anything else) never reach it.
+    application.add_handler(
+        MessageHandler(
+            filters.Document.ALL & filters.ChatType.PRIVATE & ~filters.REPLY,
+            import_chat.document_received,
+        ),
+        group=-1,
+    )
     application.add_handler(
         MessageHandler(
             (filters.TEXT & ~filters.COMMAND) | filters.Document.ALL | filters.PHOTO,

@@ -357,3 +357,19 @@ async def test_five_seeds_import_time(sqlite_url: str, tmp_path: Path) -> None:
         assert not planned.changed_anything
     finally:
         await services.close()
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+async def test_the_chat_summary_of_all_seeds_fits_telegram_messages(
+    services: Services, locale: str
+) -> None:
+    from bot.render.imports import MESSAGE_LIMIT, imported_message, preview_messages
+
+    t = services.translator(locale)
+    result = await import_sources(services, read_paths(ALL_SEEDS), dry_run=True)
+    messages = preview_messages(result, "seeds.zip", t)
+    assert all(0 < len(message) <= MESSAGE_LIMIT for message in messages)
+    joined = "\n".join(messages)
+    assert all(f"📋 {plan.title}" in joined for plan in result.plans)
+    assert "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, … (45)" in joined, "long lists are cut"
+    assert len(imported_message(result, "seeds.zip", t)) <= MESSAGE_LIMIT

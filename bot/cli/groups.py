@@ -12,6 +12,7 @@ from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
+from bot.usecases.locking import write_lock
 from bot.usecases.replan import replan
 from bot.usecases.unit_admin import GroupChange, GroupRow, UnitAdminError, change_group, list_groups
 
@@ -58,6 +59,7 @@ def run_change(args: argparse.Namespace, settings: Settings) -> int:
         now = services.clock.now()
         today = now.astimezone(services.settings.zone).date()
         async with services.sessions() as session, session.begin():
+            await write_lock(session)
             try:
                 change = await change_group(
                     session, args.group, args.units, add=args.add, now=now, today=today

@@ -12,6 +12,7 @@ from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
+from bot.usecases.locking import write_lock
 from bot.usecases.replan import replan
 from bot.usecases.unit_admin import (
     AliasOutcome,
@@ -88,6 +89,7 @@ def run_units(args: argparse.Namespace, settings: Settings) -> int:
 def run_alias(args: argparse.Namespace, settings: Settings) -> int:
     async def work(services: Services) -> AliasOutcome:
         async with services.sessions() as session, session.begin():
+            await write_lock(session)
             try:
                 outcome = await alias_unit(session, args.alias, args.unit)
             except UnitAdminError as exc:

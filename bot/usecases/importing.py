@@ -36,6 +36,7 @@ from bot.usecases.import_result import (
     SourceSummary,
 )
 from bot.usecases.import_views import group_summaries, unit_summaries
+from bot.usecases.locking import write_lock
 from bot.usecases.planning import drop_future_occurrences, retire_inactive
 from bot.usecases.replan import replan
 from bot.usecases.retire import retire_dropped_units
@@ -325,6 +326,7 @@ async def import_sources(
     async with services.sessions() as session:
         transaction = await session.begin()
         try:
+            await write_lock(session)
             result = await persist_documents(session, sources, now, today)
             result.dry_run = dry_run
             if dry_run:

@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import MessageRef, PendingInput, Reminder
 
 PENDING_TTL = timedelta(hours=2)
+# Kinds answered by pressing a button, not by the member's next message: `take` leaves them.
+BUTTON_KINDS = frozenset({"import"})
 
 
 async def expect(
@@ -43,13 +45,17 @@ async def expect(
 async def take(
     session: AsyncSession, member_id: int, chat_id: int, now: datetime
 ) -> PendingInput | None:
-    """The awaited answer's context, removed so it is used once; None when nothing waits."""
+    """The awaited answer's context, removed so it is used once; None when nothing waits.
+
+    A pending input answered by a button (an import waiting for Confirm) is not an answer
+    to take: it stays, and the message is handled as if nothing waited.
+    """
     pending = await session.scalar(
         select(PendingInput).where(
             PendingInput.member_id == member_id, PendingInput.chat_id == chat_id
         )
     )
-    if pending is None:
+    if pending is None or pending.kind in BUTTON_KINDS:
         return None
     await session.delete(pending)
     await session.flush()

@@ -1,0 +1,112 @@
+"""Importing a plan a coordinator sends to the bot: preview, then confirm or cancel.
+
+Between the preview and the press only the file's id, name and digest are kept (in
+`pending_inputs`, kind "import"); confirming downloads the file again and imports it only if
+its bytes are still the ones previewed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.importing import DocumentError
+from bot.services import Services
+from bot.usecases.import_result import ImportResult
+from bot.usecases.importing import import_sources, read_source
+from bot.usecases.members import is_coordinator
+from bot.usecases.pending import BUTTON_KINDS, PENDING_TTL
+from storage.models import PendingInput
+
+IMPORT_KIND = "import"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A document a member sent: enough to download it again."""
+
+    file_id: str
+    file_name: str
+    digest: str
+
+
+async def wants_import(session: AsyncSession, member_id: int, chat_id: int, now: datetime) -> bool:
+    """Whether a document from this member is a plan to import.
+
+    Only a coordinator's, and not while the bot waits for an answer from them in this chat
+    (then the document is the evidence or note it asked for).
+    """
+    if not await is_coordinator(session, member_id):
+        return False
+    waiting = await session.scalar(
+        select(PendingInput).where(
+            PendingInput.member_id == member_id, PendingInput.chat_id == chat_id
+        )
+    )
+    return waiting is None or waiting.kind in BUTTON_KINDS or waiting.expires_at < now
+
+
+async def preview(
+    services: Services, data: bytes, file_id: str, file_name: str
+) -> tuple[Upload, ImportResult]:
+    """Parse and dry-run the import; raises `DocumentError` for a document it cannot use."""
+    source = read_source(data, file_name)
+    result = await import_sources(services, [source], dry_run=True)
+    return Upload(file_id=file_id, file_name=file_name, digest=source.digest), result
+
+
+async def remember(
+    session: AsyncSession, member_id: int, chat_id: int, upload: Upload, now: datetime
+) -> int:
+    """Keep the upload for the Confirm button (replacing anything pending); returns its id."""
+    await session.execute(
+        delete(PendingInput).where(
+            PendingInput.member_id == member_id, PendingInput.chat_id == chat_id
+        )
+    )
+    pending = PendingInput(
+        member_id=member_id,
+        chat_id=chat_id,
+        kind=IMPORT_KIND,
+        payload={
+            "file_id": upload.file_id,
+            "file_name": upload.file_name,
+            "digest": upload.digest,
+        },
+        created_at=now,
+        expires_at=now + PENDING_TTL,
+    )
+    session.add(pending)
+    await session.flush()
+    return pending.id
+
+
+async def claim(
+    session: AsyncSession, pending_id: int, member_id: int, now: datetime
+) -> Upload | None:
+    """Take the waiting upload (once: a second press finds nothing); None if gone or not theirs."""
+    pending = await session.get(PendingInput, pending_id)
+    if pending is None or pending.kind != IMPORT_KIND or pending.member_id != member_id:
+        return None
+    result = await session.execute(delete(PendingInput).where(PendingInput.id == pending_id))
+    if not result.rowcount or pending.expires_at < now:
+        return None
+    if not await is_coordinator(session, member_id):
+        return None
+    payload = pending.payload
+    return Upload(
+        file_id=str(payload.get("file_id", "")),
+        file_name=str(payload.get("file_name", "")),
+        digest=str(payload.get("digest", "")),
+    )
+
+
+async def confirm(services: Services, upload: Upload, data: bytes) -> ImportResult:
+    """Import the downloaded file for real, if it is still the file that was previewed."""
+    source = read_source(data, upload.file_name)
+    if source.digest != upload.digest:
+        raise DocumentError("changed", "The file is not the one that was previewed.")
+    return await import_sources(services, [source])

@@ -1,0 +1,128 @@
+"""A coordinator sends a plan document: summary with Confirm / Cancel (imp:ok:… / imp:no:…).
+
+Registered in a group before the generic message handler (see registry). A document that is
+not an import (a liaison's evidence, a reply to a reminder, an answer the bot asked for)
+falls through to it untouched; an import stops further handling with ApplicationHandlerStop.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Document, Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.i18n import Translator, _
+from bot.importing import DocumentError
+from bot.render.imports import document_error, imported_message, preview_messages
+from bot.usecases import import_chat
+from bot.usecases.importing import MAX_BYTES
+from handlers.common import turn
+from handlers.context import BotContext
+from handlers.telegram_sender import keyboard
+from scheduling.delivery import Button
+
+log = logging.getLogger(__name__)
+
+PRESS = re.compile(r"imp:(ok|no):(\d{1,12})")
+
+
+async def _download(context: BotContext, file_id: str) -> bytes:
+    telegram_file = await context.bot.get_file(file_id)
+    return bytes(await telegram_file.download_as_bytearray())
+
+
+async def document_received(update: Update, context: BotContext) -> None:
+    """Take a coordinator's document as a plan to import; leave every other one alone."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    async with turn(update, context) as tr:
+        if tr is None:
+            return
+        now = context.services.clock.now()
+        if not await import_chat.wants_import(tr.session, tr.member.id, tr.sender.chat_id, now):
+            return
+        member_id, chat_id, t = tr.member.id, tr.sender.chat_id, tr.t
+    try:
+        await _preview(context, message.document, member_id, chat_id, t)
+    except Exception as exc:  # reported like any handler fault, but nothing else handles it
+        await context.application.process_error(update, exc)
+    raise ApplicationHandlerStop
+
+
+async def _preview(
+    context: BotContext, document: Document, member_id: int, chat_id: int, t: Translator
+) -> None:
+    bot = context.bot
+    name = document.file_name or "document"
+    if document.file_size and document.file_size > MAX_BYTES:
+        await bot.send_message(chat_id=chat_id, text=document_error("too_large", t))
+        return
+    await bot.send_chat_action(chat_id=chat_id, action="typing")
+    data = await _download(context, document.file_id)
+    services = context.services
+    try:
+        upload, result = await import_chat.preview(services, data, document.file_id, name)
+    except DocumentError as exc:
+        await bot.send_message(chat_id=chat_id, text=document_error(exc.reason, t))
+        return
+    async with services.sessions() as session, session.begin():
+        pending_id = await import_chat.remember(
+            session, member_id, chat_id, upload, services.clock.now()
+        )
+    messages = preview_messages(result, name, t)
+    buttons = keyboard(
+        (
+            (
+                Button("✅ " + t.gettext(_("Confirm")), f"imp:ok:{pending_id}"),
+                Button("✖️ " + t.gettext(_("Cancel")), f"imp:no:{pending_id}"),
+            ),
+        )
+    )
+    for index, text in enumerate(messages):
+        last = index == len(messages) - 1
+        await bot.send_message(chat_id=chat_id, text=text, reply_markup=buttons if last else None)
+
+
+async def import_pressed(update: Update, context: BotContext) -> None:
+    """imp:ok:<pending id> imports the previewed file; imp:no:<pending id> drops it."""
+    query = update.callback_query
+    match = PRESS.fullmatch(query.data or "")
+    async with turn(update, context) as tr:
+        if tr is None:
+            return
+        t = tr.t
+        upload = None
+        if match is not None:
+            upload = await import_chat.claim(
+                tr.session, int(match.group(2)), tr.member.id, context.services.clock.now()
+            )
+    if upload is None:
+        await query.answer(
+            t.gettext(_("This import is no longer waiting. Please send the file again.")),
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except TelegramError:
+        log.debug("could not remove the import buttons", exc_info=True)
+    chat_id = update.effective_chat.id
+    if match.group(1) == "no":
+        await context.bot.send_message(
+            chat_id=chat_id, text=t.gettext(_("Import cancelled. Nothing was written."))
+        )
+        return
+    await context.bot.send_chat_action(chat_id=chat_id, action="typing")
+    data = await _download(context, upload.file_id)
+    try:
+        result = await import_chat.confirm(context.services, upload, data)
+    except DocumentError as exc:
+        text = document_error(exc.reason, t)
+    else:
+        text = imported_message(result, upload.file_name, t)
+    await context.bot.send_message(chat_id=chat_id, text=text)
