@@ -1,0 +1,273 @@
+"""The ledger as an .xlsx workbook in the layout coordinators already keep (openpyxl).
+
+A sheet per plan: the plan's title, then the columns of the seeds' ledger (一级指标, 二级指标,
+序号, 主要任务, 牵头部门, 责任部门) with merged section cells, followed by the bot's columns
+(due date, status, last report, its date and author, evidence). A last sheet sums up every
+unit. The file imports back unchanged (`bot.importing.parse_bytes`), which constrains it:
+
+- the six ledger headers stay Chinese whatever the reader's language: they are the contract
+  the importer reads (a 牵头/责任 header labels unit columns);
+- the bot's own headers must not contain 牵头, 责任, 配合, 协办, 参与, 主责, 时限 or 时间,
+  which the importer would read as unit or deadline columns;
+- a duty with no units gets the empty labels "牵头单位：；责任单位：", so the importer neither
+  carries the previous row's units onto it nor runs the next cells into its text;
+- the importer starts a second plan at its first item and forgets the headings read just
+  before, unless the plan's first heading is "一、…"; so a plan whose items begin under a
+  later heading ("三、主要任务") goes first, where no new plan has to be started (with two
+  such plans, the second one's first section is lost on re-import);
+- the due-date or status cell is never empty, which ends the row's item for the importer;
+- counts on the summary sheet are written with their unit ("3项"): a bare number is a row
+  number to the importer, and the summary sheet comes after every plan.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.i18n import Translator, _
+from bot.render.labels import status_label
+from bot.usecases.ledger import Ledger, LedgerAssignment, LedgerPlan, LedgerRow
+from bot.usecases.tasks import OPEN_STATUSES, UnitCounts
+from storage.models import AssignmentStatus
+
+LEDGER_HEADERS = ("一级指标", "二级指标", "序号", "主要任务", "牵头部门", "责任部门")
+EXTRA_HEADERS = (
+    _("Due date"),
+    _("Status"),
+    _("Last report"),
+    _("Report date"),
+    _("Reported by"),
+    _("Evidence"),
+)
+WIDTHS = (18, 24, 6, 60, 20, 30, 12, 26, 40, 12, 18, 34)
+SUMMARY_HEADERS = (
+    _("Unit"),
+    _("Assignments"),
+    _("Done"),
+    _("Open"),
+    _("Overdue"),
+    _("Due within 14 days"),
+    _("Completion"),
+    _("Light"),
+)
+SUMMARY_WIDTHS = (30, 12, 12, 12, 12, 16, 12, 30)
+NO_UNITS_LABEL = "牵头单位：；责任单位："
+LIGHT_FILLS = {
+    "red": PatternFill("solid", fgColor="F4C7C3"),
+    "yellow": PatternFill("solid", fgColor="FCE8B2"),
+    "green": PatternFill("solid", fgColor="B7E1CD"),
+}
+LIGHT_NAMES = {
+    "red": _("overdue"),
+    "yellow": _("due within 3 working days, not started"),
+    "green": _("on track"),
+}
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTERED = Alignment(wrap_text=True, vertical="center", horizontal="center")
+DATE_FORMAT = "yyyy-mm-dd"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_FIRST_HEADING = re.compile(r"^\s*(一\s*、|第一[部分章])")
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    """A valid, unique worksheet name (at most 31 characters, none of []:*?/\\)."""
+    base = _BAD_SHEET_CHARS.sub("", title).strip() or "Sheet"
+    name = base[:31]
+    counter = 2
+    while name in taken:
+        suffix = f"({counter})"
+        name = base[: 31 - len(suffix)] + suffix
+        counter += 1
+    taken.add(name)
+    return name
+
+
+def _assignment_line(item: LedgerAssignment, today: date, t: Translator) -> str:
+    parts = [status_label(item.status, t)]
+    if item.status in OPEN_STATUSES and item.due < today:
+        parts.append(
+            t.ngettext("overdue by {count} day", "overdue by {count} days", (today - item.due).days)
+        )
+    if item.extended:
+        parts.append(t.gettext(_("extended to {date}"), date=item.due.isoformat()))
+    if item.target_count:
+        parts.append(f"[{item.progress_count}/{item.target_count}]")
+    return " · ".join(parts)
+
+
+def status_text(row: LedgerRow, today: date, t: Translator) -> str:
+    """One line for one unit; for several, how many are done, then every other unit."""
+    if not row.assignments:
+        return "—"
+    if len(row.assignments) == 1:
+        return _assignment_line(row.assignments[0], today, t)
+    done = sum(1 for item in row.assignments if item.status is AssignmentStatus.DONE)
+    lines = [t.gettext(_("{done} of {total} units done"), done=done, total=len(row.assignments))]
+    lines.extend(
+        f"{item.unit_name}：{_assignment_line(item, today, t)}"
+        for item in row.assignments
+        if item.status is not AssignmentStatus.DONE
+    )
+    return "\n".join(lines)
+
+
+def _report_text(row: LedgerRow, t: Translator) -> str:
+    report = row.last_report
+    if report is None:
+        return ""
+    parts = [status_label(report.status, t)] if report.status else []
+    if report.note:
+        parts.append(report.note)
+    return "：".join(parts) or "—"
+
+
+def _units_cells(row: LedgerRow) -> tuple[str, str]:
+    if not row.lead and not row.responsible:
+        return NO_UNITS_LABEL, ""
+    return "、".join(row.lead), "、".join(row.responsible)
+
+
+def _number(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def _merge_runs(sheet: Worksheet, column: int, keys: list[object], first_row: int) -> None:
+    """Merge vertical runs of equal, non-empty keys (a section spanning its items)."""
+    start = 0
+    for index in range(1, len(keys) + 1):
+        if index < len(keys) and keys[index] == keys[start]:
+            continue
+        if keys[start] and index - start > 1:
+            sheet.merge_cells(
+                start_row=first_row + start,
+                start_column=column,
+                end_row=first_row + index - 1,
+                end_column=column,
+            )
+        start = index
+
+
+def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translator) -> None:
+    columns = len(LEDGER_HEADERS) + len(EXTRA_HEADERS)
+    sheet.cell(1, 1, plan.title).font = Font(bold=True, size=14)
+    sheet.cell(1, 1).alignment = CENTERED
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    sheet.row_dimensions[1].height = 30
+    headers = [*LEDGER_HEADERS, *(t.gettext(h) for h in EXTRA_HEADERS)]
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(2, column, header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTERED
+        cell.border = BORDER
+    first = 3
+    for offset, row in enumerate(plan.rows):
+        number = first + offset
+        lead, responsible = _units_cells(row)
+        report = row.last_report
+        values: list[object] = [
+            row.section_path[0] if row.section_path else None,
+            row.section_path[1] if len(row.section_path) > 1 else None,
+            _number(row.number),
+            row.text,
+            lead or None,
+            responsible or None,
+            row.due or "—",
+            status_text(row, ledger.as_of, t),
+            _report_text(row, t) or None,
+            report.at.astimezone(t.zone).date() if report else None,
+            f"{report.who}（{report.unit_name}）" if report else None,
+            "\n".join(e.url or e.label for e in row.evidence) or None,
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(number, column, value)
+            cell.alignment = CENTERED if column <= 3 else WRAP_TOP
+            cell.border = BORDER
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+        light = row.light(ledger.as_of, ledger.yellow_until)
+        if light:
+            sheet.cell(number, 8).fill = LIGHT_FILLS[light]
+        links = [e.url for e in row.evidence if e.url]
+        if len(links) == 1:
+            sheet.cell(number, 12).hyperlink = links[0]
+            sheet.cell(number, 12).font = Font(color="1155CC", underline="single")
+    paths = [row.section_path for row in plan.rows]
+    _merge_runs(sheet, 1, [p[0] if p else None for p in paths], first)
+    _merge_runs(sheet, 2, [tuple(p[:2]) if len(p) > 1 else None for p in paths], first)
+    for column, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A3"
+    last = first + len(plan.rows) - 1
+    sheet.auto_filter.ref = f"A2:{get_column_letter(columns)}{max(last, 2)}"
+
+
+def _count(count: int, t: Translator) -> str:
+    return t.ngettext("{count} item", "{count} items", count)
+
+
+def _summary_sheet(sheet: Worksheet, units: list[UnitCounts], as_of: date, t: Translator) -> None:
+    title = t.gettext(_("Completion by unit as of {date}"), date=t.date(as_of))
+    sheet.cell(1, 1, title).font = Font(bold=True, size=14)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_HEADERS))
+    for column, header in enumerate(SUMMARY_HEADERS, start=1):
+        cell = sheet.cell(2, column, t.gettext(header))
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTERED
+        cell.border = BORDER
+    for offset, counts in enumerate(units):
+        number = 3 + offset
+        total = counts.done + counts.open
+        rate = f"{round(100 * counts.done / total)}%" if total else "—"
+        values = [
+            counts.unit_name,
+            _count(total, t),
+            _count(counts.done, t),
+            _count(counts.open, t),
+            _count(counts.overdue, t),
+            _count(counts.due_soon, t),
+            rate,
+            t.gettext(LIGHT_NAMES[counts.light]),
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(number, column, value)
+            cell.border = BORDER
+            cell.alignment = WRAP_TOP
+        sheet.cell(number, len(values)).fill = LIGHT_FILLS[counts.light]
+    for column, width in enumerate(SUMMARY_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A3"
+
+
+def _splits_cleanly(plan: LedgerPlan) -> bool:
+    """Whether the importer can start this plan anywhere in the file (see the module doc)."""
+    path = plan.rows[0].section_path if plan.rows else ()
+    return not path or bool(_FIRST_HEADING.match(path[0]))
+
+
+def ledger_workbook(ledger: Ledger, t: Translator) -> bytes:
+    """The .xlsx bytes: a sheet per plan, then the unit summary (the sheet it opens on)."""
+    workbook = Workbook()
+    taken: set[str] = set()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for plan in sorted(ledger.plans, key=_splits_cleanly):
+        _plan_sheet(workbook.create_sheet(sheet_title(plan.title, taken)), plan, ledger, t)
+    summary = workbook.create_sheet(sheet_title(t.gettext(_("Summary by unit")), taken))
+    _summary_sheet(summary, ledger.units, ledger.as_of, t)
+    workbook.active = len(workbook.worksheets) - 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
