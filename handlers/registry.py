@@ -17,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import basics, import_chat, invites, status_actions, status_cmd, tasks
+from handlers import basics, events, import_chat, invites, status_actions, status_cmd, tasks
 from handlers.errors import on_error
 
 
@@ -36,6 +36,8 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(status_actions.evidence_pressed, r"^v:"), group=0)
     application.add_handler(CallbackQueryHandler(tasks.card_pressed, r"^c:"), group=0)
     application.add_handler(CallbackQueryHandler(tasks.page_pressed, r"^t:"), group=0)
+    application.add_handler(CallbackQueryHandler(events.list_pressed, r"^ev:l$"), group=0)
+    application.add_handler(CallbackQueryHandler(events.report_pressed, r"^ev:r:"), group=0)
     application.add_handler(CallbackQueryHandler(status_cmd.office_page_pressed, r"^o:"), group=0)
     application.add_handler(CallbackQueryHandler(import_chat.import_pressed, r"^imp:"), group=0)
     application.add_handler(CallbackQueryHandler(basics.stale_button), group=0)

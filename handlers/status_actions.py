@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from bot.usecases.events import report_event
 from telegram import Message, Update
 from telegram.constants import ChatType
 
@@ -12,6 +11,7 @@ from bot.i18n import Translator, _
 from bot.render.labels import status_label
 from bot.usecases import pending
 from bot.usecases.dates import parse_user_date
+from bot.usecases.events import report_event, report_event_from_assignment
 from bot.usecases.status import (
     ChangeResult,
     Evidence,
@@ -242,11 +242,17 @@ def evidence_of(message: Message) -> Evidence | None:
 
 
 async def _answer_pending(
-    tr: Turn, context: BotContext, kind: str, assignment_id: int, message: Message
+    tr: Turn,
+    context: BotContext,
+    kind: str,
+    assignment_id: int,
+    message: Message,
+    payload: dict[str, object] | None = None,
 ) -> tuple[str, object]:
     """Use the member's message as the answer the bot asked for."""
     t = tr.t
     clock = context.services.clock
+    payload = payload or {}
     text = (message.text or message.caption or "").strip()[:NOTE_LIMIT]
     today = today_of(context)
     if kind == "blocked":
@@ -263,7 +269,7 @@ async def _answer_pending(
                 tr.member.id,
                 tr.sender.chat_id,
                 kind,
-                {"assignment": assignment_id},
+                dict(payload) or {"assignment": assignment_id},
                 clock.now(),
             )
             return t.gettext(
@@ -287,7 +293,7 @@ async def _answer_pending(
                 tr.member.id,
                 tr.sender.chat_id,
                 kind,
-                {"assignment": assignment_id},
+                dict(payload) or {"assignment": assignment_id},
                 clock.now(),
             )
             return t.gettext(
@@ -302,15 +308,25 @@ async def _answer_pending(
                 tr.member.id,
                 tr.sender.chat_id,
                 kind,
-                {"assignment": assignment_id},
+                dict(payload) or {"assignment": assignment_id},
                 clock.now(),
             )
             return t.gettext(
                 _("I could not read a date. Please reply like 2026-12-20 or 12月20日.")
             ), None
-        outcome = await report_event(
-            tr.session, context.services, tr.member, assignment_id, happened
-        )
+        if payload.get("duty"):
+            outcome = await report_event(
+                tr.session,
+                context.services,
+                tr.member,
+                int(payload["duty"]),
+                int(payload["unit"]),
+                happened,
+            )
+        else:
+            outcome = await report_event_from_assignment(
+                tr.session, context.services, tr.member, assignment_id, happened
+            )
         return outcome.render(t), None
     else:
         result = await add_note(
@@ -344,7 +360,7 @@ async def incoming_message(update: Update, context: BotContext) -> None:
             assignment_id = int(waiting.payload.get("assignment", 0))
             try:
                 reply, markup = await _answer_pending(
-                    tr, context, waiting.kind, assignment_id, message
+                    tr, context, waiting.kind, assignment_id, message, dict(waiting.payload)
                 )
             except StatusRefused as exc:
                 reply = refusal_text(exc.reason, t)

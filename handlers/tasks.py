@@ -7,6 +7,7 @@ from telegram import Update
 from bot.i18n import Translator, _
 from bot.render.rules import explain_stored_rule
 from bot.render.tasks import render_card, render_task_page
+from bot.usecases.events import event_duties
 from bot.usecases.members import is_coordinator
 from bot.usecases.pending import remember_message
 from bot.usecases.status import load_assignment, may_act
@@ -45,7 +46,8 @@ async def _page_reply(
         return not_bound_text(tr.t), None
     today = today_of(context)
     result = await task_page(tr.session, unit_ids, task_filter, today, page)
-    text, buttons = render_task_page(result, today, tr.t)
+    events = len(await event_duties(tr.session, unit_ids))
+    text, buttons = render_task_page(result, today, tr.t, events)
     return text, keyboard(buttons)
 
 

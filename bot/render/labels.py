@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.i18n import Translator, _
 from storage.models import AssignmentStatus
@@ -51,6 +52,12 @@ def period_label(period_key: str, t: Translator) -> str:
         return t.gettext(msgid, year=match.group(1))
     if match := re.fullmatch(r"(\d{4})-(\d{2})", period_key):
         return t.gettext(_("{month}/{year}"), year=match.group(1), month=int(match.group(2)))
-    if match := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", period_key):
-        return t.gettext(_("from {day}"), day=period_key)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", period_key):
+        return t.gettext(_("one-off, by {date}"), date=t.date(date.fromisoformat(period_key)))
+    if match := re.fullmatch(r"event-(\d{4}-\d{2}-\d{2})", period_key):
+        return t.gettext(
+            _("after the event of {date}"), date=t.date(date.fromisoformat(match.group(1)))
+        )
+    if match := re.fullmatch(r"(\d{4})-(\d{4})", period_key):
+        return t.gettext(_("{first}–{last}"), first=match.group(1), last=match.group(2))
     return period_key

@@ -58,7 +58,7 @@ def task_line(index: int, row: TaskRow, today: date, t: Translator) -> str:
 
 
 def render_task_page(
-    page: TaskPage, today: date, t: Translator
+    page: TaskPage, today: date, t: Translator, event_duties: int = 0
 ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
     title = t.gettext(
         _("Your tasks ({filter}): {total}"),
@@ -98,6 +98,9 @@ def render_task_page(
         rows.append(tuple(nav))
     rows.append(filters[:3])
     rows.append(filters[3:])
+    if event_duties:
+        label = t.gettext(_("Counting from an event ({count})"), count=event_duties)
+        rows.append((Button("📅 " + label, "ev:l"),))
     return text, tuple(rows)
 
 
