@@ -373,3 +373,45 @@ async def test_the_chat_summary_of_all_seeds_fits_telegram_messages(
     assert all(f"📋 {plan.title}" in joined for plan in result.plans)
     assert "1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, … (45)" in joined, "long lists are cut"
     assert len(imported_message(result, "seeds.zip", t)) <= MESSAGE_LIMIT
+
+
+async def test_group_edits_plan_new_members_and_retire_removed_ones(services: Services) -> None:
+    from bot.usecases.replan import replan
+    from bot.usecases.unit_admin import change_group
+
+    await import_sources(services, [read_source(SMALL_PLAN, "small.txt")])
+    now = services.clock.now()
+    today = now.astimezone(services.settings.zone).date()
+
+    async def assignments_of(unit_name: str) -> dict[AssignmentStatus, int]:
+        async with services.sessions() as session:
+            rows = await session.execute(
+                select(Assignment.status, func.count(Assignment.id))
+                .join(Unit, Unit.id == Assignment.unit_id)
+                .join(Occurrence, Occurrence.id == Assignment.occurrence_id)
+                .join(Duty, Duty.id == Occurrence.duty_id)
+                .where(Unit.name == unit_name, Duty.number == "2")
+                .group_by(Assignment.status)
+            )
+            return dict(rows.all())
+
+    assert await assignments_of("县市场监督管理局") == {}
+    async with services.sessions() as session, session.begin():
+        added = await change_group(
+            session, "县各相关部门", ["县市场监督管理局"], add=True, now=now, today=today
+        )
+        report = await replan(session, services, added.duty_ids)
+    assert added.group == "县直有关部门" and added.changed == ("县市场监督管理局",)
+    assert report is not None and report.assignments > 0
+    opened = await assignments_of("县市场监督管理局")
+    assert set(opened) == {AssignmentStatus.OPEN}
+
+    async with services.sessions() as session, session.begin():
+        await change_group(
+            session, "县直有关部门", ["县市场监督管理局"], add=False, now=now, today=today
+        )
+    assert await assignments_of("县市场监督管理局") == {
+        AssignmentStatus.CANCELLED: opened[AssignmentStatus.OPEN]
+    }
+    await import_sources(services, [read_source(SMALL_PLAN, "small.txt")])
+    assert await _group_members(services, "县直有关部门") == set()
