@@ -350,6 +350,8 @@ class Assignment(Base):
         UniqueConstraint("occurrence_id", "unit_id", name="uq_assignments_occurrence_unit"),
         Index("ix_assignments_unit_due", "unit_id", "due_date"),
         Index("ix_assignments_status_due", "status", "due_date"),
+        # Covers /status's counts: per status and unit, and the open ones' due dates.
+        Index("ix_assignments_status_unit", "status", "unit_id", "due_date", "extended_due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

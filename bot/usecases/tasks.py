@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -297,22 +298,27 @@ class UnitCounts:
         return "green"
 
 
-def _counts_query(today: date, yellow_until: date) -> Select:
+def _status_counts(unit_ids: list[int] | None) -> Select:
+    """How many assignments each unit has in each status: one pass over an index that
+    covers (status, unit_id), no dates evaluated."""
+    query = select(Assignment.unit_id, Assignment.status, func.count()).group_by(
+        Assignment.status, Assignment.unit_id
+    )
+    if unit_ids is not None:
+        query = query.where(Assignment.unit_id.in_(unit_ids))
+    return query
+
+
+def _near_counts(today: date, yellow_until: date, unit_ids: list[int] | None) -> Select:
+    """Overdue, due soon and yellow per unit: only open assignments due by the horizon count,
+    so only those are read."""
     due = effective_due()
-    is_open = Assignment.status.in_(OPEN_STATUSES)
-    return (
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    query = (
         select(
-            Unit.id,
-            Unit.name,
-            func.sum(case((Assignment.status == AssignmentStatus.DONE, 1), else_=0)),
-            func.sum(case((is_open, 1), else_=0)),
-            func.sum(case((and_(is_open, due < today), 1), else_=0)),
-            func.sum(
-                case(
-                    (and_(is_open, due >= today, due <= today + timedelta(days=DUE_SOON_DAYS)), 1),
-                    else_=0,
-                )
-            ),
+            Assignment.unit_id,
+            func.sum(case((due < today, 1), else_=0)),
+            func.sum(case((and_(due >= today, due <= soon), 1), else_=0)),
             func.sum(
                 case(
                     (
@@ -327,9 +333,12 @@ def _counts_query(today: date, yellow_until: date) -> Select:
                 )
             ),
         )
-        .join(Assignment, Assignment.unit_id == Unit.id)
-        .group_by(Unit.id, Unit.name)
+        .where(Assignment.status.in_(OPEN_STATUSES), due <= max(soon, yellow_until))
+        .group_by(Assignment.unit_id)
     )
+    if unit_ids is not None:
+        query = query.where(Assignment.unit_id.in_(unit_ids))
+    return query
 
 
 def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
@@ -345,14 +354,36 @@ def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
 async def unit_counts(
     session: AsyncSession, today: date, calendar: WorkdayCounter, unit_ids: list[int] | None = None
 ) -> list[UnitCounts]:
-    """Counts per unit, worst first (red, yellow, green; then most overdue)."""
-    query = _counts_query(today, yellow_horizon(today, calendar))
+    """Counts per unit, worst first (red, yellow, green; then most overdue).
+
+    Every unit with at least one assignment is listed. Two narrow queries instead of one
+    wide one: a whole city's five years of assignments are counted per status from an index,
+    and only the open ones near their due date are looked at for the traffic light.
+    """
+    yellow_until = yellow_horizon(today, calendar)
+    per_status: dict[int, dict[AssignmentStatus, int]] = defaultdict(dict)
+    for unit_id, status, count in await session.execute(_status_counts(unit_ids)):
+        per_status[unit_id][status] = int(count)
+    if not per_status:
+        return []
+    near = {
+        unit_id: (int(overdue or 0), int(soon or 0), int(yellow or 0))
+        for unit_id, overdue, soon, yellow in await session.execute(
+            _near_counts(today, yellow_until, unit_ids)
+        )
+    }
+    names = select(Unit.id, Unit.name)
     if unit_ids is not None:
-        query = query.where(Unit.id.in_(unit_ids))
-    rows = [
-        UnitCounts(uid, name, int(d or 0), int(o or 0), int(od or 0), int(s or 0), int(y or 0))
-        for uid, name, d, o, od, s, y in await session.execute(query)
-    ]
+        names = names.where(Unit.id.in_(unit_ids))
+    rows: list[UnitCounts] = []
+    for unit_id, name in await session.execute(names):
+        statuses = per_status.get(unit_id)
+        if statuses is None:
+            continue
+        overdue, soon, yellow = near.get(unit_id, (0, 0, 0))
+        done = statuses.get(AssignmentStatus.DONE, 0)
+        open_ = sum(statuses.get(status, 0) for status in OPEN_STATUSES)
+        rows.append(UnitCounts(unit_id, name, done, open_, overdue, soon, yellow))
     rank = {"red": 0, "yellow": 1, "green": 2}
     rows.sort(key=lambda c: (rank[c.light], -c.overdue, -c.yellow, c.unit_name))
     return rows

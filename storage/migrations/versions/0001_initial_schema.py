@@ -421,6 +421,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.create_index("ix_assignments_status_due", ["status", "due_date"], unique=False)
+        batch_op.create_index(
+            "ix_assignments_status_unit",
+            ["status", "unit_id", "due_date", "extended_due"],
+            unique=False,
+        )
         batch_op.create_index("ix_assignments_unit_due", ["unit_id", "due_date"], unique=False)
 
     op.create_table(
@@ -628,6 +633,7 @@ def downgrade() -> None:
     op.drop_table("reminders")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_index("ix_assignments_unit_due")
+        batch_op.drop_index("ix_assignments_status_unit")
         batch_op.drop_index("ix_assignments_status_due")
 
     op.drop_table("assignments")
