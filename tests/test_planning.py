@@ -198,3 +198,20 @@ async def test_switched_off_entry_cancels_open_assignments(
         )
     assert statuses == {AssignmentStatus.CANCELLED}
     assert kinds == set()
+
+
+async def test_daily_planning_queues_the_coordinators_digest(
+    services: Services, clock: SettableClock
+) -> None:
+    await _units_in_groups(services, clock.now())
+    async with services.sessions() as session, session.begin():
+        await add_member(session, clock.now(), 20_001, None, role=Role.COORDINATOR)
+    report = await run_daily(services)
+    assert report is not None and report.digests >= 1
+    async with services.sessions() as session:
+        digests = list(
+            await session.scalars(select(Reminder).where(Reminder.kind == ReminderKind.DIGEST))
+        )
+    assert digests and {row.chat_id for row in digests} == {20_001}
+    local = digests[0].planned_at.astimezone(services.settings.zone)
+    assert local.weekday() == 0 or services.calendar.is_workday(local.date())

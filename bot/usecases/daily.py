@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import Services
+from bot.usecases.digest import schedule_digests
 from bot.usecases.planning import (
     PlanningReport,
     drop_future_occurrences,
@@ -52,6 +53,7 @@ class DailyReport:
     planning: PlanningReport
     retired: int
     redated: int
+    digests: int = 0
 
 
 async def run_daily(services: Services, force: bool = False) -> DailyReport | None:
@@ -66,10 +68,11 @@ async def run_daily(services: Services, force: bool = False) -> DailyReport | No
         redated = await drop_future_occurrences(session, changed_rules, today)
         retired = await retire_inactive(session, today)
         report = await plan_everything(session, now, services.settings, services.calendar)
+        digests = await schedule_digests(session, now, services.settings, services.calendar)
         value = {"day": today.isoformat(), "at": now.isoformat()}
         if entry is None:
             session.add(ConfigEntry(key=LAST_RUN_KEY, value=value, updated_at=now))
         else:
             entry.value = value
             entry.updated_at = now
-    return DailyReport(today.isoformat(), report, retired, redated)
+    return DailyReport(today.isoformat(), report, retired, redated, digests)
