@@ -31,8 +31,9 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _prepare_sqlite_file(path: Path) -> None:
-    """Create the database file with owner-only permissions before SQLite opens it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Create the database file with owner-only permissions before SQLite opens it (its
+    -wal and -shm files get the same mode from SQLite), in an owner-only directory when new."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)

@@ -8,14 +8,17 @@ one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
 from bot import __version__
 from bot.cli import (
+    backup,
     calendar,
     db,
     demo,
+    doctor,
     groups,
     import_plans,
     invite,
@@ -26,9 +29,11 @@ from bot.cli import (
     units,
 )
 from bot.cli.errors import CommandError
-from bot.logging_setup import configure_logging
-from bot.settings import SettingsError, load_settings
+from bot.logging_setup import configure_logging, redact
+from bot.settings import Settings, SettingsError, load_settings
 from storage.schema import SchemaOutOfDate
+
+log = logging.getLogger("bot.cli")
 
 COMMAND_MODULES = (
     db,
@@ -42,6 +47,8 @@ COMMAND_MODULES = (
     import_plans,
     units,
     groups,
+    backup,
+    doctor,
 )
 
 
@@ -62,14 +69,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        token = settings.token.get_secret_value() if settings.token else ""
-        configure_logging(settings.log_level, [token])
+        configure_logging(settings.log_level, secrets_of(settings))
         return int(args.handler(args, settings) or 0)
     except (SettingsError, SchemaOutOfDate, CommandError) as exc:
-        print(f"dutybot: {exc}", file=sys.stderr)
+        print(f"dutybot: {redact(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # unforeseen: the traceback goes to the (redacted) log, one line here
+        if not _rejected_token(exc):  # python-telegram-bot has logged that one already
+            log.critical("dutybot %s stopped by an unexpected error", args.command, exc_info=True)
+        print(f"dutybot: {redact(unexpected(exc))}", file=sys.stderr)
+        return 1
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """What must never reach a log line or an error message."""
+    secrets = [settings.token, settings.webhook_secret]
+    return [secret.get_secret_value() for secret in secrets if secret is not None]
+
+
+def _rejected_token(exc: Exception) -> bool:
+    return type(exc).__name__ == "InvalidToken"  # telegram types stay out of the CLI core
+
+
+def unexpected(exc: Exception) -> str:
+    """One line for an error no command foresaw; a rejected token gets its own words."""
+    if _rejected_token(exc):
+        return "the Bot API rejected the token (check DUTYBOT_TOKEN and DUTYBOT_API_URL)"
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
 if __name__ == "__main__":

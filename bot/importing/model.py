@@ -17,7 +17,7 @@ class DocumentError(Exception):
     """A document the importer cannot read; `reason` is a stable code, `message` one sentence.
 
     Reason codes: ``empty``, ``binary``, ``undecodable``, ``unsupported_format``, ``corrupt``,
-    ``no_items``, ``unreadable``.
+    ``no_items``, ``unreadable``, ``too_large`` (a zip bomb, a sheet of billions of cells).
     """
 
     def __init__(self, reason: str, message: str) -> None:

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from bot.importing.guards import check_archive, check_sheet
 from bot.importing.model import DocumentError
 
 
@@ -238,6 +239,7 @@ def _read_xlsx(data: bytes) -> RawDocument:
         raise DocumentError("corrupt", "The .xlsx file is damaged and cannot be opened.") from exc
     blocks: list[Block] = []
     for sheet in workbook.worksheets:
+        check_sheet(sheet.max_row, sheet.max_column, sheet.title)
         anchors: dict[tuple[int, int], tuple[int, int]] = {}
         for merged in sheet.merged_cells.ranges:
             for row in range(merged.min_row, merged.max_row + 1):
@@ -265,8 +267,10 @@ def _read_xlsx(data: bytes) -> RawDocument:
 
 
 def _zip_kind(data: bytes) -> str | None:
+    """docx, xlsx or zip; None when damaged. Raises `DocumentError` for a zip bomb."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive)
             names = set(archive.namelist())
     except zipfile.BadZipFile:
         return None
