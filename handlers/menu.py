@@ -21,6 +21,9 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("mytasks", _("Your unit's tasks: /mytasks [overdue|month|all|done]")),
     CommandInfo("status", _("Progress of your unit; coordinators: every unit, or /status UNIT")),
     CommandInfo("whoami", _("Show your units and roles")),
+    CommandInfo("calendar", _("Your unit's deadlines as a calendar file: /calendar [UNIT]")),
+    CommandInfo("digest", _("The weekly digest, now"), True),
+    CommandInfo("export", _("The ledger as an Excel file: /export [UNIT]"), True),
     CommandInfo("invite", _("Make an invite link: /invite UNIT [liaison|coordinator]"), True),
     CommandInfo("unbind", _("Remove a liaison: /unbind TELEGRAM_ID [UNIT]"), True),
 )

@@ -17,7 +17,16 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import basics, events, import_chat, invites, status_actions, status_cmd, tasks
+from handlers import (
+    basics,
+    events,
+    import_chat,
+    invites,
+    office_docs,
+    status_actions,
+    status_cmd,
+    tasks,
+)
 from handlers.errors import on_error
 
 
@@ -30,6 +39,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CommandHandler("unbind", invites.unbind_command), group=0)
     application.add_handler(CommandHandler("mytasks", tasks.mytasks), group=0)
     application.add_handler(CommandHandler("status", status_cmd.status), group=0)
+    application.add_handler(CommandHandler("digest", office_docs.digest), group=0)
+    application.add_handler(CommandHandler("export", office_docs.export), group=0)
+    application.add_handler(CommandHandler("calendar", office_docs.calendar), group=0)
 
     application.add_handler(CallbackQueryHandler(status_actions.status_pressed, r"^s:"), group=0)
     application.add_handler(CallbackQueryHandler(status_actions.undo_pressed, r"^u:"), group=0)

@@ -91,7 +91,10 @@ def render_completion_chart(
     )
     for position, unit in zip(positions, shown, strict=True):
         note = f"{unit.done}/{unit.due}" if unit.due else texts["nothing"]
-        axes.text(min(unit.percent, 100) + 1.5, position, note, va="center", fontsize=8, **font)
+        if not unit.due:  # no bar to colour: a dot still shows the unit's light
+            axes.plot(0.8, position, "o", color=COLOURS[unit.light], clip_on=False)
+        offset = 1.5 if unit.due else 3.0
+        axes.text(min(unit.percent, 100) + offset, position, note, va="center", fontsize=8, **font)
     axes.set_yticks(positions, labels, fontsize=9, **font)
     axes.invert_yaxis()
     axes.set_xlim(0, 118)

@@ -1,0 +1,38 @@
+"""What the digest, export and ics commands share: a unit by name, the reader's language."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.errors import CommandError
+from bot.settings import SUPPORTED_LOCALES
+from bot.usecases.units import find_unit, suggest_units
+from storage.models import Unit
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=SUPPORTED_LOCALES, help="language of the output (default: DUTYBOT_LOCALE)"
+    )
+
+
+async def unit_or_error(session: AsyncSession, name: str) -> Unit:
+    """The unit by name, alias or id, or a CommandError that suggests close names."""
+    unit = await find_unit(session, name)
+    if unit is None:
+        hints = await suggest_units(session, name)
+        hint = f" (did you mean: {', '.join(hints)}?)" if hints else ""
+        raise CommandError(f"unknown unit {name!r}{hint}; see `dutybot units`")
+    return unit
+
+
+def writable(path: Path, suffix: str) -> Path:
+    """An output path with the right suffix in an existing directory."""
+    if path.suffix.lower() != suffix:
+        raise CommandError(f"{path} should end in {suffix}")
+    if not path.parent.exists():
+        raise CommandError(f"the directory {path.parent} does not exist")
+    return path
