@@ -24,6 +24,7 @@ async def _setup(h: Harness, coordinator: int, liaison: int) -> int:
     now = h.clock.now()
     async with h.services.sessions() as session, session.begin():
         built = await build_assignment(session, now, due=date(2026, 11, 10))
+        await build_assignment(session, now, unit_name="区公安分局", number="50")
         await add_member(session, now, liaison, built.unit)
         await add_member(session, now, coordinator, None, role=Role.COORDINATOR)
         inserted = await schedule_digests(session, now, h.services.settings, h.services.calendar)
@@ -98,7 +99,7 @@ async def test_digest_export_and_calendar_end_to_end(
         [refused] = await _files(h, liaison, "/export")
         assert refused["text"] == "只有协调员可以执行此操作。"
         [other_unit] = await _files(h, liaison, "/calendar 区公安分局")
-        assert "区公安分局" in other_unit["text"]
+        assert other_unit["text"] == "只有协调员可以查看其他单位。"
 
     async with running_bot(sqlite_url, tmp_path, clock) as h:  # the same database, restarted
         assert await h.user("赵协调") == coordinator
