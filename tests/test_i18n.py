@@ -49,7 +49,7 @@ def test_source_messages_are_all_in_the_catalogs(tmp_path: Path) -> None:
             "babel.messages.frontend",
             "extract",
             "-F",
-            "babel.cfg",
+            "locales/babel.cfg",
             "-k",
             "_",
             "-k",
