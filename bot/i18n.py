@@ -50,6 +50,13 @@ def translations(locale: str) -> Translations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+@cache
+def babel_locale(locale: str) -> Locale:
+    """Parsed once per process: Babel parses a locale string again on every format call, and
+    for zh_CN that scans every locale it knows (most of a millisecond per formatted date)."""
+    return Locale.parse(locale)
+
+
 def _(message: str) -> str:
     """Mark a string for extraction without translating it here (translated at render time)."""
     return message
@@ -72,17 +79,19 @@ class Translator:
 
     @property
     def babel_locale(self) -> Locale:
-        return Locale.parse(self.locale)
+        return babel_locale(self.locale)
 
     def date(self, day: date, fmt: str = "medium") -> str:
-        return format_date(day, format=fmt, locale=self.locale)
+        return format_date(day, format=fmt, locale=babel_locale(self.locale))
 
     def date_with_weekday(self, day: date) -> str:
         pattern = "yyyy年M月d日 EEEE" if self.locale == "zh_CN" else "EEEE, d MMMM yyyy"
-        return format_date(day, format=pattern, locale=self.locale)
+        return format_date(day, format=pattern, locale=babel_locale(self.locale))
 
     def datetime(self, moment: datetime, fmt: str = "medium") -> str:
-        return format_datetime(moment, format=fmt, tzinfo=self.zone, locale=self.locale)
+        return format_datetime(
+            moment, format=fmt, tzinfo=self.zone, locale=babel_locale(self.locale)
+        )
 
 
 def translator(locale: str | None, zone: ZoneInfo) -> Translator:
