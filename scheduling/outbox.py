@@ -11,19 +11,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import DeliveryAttempt, Reminder, ReminderState
 
 
-async def release_expired_claims(session: AsyncSession, now: datetime) -> int:
-    """Return rows whose lease ran out (their worker died) to the queue."""
+async def release_expired_claims(
+    session: AsyncSession, now: datetime, spare_worker: str | None = None
+) -> int:
+    """Return rows whose lease ran out (their worker died) to the queue; not those of
+    `spare_worker`, which may be sending them right now."""
+    query = update(Reminder).where(
+        Reminder.state == ReminderState.CLAIMED, Reminder.claimed_until < now
+    )
+    if spare_worker is not None:
+        query = query.where(Reminder.claimed_by != spare_worker)
     result = await session.execute(
-        update(Reminder)
-        .where(Reminder.state == ReminderState.CLAIMED, Reminder.claimed_until < now)
-        .values(state=ReminderState.PLANNED, claimed_by=None, claimed_until=None)
-        .execution_options(synchronize_session=False)
+        query.values(
+            state=ReminderState.PLANNED, claimed_by=None, claimed_until=None
+        ).execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
 
@@ -164,6 +171,21 @@ async def release_for_retry(
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+async def record_sent_attempts(
+    session: AsyncSession, ids: Sequence[int], now: datetime, worker: str
+) -> None:
+    """The "sent" attempts of many rows in one executemany (the group commit's share of
+    `record_attempts`, without building ORM objects)."""
+    if ids:
+        await session.execute(
+            insert(DeliveryAttempt),
+            [
+                {"reminder_id": i, "at": now, "outcome": "sent", "error": None, "worker": worker}
+                for i in ids
+            ],
+        )
 
 
 def record_attempts(
