@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
 from telegram import Update
 
 from bot.i18n import Translator, _
+from bot.usecases.invite_guard import InviteGuard
 from bot.usecases.invites import (
     DEFAULT_TTL,
     RedeemOutcome,
@@ -17,9 +21,13 @@ from bot.usecases.invites import (
 from bot.usecases.members import bindings_view, is_coordinator, unbind
 from bot.usecases.planning import plan_outbox
 from bot.usecases.units import find_unit, suggest_units
-from handlers.common import turn
+from handlers.common import Turn, turn
 from handlers.context import BotContext
 from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+INVITE_GUARD_KEY = "invite_guard"
 
 ROLE_NAMES = {
     Role.LIAISON: _("liaison"),
@@ -63,27 +71,58 @@ def redeem_text(result: RedeemResult, t: Translator) -> str:
     )
 
 
+def invite_guard(context: BotContext) -> InviteGuard:
+    """The process's guard against token guessing (in memory, see bot.usecases.invite_guard)."""
+    return context.application.bot_data.setdefault(INVITE_GUARD_KEY, InviteGuard())
+
+
+def locked_text(until: datetime, t: Translator) -> str:
+    return t.gettext(
+        _(
+            "Too many invite links that did not work. For safety I will not check invite links "
+            "from you until {time}. Please ask the coordinator for a new link."
+        ),
+        time=t.datetime(until, "short"),
+    )
+
+
 async def start_with_token(update: Update, context: BotContext, token: str) -> None:
+    guard = invite_guard(context)
+    clock = context.services.clock
     async with turn(update, context) as tr:
         if tr is None:
             return
-        if not looks_like_token(token):
-            result = RedeemResult(RedeemOutcome.INVALID)
+        user_id = tr.sender.user_id
+        locked = guard.locked_until(user_id, clock.now())
+        if locked is not None:
+            text = locked_text(locked, tr.t)
         else:
-            result = await redeem_invite(
-                tr.session, context.services.clock, tr.member, token, tr.sender.chat_id
-            )
-            if result.outcome is RedeemOutcome.BOUND and result.unit_id is not None:
-                services = context.services
-                await plan_outbox(
-                    tr.session,
-                    services.clock.now(),
-                    services.settings,
-                    services.calendar,
-                    unit_ids=[result.unit_id],
-                )
-        text = redeem_text(result, tr.t)
+            result = await _redeem(tr, context, token)
+            text = redeem_text(result, tr.t)
+            if result.outcome is RedeemOutcome.INVALID:
+                locked = guard.failed(user_id, clock.now())
+                if locked is not None:
+                    log.warning("user %s tried too many invalid invite tokens", user_id)
+                    text = locked_text(locked, tr.t)
+            elif result.outcome in (RedeemOutcome.BOUND, RedeemOutcome.ALREADY):
+                guard.succeeded(user_id)
     await update.effective_message.reply_text(text)
+
+
+async def _redeem(tr: Turn, context: BotContext, token: str) -> RedeemResult:
+    if not looks_like_token(token):
+        return RedeemResult(RedeemOutcome.INVALID)
+    services = context.services
+    result = await redeem_invite(tr.session, services.clock, tr.member, token, tr.sender.chat_id)
+    if result.outcome is RedeemOutcome.BOUND and result.unit_id is not None:
+        await plan_outbox(
+            tr.session,
+            services.clock.now(),
+            services.settings,
+            services.calendar,
+            unit_ids=[result.unit_id],
+        )
+    return result
 
 
 async def invite(update: Update, context: BotContext) -> None:

@@ -1,5 +1,7 @@
 """Everything the bot reacts to, registered in one place, in order.
 
+Groups run in ascending order: -2 gatekeeping (the flood throttle), -1 a coordinator's plan
+document, 0 everything else.
 Within group 0 the first matching handler wins, so the order below is the order of precedence:
 commands, then button presses and replies, then the catch-alls for what nothing else took
 (unknown commands, plain text).
@@ -9,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -26,11 +30,16 @@ from handlers import (
     status_actions,
     status_cmd,
     tasks,
+    throttle,
 )
 from handlers.errors import on_error
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    # Gatekeeping first, in a group of its own so it never hides a handler of group -1: a
+    # user who floods the bot is asked once to slow down and the rest of the flood is dropped.
+    application.add_handler(TypeHandler(Update, throttle.gatekeeper), group=-2)
+
     application.add_handler(CommandHandler("start", basics.start), group=0)
     application.add_handler(CommandHandler("help", basics.help_command), group=0)
     application.add_handler(CommandHandler("lang", basics.lang), group=0)

@@ -13,6 +13,7 @@ from bot.usecases.tasks import liaison_unit_ids, next_deadlines, unit_counts
 from bot.usecases.units import find_unit, suggest_units, unit_names
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
+from handlers.edits import edit_in_place
 from handlers.tasks import not_bound_text
 from handlers.telegram_sender import keyboard
 
@@ -76,4 +77,4 @@ async def office_page_pressed(update: Update, context: BotContext) -> None:
         await query.answer(alert, show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(text, reply_markup=keyboard(buttons))
+    await edit_in_place(query, text, keyboard(buttons))

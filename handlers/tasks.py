@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 
 from bot.i18n import Translator, _
@@ -12,9 +14,15 @@ from bot.usecases.members import is_coordinator
 from bot.usecases.pending import remember_message
 from bot.usecases.status import load_assignment, may_act
 from bot.usecases.tasks import DutyCard, TaskFilter, duty_card, liaison_unit_ids, task_page
+from handlers.basics import stale_button
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
+from handlers.edits import edit_in_place
 from handlers.telegram_sender import keyboard
+
+CARD_DATA = re.compile(r"c:(\d{1,12})")
+PAGE_DATA = re.compile(r"t:(\w{1,16}):(\d{1,6})")
+FILTERS = {f.value for f in TaskFilter}
 
 FILTER_WORDS = {
     "overdue": TaskFilter.OVERDUE,
@@ -70,20 +78,17 @@ async def mytasks(update: Update, context: BotContext) -> None:
 async def page_pressed(update: Update, context: BotContext) -> None:
     """t:<filter>:<page> — edit the list in place."""
     query = update.callback_query
-    parts = (query.data or "").split(":")
-    try:
-        task_filter = TaskFilter(parts[1])
-        page = int(parts[2])
-    except (IndexError, ValueError):
-        await query.answer()
+    match = PAGE_DATA.fullmatch(query.data or "")
+    if match is None or match.group(1) not in FILTERS:
+        await stale_button(update, context)
         return
     async with turn(update, context) as tr:
         if tr is None:
             return
-        text, markup = await _page_reply(tr, context, task_filter, page)
+        text, markup = await _page_reply(tr, context, TaskFilter(match.group(1)), int(match[2]))
     await query.answer()
     if query.message is not None:
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_in_place(query, text, markup)
 
 
 async def card_text(tr: Turn, context: BotContext, card: DutyCard) -> tuple[str, object]:
@@ -104,11 +109,11 @@ async def may_view(tr: Turn, assignment_id: int) -> bool:
 async def card_pressed(update: Update, context: BotContext) -> None:
     """c:<assignment id> — send the duty card (after checking who asks)."""
     query = update.callback_query
-    try:
-        assignment_id = int((query.data or "").split(":")[1])
-    except (IndexError, ValueError):
-        await query.answer()
+    match = CARD_DATA.fullmatch(query.data or "")
+    if match is None:
+        await stale_button(update, context)
         return
+    assignment_id = int(match.group(1))
     async with turn(update, context) as tr:
         if tr is None:
             return

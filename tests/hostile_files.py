@@ -51,12 +51,32 @@ def docx(text: str = SAMPLE_PLAN) -> bytes:
     return _zip(_docx_parts(xml))
 
 
+def _zip_streaming(
+    parts: dict[str, bytes], big_name: str, head: bytes, filler: bytes, tail: bytes, megabytes: int
+) -> bytes:
+    """A zip whose part `big_name` is head + filler repeated to `megabytes` MB + tail, written
+    chunk by chunk so the inflated part never exists in this process's memory."""
+    buffer = io.BytesIO()
+    chunk = filler * (1024 * 1024 // len(filler))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, data in parts.items():
+            if name != big_name:
+                archive.writestr(name, data)
+        with archive.open(big_name, "w", force_zip64=True) as part:
+            part.write(head)
+            for _ in range(megabytes):
+                part.write(chunk)
+            part.write(tail)
+    return buffer.getvalue()
+
+
 def docx_bomb(unpacked_mb: int = 400) -> bytes:
-    """A .docx whose document.xml inflates to `unpacked_mb` MB of blank paragraphs."""
+    """A .docx whose document.xml inflates to `unpacked_mb` MB of empty paragraphs."""
     head = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{DOCX_NS}"><w:body>'
-    filler = b"<w:p/>" * (unpacked_mb * 1024 * 1024 // 6)
-    xml = head.encode() + filler + b"</w:body></w:document>"
-    return _zip(_docx_parts(xml))
+    parts = _docx_parts(b"")
+    return _zip_streaming(
+        parts, "word/document.xml", head.encode(), b"<w:p/>", b"</w:body></w:document>", unpacked_mb
+    )
 
 
 def xlsx_dimension_bomb() -> bytes:
@@ -111,9 +131,15 @@ def xlsx_bomb(unpacked_mb: int = 400) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     sheet = parts["xl/worksheets/sheet1.xml"]
-    filler = b"<!--" + b" " * (unpacked_mb * 1024 * 1024) + b"-->"
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"<sheetData>", filler + b"<sheetData>")
-    return _zip(parts)
+    head, tail = sheet.split(b"<sheetData>", 1)
+    return _zip_streaming(
+        parts,
+        "xl/worksheets/sheet1.xml",
+        head + b"<!--",
+        b" ",
+        b"-->" + b"<sheetData>" + tail,
+        unpacked_mb,
+    )
 
 
 def truncated(data: bytes) -> bytes:

@@ -6,14 +6,18 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services import Services
+from bot.app import build_application, start_application, stop_application
+from bot.services import Services, build_services
+from bot.settings import Settings
 from storage.models import Assignment, Binding, Reminder, ReminderState, Role, StatusReport
 
 CLI_TIMEOUT = 120
@@ -116,3 +120,30 @@ async def census(session: AsyncSession) -> Census:
             await session.scalars(select(Reminder.id).where(Reminder.state == ReminderState.SENT))
         ),
     )
+
+
+@asynccontextmanager
+async def bot_process_twin(
+    api_url: str, db_url: str, data_dir: Path, token: str, worker: str, **overrides: Any
+) -> AsyncIterator[Services]:
+    """The application `dutybot run` starts, in this process on the real clock: the restart
+    after a kill, without paying for a second interpreter's start-up."""
+    values: dict[str, Any] = {
+        "database_url": db_url,
+        "data_dir": data_dir,
+        "api_url": api_url,
+        "token": token,
+        "tick_seconds": 0.2,
+        "send_rate": 300,
+        "private_chat_interval": 0,
+        "worker_id": worker,
+        "flood_limit": 10_000,
+    }
+    values.update(overrides)
+    services = build_services(Settings(**values))
+    application = build_application(services, token)
+    await start_application(application)
+    try:
+        yield services
+    finally:
+        await stop_application(application)

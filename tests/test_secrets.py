@@ -195,3 +195,27 @@ async def test_database_files_are_owner_only(tmp_path: Path) -> None:
     assert set(modes) == {"dutybot.db", "dutybot.db-wal", "dutybot.db-shm"}
     assert set(modes.values()) == {0o600}
     assert directory == 0o700
+
+
+def test_redaction_covers_arguments_tracebacks_stacks_and_late_handlers() -> None:
+    """Records are cleaned when made, so a handler added afterwards never sees the token."""
+    install_redaction([BAD_TOKEN])
+    log = logging.getLogger("tests.secrets.unit")
+    late = Capture()
+    log.addHandler(late)
+    log.setLevel(logging.DEBUG)
+    try:
+        log.info("args %s and %r", BAD_TOKEN, {"url": f"/bot{BAD_TOKEN}/getMe"})
+        try:
+            raise ValueError(f"the key {BAD_TOKEN.split(':', 1)[1]} leaked")
+        except ValueError:
+            log.exception("failed")
+        log.warning("where", stack_info=True, extra={"note": "no secret here"})
+        log.info("%d%%", 5)  # an ordinary record is left as it was
+    finally:
+        log.removeHandler(late)
+        forget_secrets()
+    text = "\n".join(late.lines)
+    assert all(part not in text for part in _secret_parts(BAD_TOKEN))
+    assert text.count(REDACTED) >= 3
+    assert "INFO tests.secrets.unit: 5%" in late.lines

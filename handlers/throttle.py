@@ -1,0 +1,70 @@
+"""Gatekeeping before any other handler: a user who floods the bot is told once to slow down.
+
+Registered first (its own group, see registry), for every update. Within the limit it does
+nothing and the update goes on to the handlers; over it, the first update gets a polite
+"slow down" (an alert for a button press) and it and every further one stop here
+(ApplicationHandlerStop) until the user's rate falls back under the limit. State: a FloodGate in
+memory (bot.usecases.flood).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot.i18n import _
+from bot.usecases.flood import FloodGate, FloodVerdict
+from bot.usecases.members import language_of
+from handlers.context import BotContext
+
+log = logging.getLogger(__name__)
+
+FLOOD_GATE_KEY = "flood_gate"
+SLOW_DOWN = _(
+    "You are sending messages faster than I can answer. Please slow down: I will read your "
+    "messages again in a few seconds."
+)
+
+
+def flood_gate(context: BotContext) -> FloodGate:
+    """The application's gate, made on first use from the settings."""
+    gate = context.application.bot_data.get(FLOOD_GATE_KEY)
+    if gate is None:
+        settings = context.services.settings
+        gate = FloodGate(limit=settings.flood_limit, window=settings.flood_window_seconds)
+        context.application.bot_data[FLOOD_GATE_KEY] = gate
+    return gate
+
+
+async def gatekeeper(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    verdict = flood_gate(context).check(user.id)
+    if verdict is FloodVerdict.ALLOW:
+        return
+    if verdict is FloodVerdict.WARN:
+        log.warning("user %s is flooding the bot; dropping their updates for a while", user.id)
+        await _slow_down(update, context)
+    raise ApplicationHandlerStop
+
+
+async def _slow_down(update: Update, context: BotContext) -> None:
+    services = context.services
+    try:
+        async with services.sessions() as session:
+            locale = await language_of(session, update.effective_user.id)
+    except Exception:  # the answer matters more than its language
+        log.warning("could not read the flooding user's language")
+        locale = None
+    text = services.translator(locale).gettext(SLOW_DOWN)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.reply_text(text)
+    except TelegramError:
+        log.info("could not ask a flooding user to slow down", exc_info=True)
