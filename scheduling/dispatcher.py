@@ -573,7 +573,8 @@ class _SentRecorder:
             while True:
                 await self.wake.wait()
                 self.wake.clear()
-                await asyncio.sleep(self.FLUSH_EVERY)
+                if not self.closing:
+                    await asyncio.sleep(self.FLUSH_EVERY)  # gather what the others send
                 await self.flush()
                 if self.closing and not self.pending:
                     return

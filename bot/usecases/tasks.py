@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, String, and_, case, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
@@ -298,47 +298,95 @@ class UnitCounts:
         return "green"
 
 
-def _status_counts(unit_ids: list[int] | None) -> Select:
+def _counts_query(today: date, yellow_until: date) -> Select:
+    """All five counts per unit in one pass: right for a few units (a liaison's)."""
+    due = effective_due()
+    is_open = Assignment.status.in_(OPEN_STATUSES)
+    return (
+        select(
+            Unit.id,
+            Unit.name,
+            func.sum(case((Assignment.status == AssignmentStatus.DONE, 1), else_=0)),
+            func.sum(case((is_open, 1), else_=0)),
+            func.sum(case((and_(is_open, due < today), 1), else_=0)),
+            func.sum(
+                case(
+                    (and_(is_open, due >= today, due <= today + timedelta(days=DUE_SOON_DAYS)), 1),
+                    else_=0,
+                )
+            ),
+            func.sum(case((_yellow(due, today, yellow_until), 1), else_=0)),
+        )
+        .join(Assignment, Assignment.unit_id == Unit.id)
+        .group_by(Unit.id, Unit.name)
+    )
+
+
+def _yellow(due: ColumnElement[date], today: date, yellow_until: date) -> ColumnElement[bool]:
+    return and_(Assignment.status == AssignmentStatus.OPEN, due >= today, due <= yellow_until)
+
+
+def _status_counts() -> Select:
     """How many assignments each unit has in each status: one pass over an index that
-    covers (status, unit_id), no dates evaluated."""
-    query = select(Assignment.unit_id, Assignment.status, func.count()).group_by(
+    covers (status, unit_id), no dates evaluated; statuses as their stored strings."""
+    status = type_coerce(Assignment.status, String)
+    return select(Assignment.unit_id, status, func.count()).group_by(
         Assignment.status, Assignment.unit_id
     )
-    if unit_ids is not None:
-        query = query.where(Assignment.unit_id.in_(unit_ids))
-    return query
 
 
-def _near_counts(today: date, yellow_until: date, unit_ids: list[int] | None) -> Select:
+def _near_counts(today: date, yellow_until: date) -> Select:
     """Overdue, due soon and yellow per unit: only open assignments due by the horizon count,
     so only those are read."""
     due = effective_due()
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    query = (
+    return (
         select(
             Assignment.unit_id,
             func.sum(case((due < today, 1), else_=0)),
             func.sum(case((and_(due >= today, due <= soon), 1), else_=0)),
-            func.sum(
-                case(
-                    (
-                        and_(
-                            Assignment.status == AssignmentStatus.OPEN,
-                            due >= today,
-                            due <= yellow_until,
-                        ),
-                        1,
-                    ),
-                    else_=0,
-                )
-            ),
+            func.sum(case((_yellow(due, today, yellow_until), 1), else_=0)),
         )
         .where(Assignment.status.in_(OPEN_STATUSES), due <= max(soon, yellow_until))
         .group_by(Assignment.unit_id)
     )
-    if unit_ids is not None:
-        query = query.where(Assignment.unit_id.in_(unit_ids))
-    return query
+
+
+async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -> list[UnitCounts]:
+    """Every unit's counts in two narrow queries instead of one wide join: a whole city's
+    five years of assignments are counted per status from an index, and only the open ones
+    near their due date are looked at for the traffic light. Read as plain rows (Core), as
+    thousands of them come back."""
+    connection = await session.connection()
+    done: dict[int, int] = defaultdict(int)
+    open_: dict[int, int] = defaultdict(int)
+    listed: set[int] = set()  # units with any assignment, even only waived or cancelled ones
+    open_values = {status.value for status in OPEN_STATUSES}
+    for unit_id, status, count in await connection.execute(_status_counts()):
+        listed.add(unit_id)
+        if status == AssignmentStatus.DONE.value:
+            done[unit_id] += count
+        elif status in open_values:
+            open_[unit_id] += count
+    if not listed:
+        return []
+    near = {
+        unit_id: (int(overdue or 0), int(soon or 0), int(yellow or 0))
+        for unit_id, overdue, soon, yellow in await connection.execute(
+            _near_counts(today, yellow_until)
+        )
+    }
+    rows: list[UnitCounts] = []
+    for unit_id, name in await connection.execute(select(Unit.id, Unit.name)):
+        if unit_id not in listed:
+            continue
+        overdue, soon, yellow = near.get(unit_id, (0, 0, 0))
+        rows.append(
+            UnitCounts(
+                unit_id, name, done.get(unit_id, 0), open_.get(unit_id, 0), overdue, soon, yellow
+            )
+        )
+    return rows
 
 
 def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
@@ -354,36 +402,17 @@ def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
 async def unit_counts(
     session: AsyncSession, today: date, calendar: WorkdayCounter, unit_ids: list[int] | None = None
 ) -> list[UnitCounts]:
-    """Counts per unit, worst first (red, yellow, green; then most overdue).
-
-    Every unit with at least one assignment is listed. Two narrow queries instead of one
-    wide one: a whole city's five years of assignments are counted per status from an index,
-    and only the open ones near their due date are looked at for the traffic light.
-    """
+    """Counts per unit, worst first (red, yellow, green; then most overdue); every unit with
+    at least one assignment (of `unit_ids`, or of the whole office)."""
     yellow_until = yellow_horizon(today, calendar)
-    per_status: dict[int, dict[AssignmentStatus, int]] = defaultdict(dict)
-    for unit_id, status, count in await session.execute(_status_counts(unit_ids)):
-        per_status[unit_id][status] = int(count)
-    if not per_status:
-        return []
-    near = {
-        unit_id: (int(overdue or 0), int(soon or 0), int(yellow or 0))
-        for unit_id, overdue, soon, yellow in await session.execute(
-            _near_counts(today, yellow_until, unit_ids)
-        )
-    }
-    names = select(Unit.id, Unit.name)
-    if unit_ids is not None:
-        names = names.where(Unit.id.in_(unit_ids))
-    rows: list[UnitCounts] = []
-    for unit_id, name in await session.execute(names):
-        statuses = per_status.get(unit_id)
-        if statuses is None:
-            continue
-        overdue, soon, yellow = near.get(unit_id, (0, 0, 0))
-        done = statuses.get(AssignmentStatus.DONE, 0)
-        open_ = sum(statuses.get(status, 0) for status in OPEN_STATUSES)
-        rows.append(UnitCounts(unit_id, name, done, open_, overdue, soon, yellow))
+    if unit_ids is None:
+        rows = await _city_counts(session, today, yellow_until)
+    else:
+        query = _counts_query(today, yellow_until).where(Unit.id.in_(unit_ids))
+        rows = [
+            UnitCounts(uid, name, int(d or 0), int(o or 0), int(od or 0), int(s or 0), int(y or 0))
+            for uid, name, d, o, od, s, y in await session.execute(query)
+        ]
     rank = {"red": 0, "yellow": 1, "green": 2}
     rows.sort(key=lambda c: (rank[c.light], -c.overdue, -c.yellow, c.unit_name))
     return rows
