@@ -52,7 +52,7 @@ FRIDAY = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 EXAMPLES = settings(
-    max_examples=75,
+    max_examples=50,
     deadline=None,
     derandomize=True,
     database=None,
