@@ -114,6 +114,7 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     # "skipped: maximum number of running instances reached" is the intended coalescing
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
 
 
 def add_redaction(secrets: list[str]) -> None:
