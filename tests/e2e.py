@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,12 @@ async def running_bot(
     tmp_path: Path,
     clock: SettableClock,
     mode: RunMode = RunMode.POLLING,
+    digests: bool = False,
     **settings_overrides: Any,
 ) -> AsyncIterator[Harness]:
+    """The bot on `db_url` against a fresh sandbox. The weekly digest goes out late in the
+    evening unless `digests` is set, so it cannot land in the middle of an unrelated
+    conversation when the clock stands on a Monday morning."""
     server = SandboxServer()
     url = await server.start()
     sandbox = SandboxClient(url)
@@ -70,6 +75,8 @@ async def running_bot(
         "token": TOKEN,
         "mode": mode,
     }
+    if not digests:
+        values["digest_time"] = time(23, 59)
     values.update(settings_overrides)
     settings = Settings(**values)
     engine = create_engine(db_url)

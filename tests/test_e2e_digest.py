@@ -63,7 +63,7 @@ async def _files(h: Harness, user: int, command: str, count: int = 1) -> list[di
 async def test_digest_export_and_calendar_end_to_end(
     sqlite_url: str, tmp_path: Path, clock: SettableClock
 ) -> None:
-    async with running_bot(sqlite_url, tmp_path, clock) as h:
+    async with running_bot(sqlite_url, tmp_path, clock, digests=True) as h:
         coordinator = await h.user("赵协调")
         liaison = await h.user("李联络")
         assignment_id = await _setup(h, coordinator, liaison)
@@ -101,7 +101,9 @@ async def test_digest_export_and_calendar_end_to_end(
         [other_unit] = await _files(h, liaison, "/calendar 区公安分局")
         assert other_unit["text"] == "只有协调员可以查看其他单位。"
 
-    async with running_bot(sqlite_url, tmp_path, clock) as h:  # the same database, restarted
+    async with running_bot(
+        sqlite_url, tmp_path, clock, digests=True
+    ) as h:  # the same database, restarted
         assert await h.user("赵协调") == coordinator
         async with h.services.sessions() as session, session.begin():
             await schedule_digests(session, clock.now(), h.services.settings, h.services.calendar)

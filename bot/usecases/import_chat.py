@@ -7,6 +7,7 @@ its bytes are still the ones previewed.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,7 +54,7 @@ async def preview(
     services: Services, data: bytes, file_id: str, file_name: str
 ) -> tuple[Upload, ImportResult]:
     """Parse and dry-run the import; raises `DocumentError` for a document it cannot use."""
-    source = read_source(data, file_name)
+    source = await asyncio.to_thread(read_source, data, file_name)
     result = await import_sources(services, [source], dry_run=True)
     return Upload(file_id=file_id, file_name=file_name, digest=source.digest), result
 
@@ -106,7 +107,7 @@ async def claim(
 
 async def confirm(services: Services, upload: Upload, data: bytes) -> ImportResult:
     """Import the downloaded file for real, if it is still the file that was previewed."""
-    source = read_source(data, upload.file_name)
+    source = await asyncio.to_thread(read_source, data, upload.file_name)
     if source.digest != upload.digest:
         raise DocumentError("changed", "The file is not the one that was previewed.")
     return await import_sources(services, [source])
