@@ -73,6 +73,11 @@ class DispatchConfig:
     tick_budget_seconds: float = 600.0
     backoff_base: float = 5.0
     backoff_cap: float = 900.0
+    # Requests on the wire at once: plenty for 30/s at Telegram's round trips (and a few
+    # hung requests), few enough that the HTTP client's connection pool, which scans every
+    # connection for each request, stays small; unbounded, 300 sends at once cost the bot
+    # more CPU per message than the sending itself.
+    max_concurrent_sends: int = 16
 
 
 @dataclass
@@ -135,6 +140,7 @@ class Dispatcher:
         self._tick_lock = asyncio.Lock()
         self._recorder = _SentRecorder(sessions, config.worker, clock)
         self._batches_in_flight = 0
+        self._wire = asyncio.Semaphore(config.max_concurrent_sends)
 
     async def release_own_claims(self) -> int:
         """At start-up: rows this worker id claimed before a crash go back to the queue now
@@ -433,7 +439,8 @@ class Dispatcher:
 
     async def _safe_send(self, message: OutgoingMessage) -> SendResult:
         try:
-            return await self.sender.send(message)
+            async with self._wire:
+                return await self.sender.send(message)
         except Exception as exc:  # a sender bug must not lose the claim silently
             log.exception("sender raised")
             return SendResult(Outcome.TRANSIENT, error=f"{type(exc).__name__}: {exc}")
