@@ -9,13 +9,30 @@ from telegram import Update
 from bot.i18n import _
 from bot.render.tasks import render_office_status, render_unit_status
 from bot.usecases.members import is_coordinator
-from bot.usecases.tasks import liaison_unit_ids, next_deadlines, unit_counts
+from bot.usecases.tasks import (
+    SharedCityCounts,
+    UnitCounts,
+    liaison_unit_ids,
+    next_deadlines,
+    unit_counts,
+)
 from bot.usecases.units import find_unit, suggest_units, unit_names
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
 from handlers.edits import edit_in_place
 from handlers.tasks import not_bound_text
 from handlers.telegram_sender import keyboard
+
+CITY_COUNTS_KEY = "city_counts"
+
+
+def city_counts(context: BotContext) -> SharedCityCounts:
+    """The application's shared office-wide counts (see SharedCityCounts)."""
+    shared = context.application.bot_data.get(CITY_COUNTS_KEY)
+    if shared is None:
+        shared = SharedCityCounts(context.services.sessions)
+        context.application.bot_data[CITY_COUNTS_KEY] = shared
+    return shared
 
 
 async def _unit_text(tr: Turn, context: BotContext, unit_id: int, unit_name: str) -> str:
@@ -29,6 +46,7 @@ async def _unit_text(tr: Turn, context: BotContext, unit_id: int, unit_name: str
 async def status(update: Update, context: BotContext) -> None:
     args = " ".join(context.args or []).strip()
     markup = None
+    office = False
     async with turn(update, context) as tr:
         if tr is None:
             return
@@ -47,9 +65,7 @@ async def status(update: Update, context: BotContext) -> None:
             else:
                 text = await _unit_text(tr, context, unit.id, unit.name)
         elif coordinator:
-            counts = await unit_counts(tr.session, today_of(context), context.services.calendar)
-            text, buttons = render_office_status(counts, t)
-            markup = keyboard(buttons)
+            office = True  # counted below, once this turn has given its connection back
         else:
             mine = await liaison_unit_ids(tr.session, tr.member.id)
             if not mine:
@@ -57,7 +73,16 @@ async def status(update: Update, context: BotContext) -> None:
             else:
                 names = await unit_names(tr.session, mine)
                 text = "\n\n".join([await _unit_text(tr, context, uid, names[uid]) for uid in mine])
+    if office:
+        text, buttons = render_office_status(await _office_counts(context), t)
+        markup = keyboard(buttons)
     await update.effective_message.reply_text(text[:4096], reply_markup=markup)
+
+
+async def _office_counts(context: BotContext) -> list[UnitCounts]:
+    """Shared with the coordinators asking at the same time; called outside a turn, as the
+    count needs a connection of its own."""
+    return await city_counts(context).get(today_of(context), context.services.calendar)
 
 
 async def office_page_pressed(update: Update, context: BotContext) -> None:
@@ -67,14 +92,10 @@ async def office_page_pressed(update: Update, context: BotContext) -> None:
         if tr is None:
             return
         allowed = await is_coordinator(tr.session, tr.member.id)
-        if match is None or not allowed:
-            alert = tr.t.gettext(_("Only coordinators can see other units."))
-        else:
-            alert = None
-            counts = await unit_counts(tr.session, today_of(context), context.services.calendar)
-            text, buttons = render_office_status(counts, tr.t, int(match.group(1)))
-    if alert is not None:
-        await query.answer(alert, show_alert=True)
+        t = tr.t
+    if match is None or not allowed:
+        await query.answer(t.gettext(_("Only coordinators can see other units.")), show_alert=True)
         return
+    text, buttons = render_office_status(await _office_counts(context), t, int(match.group(1)))
     await query.answer()
     await edit_in_place(query, text, keyboard(buttons))

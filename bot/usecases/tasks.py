@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -9,7 +10,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from sqlalchemy import Select, String, and_, case, func, select, type_coerce
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
@@ -416,6 +417,51 @@ async def unit_counts(
     rank = {"red": 0, "yellow": 1, "green": 2}
     rows.sort(key=lambda c: (rank[c.light], -c.overdue, -c.yellow, c.unit_name))
     return rows
+
+
+class SharedCityCounts:
+    """The office-wide `unit_counts`, computed once for everyone asking at the same time.
+
+    Twenty coordinators opening /status together need one count of the whole city, not
+    twenty. A request only ever shares a computation that starts after it arrived (it waits
+    for the one under way to finish and joins the next), so every answer is as fresh as if
+    it had been computed for that request alone.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self._lock = asyncio.Lock()
+        self._next: dict[tuple[date, date], asyncio.Future[list[UnitCounts]]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.computed = 0
+
+    async def get(self, today: date, calendar: WorkdayCounter) -> list[UnitCounts]:
+        key = (today, yellow_horizon(today, calendar))
+        future = self._next.get(key)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._next[key] = future
+            task = asyncio.create_task(self._compute(key, future, calendar))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return list(await asyncio.shield(future))
+
+    async def _compute(
+        self,
+        key: tuple[date, date],
+        future: asyncio.Future[list[UnitCounts]],
+        calendar: WorkdayCounter,
+    ) -> None:
+        async with self._lock:
+            del self._next[key]  # whoever comes from now on waits for the next round
+            try:
+                async with self.sessions() as session:
+                    result = await unit_counts(session, key[0], calendar)
+            except Exception as exc:
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+                self.computed += 1
 
 
 async def next_deadlines(
