@@ -1,0 +1,134 @@
+"""`python -m tests.perf`: build the city on each backend, run the bot against the sandbox,
+measure the naive design beside it, print one markdown table and write the JSON.
+
+    python -m tests.perf                          # full scale, SQLite and PostgreSQL
+    python -m tests.perf --backends sqlite --scale smoke
+    python -m tests.perf --reuse                  # keep the databases of an earlier run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.perf.baseline import BaselineResult, measure_baseline
+from tests.perf.report import table, to_json
+from tests.perf.runner import BackendResult, run_backend
+from tests.perf.scale import SCALES, Scale
+
+DEFAULT_POSTGRES = os.environ.get(
+    "DUTYBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    scale: Scale
+    backends: tuple[str, ...]
+    postgres_url: str
+    work_dir: Path
+    json_path: Path
+    reuse: bool
+    baseline: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    table: str
+    data: dict[str, Any]
+    skipped: list[str]
+
+
+def _url(backend: str, options: Options) -> str:
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{options.work_dir / f'bench-{options.scale.name}.db'}"
+    base = options.postgres_url.rsplit("/", 1)[0]
+    return f"{base}/dutybot_bench_{options.scale.name}"
+
+
+async def postgres_reason(url: str) -> str | None:
+    try:
+        import asyncpg
+    except ImportError:
+        return "asyncpg is not installed"
+    try:
+        connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        await connection.close()
+    except Exception as exc:
+        return f"no PostgreSQL at {url}: {exc}"
+    return None
+
+
+async def run(options: Options, say: Any = print) -> Outcome:
+    options.work_dir.mkdir(parents=True, exist_ok=True)
+    results: list[BackendResult] = []
+    skipped: list[str] = []
+    for backend in options.backends:
+        if backend == "postgresql":
+            reason = await postgres_reason(options.postgres_url)
+            if reason:
+                skipped.append(f"postgresql: {reason}")
+                say(f"skipping PostgreSQL: {reason}")
+                continue
+        url = _url(backend, options)
+        results.append(
+            await run_backend(backend, url, options.scale, options.work_dir, options.reuse, say)
+        )
+    baseline: BaselineResult | None = None
+    if options.baseline:
+        say(f"naive baseline: {options.scale.baseline_jobs:,} APScheduler jobs…")
+        baseline = await asyncio.to_thread(
+            measure_baseline, options.work_dir, options.scale.baseline_jobs
+        )
+    data = to_json(options.scale, results, baseline)
+    data["skipped"] = skipped
+    text = table(options.scale, results, baseline)
+    options.json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), "utf-8")
+    return Outcome(text, data, skipped)
+
+
+def parse(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.perf", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES, help="admin URL")
+    parser.add_argument("--work-dir", type=Path, default=Path("/tmp/dutybot-bench"))
+    parser.add_argument("--json", type=Path, help="where the JSON goes (default: work dir)")
+    parser.add_argument("--reuse", action="store_true", help="keep databases built before")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive design")
+    args = parser.parse_args(argv)
+    scale = SCALES[args.scale]
+    backends = tuple(b.strip() for b in args.backends.split(",") if b.strip())
+    unknown = set(backends) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"unknown backends: {sorted(unknown)}")
+    work_dir = args.work_dir.resolve()
+    return Options(
+        scale=scale,
+        backends=backends,
+        postgres_url=args.postgres_url,
+        work_dir=work_dir,
+        json_path=args.json or work_dir / f"bench-{scale.name}.json",
+        reuse=args.reuse,
+        baseline=not args.no_baseline,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(argv)
+    outcome = asyncio.run(run(options, lambda line: print(line, file=sys.stderr, flush=True)))
+    print(outcome.table)
+    print(f"\nJSON: {options.json_path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

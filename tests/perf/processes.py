@@ -1,0 +1,144 @@
+"""The processes a measurement runs: the sandbox (`tests/perf/sandbox_proc.py`) and the bot
+(`dutybot run`, exactly as an administrator starts it), each on its own."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import aiohttp
+
+from bot.sandbox.client import SandboxClient
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "909090:benchmark-token"
+
+
+@dataclass
+class SandboxProcess:
+    """A running sandbox process, its control client and the benchmark's extra routes."""
+
+    process: subprocess.Popen[str]
+    url: str
+    client: SandboxClient
+    http: aiohttp.ClientSession
+
+    async def log(self, after: int = 0) -> list[list[Any]]:
+        async with self.http.get(f"{self.url}/_perf/log", params={"after": after}) as answer:
+            return await answer.json()
+
+    async def last_seq(self) -> int:
+        entries = await self.log()
+        return entries[-1][0] if entries else 0
+
+    async def first_calls(self) -> dict[str, float]:
+        async with self.http.get(f"{self.url}/_perf/calls") as answer:
+            return await answer.json()
+
+    async def add_people(self, people: list[tuple[int, str]]) -> None:
+        body = [{"id": user_id, "first_name": name} for user_id, name in people]
+        async with self.http.post(f"{self.url}/_perf/users", json=body) as answer:
+            answer.raise_for_status()
+
+    async def stop(self) -> None:
+        await self.client.close()
+        await self.http.close()
+        stop_process(self.process)
+
+
+async def start_sandbox(limits: bool, log: Path) -> SandboxProcess:
+    argv = [sys.executable, "-m", "tests.perf.sandbox_proc", "--port", "0"]
+    if limits:
+        argv.append("--limits")
+    process = subprocess.Popen(
+        argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=log.open("ab"), text=True
+    )
+    assert process.stdout is not None
+    line = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 30)
+    if not line.startswith("URL "):
+        stop_process(process)
+        raise RuntimeError(f"the sandbox did not start: {line!r}")
+    url = line.split()[1]
+    return SandboxProcess(process, url, SandboxClient(url), aiohttp.ClientSession())
+
+
+@dataclass
+class BotProcess:
+    """`dutybot run` in its own process, and when it was spawned (time.monotonic())."""
+
+    process: subprocess.Popen[bytes]
+    spawned_at: float
+    log: IO[bytes] = field(repr=False)
+
+    def peak_rss_mb(self) -> float:
+        return peak_rss_mb(self.process.pid)
+
+    def stop(self) -> int:
+        code = stop_process(self.process)
+        self.log.close()
+        return code
+
+
+def bot_env(sandbox_url: str, db_url: str, data_dir: Path, **settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYBOT_")}
+    env.update(
+        {
+            "DUTYBOT_TOKEN": TOKEN,
+            "DUTYBOT_API_URL": sandbox_url,
+            "DUTYBOT_DATABASE_URL": db_url,
+            "DUTYBOT_DATA_DIR": str(data_dir),
+            "DUTYBOT_WORKER_ID": "bench",
+            "DUTYBOT_LOG_LEVEL": "WARNING",
+        }
+    )
+    env.update({f"DUTYBOT_{name.upper()}": value for name, value in settings.items()})
+    return env
+
+
+def spawn_bot(env: dict[str, str], log: Path) -> BotProcess:
+    script = Path(sys.executable).parent / "dutybot"
+    argv = [str(script), "run"] if script.exists() else [sys.executable, "-m", "bot.cli", "run"]
+    handle = log.open("ab")
+    spawned = time.monotonic()
+    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    return BotProcess(process, spawned, handle)
+
+
+async def wait_ready(sandbox: SandboxProcess, bot: BotProcess, timeout: float = 120) -> float:
+    """Seconds from spawning the bot to its first getUpdates: it is ready to serve."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        calls = await sandbox.first_calls()
+        first = calls.get("getUpdates")
+        if first is not None and first >= bot.spawned_at:
+            return first - bot.spawned_at
+        if bot.process.poll() is not None:
+            raise RuntimeError(f"the bot exited with {bot.process.returncode}")
+        await asyncio.sleep(0.01)
+    raise TimeoutError("the bot did not start polling")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM: the most resident memory the process has used so far."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def stop_process(process: subprocess.Popen[Any], timeout: float = 20) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)
+    return process.returncode

@@ -1,0 +1,143 @@
+"""The benchmark's one markdown table (and the JSON beside it)."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from tests.perf.baseline import BaselineResult
+from tests.perf.runner import BackendResult
+from tests.perf.scale import Scale
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = 0.0
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        first = meminfo.read_text().splitlines()[0]
+        memory = int(first.split()[1]) / 1024 / 1024
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "load_average": list(os.getloadavg()),
+    }
+
+
+def _ms(values: tuple[float, ...]) -> str:
+    return " / ".join(f"{v:.1f}" for v in values)
+
+
+def _cells(results: list[BackendResult], render: Any) -> list[str]:
+    return [render(r) for r in results]
+
+
+def table(scale: Scale, results: list[BackendResult], baseline: BaselineResult | None) -> str:
+    """One row per figure, one column per backend, the naive design and the target last."""
+    header = [
+        "measure",
+        *(r.backend for r in results),
+        "naive: APScheduler job per reminder",
+        "target",
+    ]
+    rows: list[list[str]] = []
+
+    def row(name: str, render: Any, naive: str = "—", target: str = "") -> None:
+        rows.append([name, *_cells(results, render), naive, target])
+
+    due = scale.due
+    row(
+        "delivery at Telegram's limits: messages/s (% of 30/s)",
+        lambda r: f"{r.delivery.messages_per_second:.1f} ({r.delivery.percent_of_limit:.1f}%)",
+        target="≥ 93%",
+    )
+    row(
+        f"… {due:,} reminders in messages; reminders/s",
+        lambda r: (
+            f"{r.delivery.reminders:,} in {r.delivery.messages:,}; "
+            f"{r.delivery.reminders_per_second:.1f}"
+        ),
+    )
+    row(
+        "… lost / duplicated / 429 received",
+        lambda r: f"{r.delivery.lost} / {r.delivery.duplicated} / {r.delivery.answered_429}",
+        target="0 / 0 / —",
+    )
+    row(
+        "capacity, limits off: messages/s (reminders/s)",
+        lambda r: f"{r.capacity.messages_per_second:.0f} ({r.capacity.reminders_per_second:.0f})",
+        target="≥ 500",
+    )
+    row(
+        "… lost / duplicated",
+        lambda r: f"{r.capacity.lost} / {r.capacity.duplicated}",
+        target="0 / 0",
+    )
+    for index, label in enumerate(("/mytasks", "/status (liaison)", "/status (coordinator)")):
+        row(
+            f"{label} p50 / p95 / p99 ms, {scale.latency_users} users at once "
+            "(a burst of all at the same instant: p99)",
+            lambda r, i=index: (
+                _ms((r.latency[i].p50_ms, r.latency[i].p95_ms, r.latency[i].p99_ms))
+                + f" (burst {r.latency[i].burst_p99_ms:.0f})"
+            ),
+            target="p99 < 100 (SQLite), < 50 (PostgreSQL)",
+        )
+    row(
+        f"tick, nothing due, {scale.reminders:,} rows: p50 / p99 ms",
+        lambda r: _ms((r.tick.idle_p50_ms, r.tick.idle_p99_ms)),
+        target="p99 < 20",
+    )
+    row(
+        "tick with 10 due (recording sender): p50 / p99 ms",
+        lambda r: _ms((r.tick.small_p50_ms, r.tick.small_p99_ms)),
+    )
+    naive_start = naive_rss = "—"
+    if baseline is not None:
+        naive_start = (
+            f"SQLAlchemyJobStore: {baseline.sql_ready_seconds:.2f} "
+            f"(start {baseline.sql_start_seconds * 1000:.0f} ms); "
+            f"MemoryJobStore: {baseline.memory_ready_seconds:.2f}"
+        )
+        naive_rss = (
+            f"SQLAlchemyJobStore: {baseline.sql_rss_mb:.0f}; "
+            f"MemoryJobStore: {baseline.memory_rss_mb:.0f}"
+        )
+    jobs = f"{baseline.jobs:,} jobs" if baseline else "jobs"
+    row(
+        f"start-up, spawn → ready, s (naive: {jobs})",
+        lambda r: f"{r.startup_seconds:.2f}",
+        naive_start,
+        "≥ 10× faster than naive",
+    )
+    row(
+        "peak RSS, MB (ours: the bot process through delivery and commands)",
+        lambda r: f"{r.peak_rss_mb:.0f}",
+        naive_rss,
+        "< 200",
+    )
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cells) + " |" for cells in rows]
+    return "\n".join(lines)
+
+
+def to_json(
+    scale: Scale, results: list[BackendResult], baseline: BaselineResult | None
+) -> dict[str, Any]:
+    return {
+        "scale": scale.__dict__,
+        "machine": machine(),
+        "backends": [r.to_json() for r in results],
+        "baseline": baseline.to_json() if baseline else None,
+    }
