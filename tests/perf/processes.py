@@ -111,14 +111,24 @@ def spawn_bot(env: dict[str, str], log: Path) -> BotProcess:
     return BotProcess(process, spawned, handle)
 
 
-async def wait_ready(sandbox: SandboxProcess, bot: BotProcess, timeout: float = 120) -> float:
-    """Seconds from spawning the bot to its first getUpdates: it is ready to serve."""
+@dataclass(frozen=True)
+class Startup:
+    """Seconds from spawning the bot to its first getUpdates (ready to serve), and of those
+    the last part, from its first Bot API call (getMe: imports done, application built)."""
+
+    ready: float
+    after_imports: float
+
+
+async def wait_ready(sandbox: SandboxProcess, bot: BotProcess, timeout: float = 120) -> Startup:
+    """Wait until the bot polls for updates; say how long it took."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         calls = await sandbox.first_calls()
         first = calls.get("getUpdates")
         if first is not None and first >= bot.spawned_at:
-            return first - bot.spawned_at
+            get_me = calls.get("getMe", first)
+            return Startup(first - bot.spawned_at, first - get_me)
         if bot.process.poll() is not None:
             raise RuntimeError(f"the bot exited with {bot.process.returncode}")
         await asyncio.sleep(0.01)

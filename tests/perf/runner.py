@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scheduling.dispatcher import DispatchConfig
 from storage.db import is_sqlite, sqlite_path
+from tests.perf.ceiling import sender_ceiling
 from tests.perf.delivery import DeliveryResult, census, due_pairs
 from tests.perf.deployment import COORDINATOR_BASE, LIAISON_BASE
 from tests.perf.latency import LatencyResult, measure_command
@@ -24,6 +26,7 @@ from tests.perf.processes import (
 from tests.perf.scale import Scale
 from tests.perf.tick import TickResult, measure_tick
 
+WIRE = DispatchConfig.__dataclass_fields__["max_concurrent_sends"].default
 UNLIMITED = {"send_rate": "10000", "private_chat_interval": "0", "group_per_minute": "10000"}
 
 
@@ -36,8 +39,10 @@ class BackendResult:
     latency: list[LatencyResult]
     tick: TickResult
     startup_seconds: float
+    startup_after_imports_seconds: float
     peak_rss_mb: float
     capacity_peak_rss_mb: float
+    sender_ceiling: float
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -55,8 +60,10 @@ class BackendResult:
             "latency": [item.to_json() for item in self.latency],
             "tick": self.tick.to_json(),
             "startup_seconds": self.startup_seconds,
+            "startup_after_imports_seconds": self.startup_after_imports_seconds,
             "peak_rss_mb": self.peak_rss_mb,
             "capacity_peak_rss_mb": self.capacity_peak_rss_mb,
+            "sender_ceiling_messages_per_second": self.sender_ceiling,
         }
 
 
@@ -128,7 +135,10 @@ async def run_backend(
         bot = spawn_bot(bot_env(sandbox.url, url, data_dir), log)
         try:
             startup = await wait_ready(sandbox, bot)
-            say(f"[{backend}] bot ready in {startup:.2f}s; delivering {len(pairs):,} reminders")
+            say(
+                f"[{backend}] bot ready in {startup.ready:.2f}s; "
+                f"delivering {len(pairs):,} reminders"
+            )
             delivery = await census(
                 sandbox,
                 pairs,
@@ -175,6 +185,8 @@ async def run_backend(
             capacity_rss = bot.peak_rss_mb()
         finally:
             bot.stop()
+        chats = [chat for chat, _name in people(scale)[: scale.units]]
+        ceiling = await sender_ceiling(sandbox, chats, scale.ceiling_messages, WIRE)
     finally:
         await sandbox.stop()
 
@@ -189,7 +201,9 @@ async def run_backend(
         capacity=capacity,
         latency=latency,
         tick=tick,
-        startup_seconds=startup,
+        startup_seconds=startup.ready,
+        startup_after_imports_seconds=startup.after_imports,
         peak_rss_mb=rss,
         capacity_peak_rss_mb=capacity_rss,
+        sender_ceiling=ceiling,
     )

@@ -25,6 +25,7 @@ class Scale:
     settle_timeout: float
     round_spacing: float = 1.2
     settle_grace: float = 1.0
+    ceiling_messages: int = 2_000
 
     @property
     def liaisons(self) -> int:
@@ -65,6 +66,7 @@ SMOKE = Scale(
     settle_timeout=60.0,
     round_spacing=1.05,
     settle_grace=0.3,
+    ceiling_messages=100,
 )
 
 SCALES = {scale.name: scale for scale in (FULL, SMOKE)}
