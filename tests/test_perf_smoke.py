@@ -52,6 +52,6 @@ async def test_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
     assert baseline["sql_jobs_seen"] == baseline["memory_jobs_seen"] == SMOKE.baseline_jobs
     assert baseline["fill_jobs_per_second"] > 0
     lines = outcome.table.splitlines()
-    assert lines[0].startswith("| measure | sqlite |")
+    assert lines[0].startswith("| measure | SQLite |")
     assert any(line.startswith("| delivery at Telegram's limits") for line in lines)
     assert any("peak RSS" in line for line in lines)

@@ -11,6 +11,8 @@ from tests.perf.baseline import BaselineResult
 from tests.perf.runner import BackendResult
 from tests.perf.scale import Scale
 
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
 
 def machine() -> dict[str, Any]:
     model = ""
@@ -47,7 +49,7 @@ def table(scale: Scale, results: list[BackendResult], baseline: BaselineResult |
     """One row per figure, one column per backend, the naive design and the target last."""
     header = [
         "measure",
-        *(r.backend for r in results),
+        *(BACKEND_NAMES.get(r.backend, r.backend) for r in results),
         "naive: APScheduler job per reminder",
         "target",
     ]
@@ -120,7 +122,7 @@ def table(scale: Scale, results: list[BackendResult], baseline: BaselineResult |
         )
     jobs = f"{baseline.jobs:,} jobs" if baseline else "jobs"
     row(
-        f"start-up, spawn → ready, s (ours: of which after imports; naive: {jobs})",
+        f"start-up, spawn → ready, s (ours: of it after the first Bot API call; naive: {jobs})",
         lambda r: f"{r.startup_seconds:.2f} ({r.startup_after_imports_seconds:.2f})",
         naive_start,
         "≥ 10× faster than naive",
