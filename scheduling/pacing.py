@@ -55,21 +55,22 @@ class Pacer:
             self._next_global = slot + 1.0 / self.limits.per_second
             if slot > now:
                 await self._sleep(slot - now)
-            if await self._within_window():
-                return
+            await self._within_window()
+            return
 
-    async def _within_window(self) -> bool:
-        """A second check on what actually left: never more than the per-second budget in
-        any one-second window, even when a busy event loop wakes several senders at once."""
-        cap = max(1, int(self.limits.per_second) - 1)
-        now = self._monotonic()
-        while self._recent and self._recent[0] <= now - 1.0:
-            self._recent.popleft()
-        if len(self._recent) >= cap:
+    async def _within_window(self) -> None:
+        """A second check on what actually leaves: never more than the per-second budget in
+        any one-second window, even when a busy event loop wakes several senders at once.
+        A sender that finds the window full keeps its place and waits only for the window."""
+        cap = max(1, int(self.limits.per_second))
+        while True:
+            now = self._monotonic()
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if len(self._recent) < cap:
+                self._recent.append(now)
+                return
             await self._sleep(self._recent[0] + 1.0 - now)
-            return False
-        self._recent.append(now)
-        return True
 
     def _reserve_chat(self, chat_id: int, is_group: bool, earliest: float) -> float:
         if not is_group:
