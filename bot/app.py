@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.i18n import Translator
 from bot.services import Services
 from bot.settings import RunMode, Settings
+from handlers.aiohttp_request import AiohttpRequest
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.jobs import start_jobs
 from handlers.menu import visible_commands
@@ -42,6 +43,8 @@ def build_application(
         .base_file_url(settings.bot_file_url)
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(RetryingLimiter())
+        .request(AiohttpRequest(connection_pool_size=64))
+        .get_updates_request(AiohttpRequest(connection_pool_size=2))
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
