@@ -22,6 +22,7 @@ from storage.schema import require_current
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "telegram"
+REQUESTS_KEY = "dutybot.requests"
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
@@ -34,6 +35,7 @@ def build_application(
     Without `receive_updates` it only delivers the outbox (a scale-out delivery worker).
     """
     settings = services.settings
+    requests = (AiohttpRequest(connection_pool_size=64), AiohttpRequest(connection_pool_size=2))
     builder = ApplicationBuilder()
     if not receive_updates:
         builder = builder.updater(None)
@@ -43,14 +45,15 @@ def build_application(
         .base_file_url(settings.bot_file_url)
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(RetryingLimiter())
-        .request(AiohttpRequest(connection_pool_size=64))
-        .get_updates_request(AiohttpRequest(connection_pool_size=2))
+        .request(requests[0])
+        .get_updates_request(requests[1])
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
+    application.bot_data[REQUESTS_KEY] = requests
     register_handlers(application)
     return application
 
@@ -76,10 +79,21 @@ async def publish_commands(application: BotApplication, services: Services) -> N
         await application.bot.set_my_commands(commands, language_code=language_code)
 
 
+async def release_connections(application: BotApplication) -> None:
+    """Close the HTTP sessions even when start-up failed (a rejected token): PTB shuts the
+    bot down only after a successful initialize, and aiohttp complains of an open session."""
+    for request in application.bot_data.get(REQUESTS_KEY, ()):
+        await request.shutdown()
+
+
 async def start_application(application: BotApplication) -> None:
     """Start without run_polling (demo, tests, workers): initialize, post_init, start, and
     receive updates by polling or webhook as configured (a delivery worker receives none)."""
-    await application.initialize()
+    try:
+        await application.initialize()
+    except BaseException:
+        await release_connections(application)
+        raise
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()

@@ -8,7 +8,13 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from bot.app import WEBHOOK_PATH, build_application, start_application, stop_application
+from bot.app import (
+    WEBHOOK_PATH,
+    build_application,
+    release_connections,
+    start_application,
+    stop_application,
+)
 from bot.cli.common import console
 from bot.cli.demo import run_demo_command
 from bot.cli.errors import CommandError
@@ -53,17 +59,24 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     check_schema(settings)
     services = build_services(settings)
     application = build_application(services, settings.token.get_secret_value())
-    if settings.mode is RunMode.WEBHOOK:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=WEBHOOK_PATH,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-        )
-    else:
-        application.run_polling()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        if settings.mode is RunMode.WEBHOOK:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=WEBHOOK_PATH,
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                close_loop=False,
+            )
+        else:
+            application.run_polling(close_loop=False)
+    finally:
+        loop.run_until_complete(release_connections(application))
+        loop.close()
     return 0
 
 
