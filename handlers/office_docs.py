@@ -12,8 +12,6 @@ import asyncio
 from telegram import Update
 
 from bot.i18n import Translator, _
-from bot.render.ics import unit_calendar
-from bot.render.ledger_xlsx import ledger_workbook
 from bot.usecases.calendar_feed import FeedEvent, alarm_policy, unit_feed
 from bot.usecases.digest import week_start_of
 from bot.usecases.digest_delivery import ComposedDigest, compose_digest
@@ -95,6 +93,8 @@ async def export(update: Update, context: BotContext) -> None:
     if ledger is None or not ledger.plans:
         await message.reply_text(reply)
         return
+    from bot.render.ledger_xlsx import ledger_workbook  # openpyxl: loaded when first asked
+
     data = await asyncio.to_thread(ledger_workbook, ledger, t)
     rows = sum(len(plan.rows) for plan in ledger.plans)
     await message.reply_document(
@@ -150,6 +150,8 @@ async def calendar(update: Update, context: BotContext) -> None:
     if not feeds:
         await message.reply_text(reply)
         return
+    from bot.render.ics import unit_calendar  # icalendar: loaded when first asked
+
     now = context.services.clock.now()
     for name, events in feeds:
         await message.reply_document(

@@ -8,7 +8,14 @@ from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
 from storage.models import Base
-from storage.schema import SchemaOutOfDate, head_revision, require_current, schema_state, upgrade
+from storage.schema import (
+    SCHEMA_HEAD,
+    SchemaOutOfDate,
+    head_revision,
+    require_current,
+    schema_state,
+    upgrade,
+)
 
 
 def _tables(connection: Connection) -> set[str]:
@@ -71,3 +78,8 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> Non
         assert foreign_keys == 1
     finally:
         await engine.dispose()
+
+
+def test_the_start_up_check_knows_the_newest_migration() -> None:
+    """SCHEMA_HEAD lets `require_current` skip Alembic; it must move with every new script."""
+    assert head_revision() == SCHEMA_HEAD

@@ -8,29 +8,13 @@ one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from bot import __version__
-from bot.cli import (
-    backup,
-    calendar,
-    db,
-    demo,
-    digest,
-    doctor,
-    export,
-    groups,
-    ics,
-    import_plans,
-    invite,
-    run,
-    sandbox,
-    simulate,
-    statutory,
-    units,
-)
 from bot.cli.errors import CommandError
 from bot.logging_setup import configure_logging, redact
 from bot.settings import Settings, SettingsError, load_settings
@@ -38,41 +22,54 @@ from storage.schema import SchemaOutOfDate
 
 log = logging.getLogger("bot.cli")
 
-COMMAND_MODULES = (
-    db,
-    demo,
-    run,
-    sandbox,
-    invite,
-    simulate,
-    calendar,
-    statutory,
-    import_plans,
-    units,
-    groups,
-    digest,
-    export,
-    ics,
-    backup,
-    doctor,
-)
+# command → the module that registers it; only the chosen one is imported, so `dutybot run`
+# does not pay for openpyxl, the sandbox or Alembic's script loader (about half its start-up)
+COMMANDS = {
+    "db": "db",
+    "demo": "demo",
+    "run": "run",
+    "worker": "run",
+    "sandbox": "sandbox",
+    "invite": "invite",
+    "simulate": "simulate",
+    "calendar": "calendar",
+    "statutory": "statutory",
+    "import": "import_plans",
+    "units": "units",
+    "groups": "groups",
+    "digest": "digest",
+    "export": "export",
+    "ics": "ics",
+    "backup": "backup",
+    "restore": "backup",
+    "doctor": "doctor",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_modules(argv: Sequence[str]) -> list[ModuleType]:
+    """The modules to register: the named command's alone, or every one (for help, or when
+    the first word is not a command and argparse should say so with the full list)."""
+    first = next((word for word in argv if not word.startswith("-")), None)
+    names = [COMMANDS[first]] if first in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    return [importlib.import_module(f"bot.cli.{name}") for name in names]
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dutybot",
         description="Duty reminder bot for rule-of-law work plans.",
     )
     parser.add_argument("--version", action="version", version=f"dutybot {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMAND_MODULES:
+    for module in command_modules(argv):
         module.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
+    args = parser.parse_args(words)
     try:
         settings = load_settings()
         configure_logging(settings.log_level, secrets_of(settings))

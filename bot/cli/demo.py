@@ -13,7 +13,6 @@ from typing import Any
 from bot.cli.common import console
 from bot.cli.errors import CommandError
 from bot.settings import Settings
-from bot.usecases.demo import run_demo
 
 
 def register(subparsers: Any) -> None:
@@ -32,6 +31,8 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        from bot.usecases.demo import run_demo  # the sandbox: only for the demo
+
         await run_demo(settings, data_dir, args.host, args.port, console.print, stop)
 
     with contextlib.ExitStack() as stack:
