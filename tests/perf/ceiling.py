@@ -10,6 +10,7 @@ import time
 
 from telegram.ext import ApplicationBuilder
 
+from handlers.aiohttp_request import AiohttpRequest
 from handlers.telegram_limits import RetryingLimiter
 from handlers.telegram_sender import TelegramSender
 from scheduling.delivery import Button, Outcome, OutgoingMessage
@@ -35,6 +36,7 @@ async def sender_ceiling(
         .base_url(f"{sandbox.url}/bot")
         .base_file_url(f"{sandbox.url}/file/bot")
         .rate_limiter(RetryingLimiter())
+        .request(AiohttpRequest(connection_pool_size=64))  # as bot.app builds it
         .updater(None)
         .build()
     )
