@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -21,6 +22,17 @@ SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 POSTGRES_ADMIN_URL = os.environ.get(
     "DUTYBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A CLI test's `configure_logging` points the root logger at the stderr pytest captured
+    for that test; later tests must not write to that closed stream."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def _postgres_unavailable_reason() -> str | None:
