@@ -4,7 +4,7 @@ count made for the request alone."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import update
 
@@ -12,6 +12,7 @@ from bot.clock import SettableClock
 from bot.services import Services
 from bot.usecases.tasks import SharedCityCounts, unit_counts
 from scheduling.workdays import WorkdayCalendar
+from storage.change_marker import change_marker
 from storage.models import Assignment, AssignmentStatus
 from tests.factories import build_assignment
 
@@ -53,3 +54,58 @@ async def test_a_change_committed_before_asking_is_always_counted(
     second = await shared.get(TODAY, calendar)
     await first
     assert [(c.done, c.open) for c in second] == [(1, 0)]
+
+
+async def test_a_change_after_a_count_is_counted_by_the_next_request(
+    services: Services, clock: SettableClock
+) -> None:
+    """The case a kept count must never get wrong: asked, changed, asked again."""
+    async with services.sessions() as session, session.begin():
+        built = await build_assignment(session, clock.now())
+        assignment_id = built.assignment.id
+    calendar = WorkdayCalendar()
+    shared = SharedCityCounts(services.sessions)
+    before = await shared.get(TODAY, calendar)
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(Assignment)
+            .where(Assignment.id == assignment_id)
+            .values(status=AssignmentStatus.DONE)
+        )
+    after = await shared.get(TODAY, calendar)
+    assert [(c.done, c.open) for c in before] == [(0, 1)]
+    assert [(c.done, c.open) for c in after] == [(1, 0)]
+    assert shared.computed == 2
+
+
+async def test_an_unmoved_marker_answers_from_the_last_count(
+    services: Services, clock: SettableClock
+) -> None:
+    async with services.sessions() as session, session.begin():
+        await build_assignment(session, clock.now())
+    marker = ["m1"]
+
+    async def read_marker() -> str | None:
+        return marker[0]
+
+    calendar = WorkdayCalendar()
+    shared = SharedCityCounts(services.sessions, marker=read_marker)
+    first = await shared.get(TODAY, calendar)
+    again = await shared.get(TODAY, calendar)
+    assert (shared.computed, shared.reused) == (1, 1) and again == first
+    tomorrow = await shared.get(date(2026, 11, 24), calendar)  # another day: counted anew
+    assert shared.computed == 2 and len(tomorrow) == 1
+    marker[0] = "m2"  # something committed
+    await shared.get(date(2026, 11, 24), calendar)
+    assert (shared.computed, shared.reused) == (3, 1)
+
+
+async def test_the_change_marker_moves_on_commit_where_there_is_one(services: Services) -> None:
+    before = await change_marker(services.sessions)
+    async with services.sessions() as session, session.begin():
+        await build_assignment(session, datetime(2026, 11, 23, tzinfo=UTC))
+    after = await change_marker(services.sessions)
+    if services.engine.dialect.name == "postgresql":
+        assert before is not None and after is not None and after != before
+    else:
+        assert before is None and after is None  # SQLite: no marker, so nothing is kept

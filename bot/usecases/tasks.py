@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy import Select, String, and_, case, func, select, type_coerce
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
+from storage.change_marker import change_marker
 from storage.models import (
     CLOSED_STATUSES,
     Assignment,
@@ -419,24 +422,45 @@ async def unit_counts(
     return rows
 
 
+@dataclass(frozen=True)
+class _CachedCount:
+    key: tuple[date, date]
+    marker: str
+    rows: list[UnitCounts]
+
+
 class SharedCityCounts:
     """The office-wide `unit_counts`, computed once for everyone asking at the same time.
 
     Twenty coordinators opening /status together need one count of the whole city, not
     twenty. A request only ever shares a computation that starts after it arrived (it waits
     for the one under way to finish and joins the next), so every answer is as fresh as if
-    it had been computed for that request alone.
+    it had been computed for that request alone. Where the database offers a change marker
+    (PostgreSQL's WAL position, `storage.change_marker`), the last count is also kept with
+    the marker read just before it began: a request that finds the marker unmoved is
+    answered from it, exactly as a new count would answer, without counting again.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        marker: Callable[[], Awaitable[str | None]] | None = None,
+    ) -> None:
         self.sessions = sessions
+        self._marker = marker if marker is not None else partial(change_marker, sessions)
         self._lock = asyncio.Lock()
         self._next: dict[tuple[date, date], asyncio.Future[list[UnitCounts]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._last: _CachedCount | None = None
         self.computed = 0
+        self.reused = 0
 
     async def get(self, today: date, calendar: WorkdayCounter) -> list[UnitCounts]:
         key = (today, yellow_horizon(today, calendar))
+        last = self._last
+        if last is not None and last.key == key and await self._marker() == last.marker:
+            self.reused += 1
+            return list(last.rows)
         future = self._next.get(key)
         if future is None:
             future = asyncio.get_running_loop().create_future()
@@ -455,6 +479,7 @@ class SharedCityCounts:
         async with self._lock:
             del self._next[key]  # whoever comes from now on waits for the next round
             try:
+                marker = await self._marker()  # before the count's snapshot is taken
                 async with self.sessions() as session:
                     result = await unit_counts(session, key[0], calendar)
             except Exception as exc:
@@ -462,6 +487,7 @@ class SharedCityCounts:
             else:
                 future.set_result(result)
                 self.computed += 1
+                self._last = _CachedCount(key, marker, result) if marker is not None else None
 
 
 async def next_deadlines(
