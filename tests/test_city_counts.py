@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.clock import SettableClock
 from bot.services import Services
 from bot.usecases.tasks import SharedCityCounts, unit_counts
 from scheduling.workdays import WorkdayCalendar
-from storage.change_marker import change_marker
+from storage.change_marker import marker_reader
 from storage.models import Assignment, AssignmentStatus
 from tests.factories import build_assignment
 
@@ -100,12 +100,39 @@ async def test_an_unmoved_marker_answers_from_the_last_count(
     assert (shared.computed, shared.reused) == (3, 1)
 
 
-async def test_the_change_marker_moves_on_commit_where_there_is_one(services: Services) -> None:
-    before = await change_marker(services.sessions)
+async def test_the_change_marker_moves_on_every_commit_and_only_then(
+    services: Services,
+) -> None:
+    read = marker_reader(services.sessions)
+    first = await read()
+    assert first is not None, services.engine.dialect.name
+    if services.engine.dialect.name == "sqlite":  # PostgreSQL's WAL also moves by itself
+        async with services.sessions() as session:
+            await session.execute(select(Assignment.id))  # reading commits nothing
+        assert await read() == first
     async with services.sessions() as session, session.begin():
         await build_assignment(session, datetime(2026, 11, 23, tzinfo=UTC))
-    after = await change_marker(services.sessions)
-    if services.engine.dialect.name == "postgresql":
-        assert before is not None and after is not None and after != before
-    else:
-        assert before is None and after is None  # SQLite: no marker, so nothing is kept
+    assert await read() != first
+
+
+async def test_the_default_marker_keeps_a_count_until_something_commits(
+    services: Services, clock: SettableClock
+) -> None:
+    """The real marker of each backend: reused while nothing commits, counted again after."""
+    async with services.sessions() as session, session.begin():
+        built = await build_assignment(session, clock.now())
+        assignment_id = built.assignment.id
+    calendar = WorkdayCalendar()
+    shared = SharedCityCounts(services.sessions)
+    await shared.get(TODAY, calendar)
+    if services.engine.dialect.name == "sqlite":
+        await shared.get(TODAY, calendar)
+        assert (shared.computed, shared.reused) == (1, 1)
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(Assignment)
+            .where(Assignment.id == assignment_id)
+            .values(status=AssignmentStatus.DONE)
+        )
+    after = await shared.get(TODAY, calendar)
+    assert [(c.done, c.open) for c in after] == [(1, 0)]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import partial
 from typing import Protocol
 
 from sqlalchemy import Select, String, and_, case, func, select, type_coerce
@@ -16,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
-from storage.change_marker import change_marker
+from storage.change_marker import MarkerReader, marker_reader
 from storage.models import (
     CLOSED_STATUSES,
     Assignment,
@@ -436,18 +434,18 @@ class SharedCityCounts:
     twenty. A request only ever shares a computation that starts after it arrived (it waits
     for the one under way to finish and joins the next), so every answer is as fresh as if
     it had been computed for that request alone. Where the database offers a change marker
-    (PostgreSQL's WAL position, `storage.change_marker`), the last count is also kept with
-    the marker read just before it began: a request that finds the marker unmoved is
-    answered from it, exactly as a new count would answer, without counting again.
+    (`storage.change_marker`: PostgreSQL's WAL position, SQLite's data_version), the last
+    count is also kept with the marker read just before it began: a request that finds the
+    marker unmoved is answered from it, exactly as a new count would, without counting.
     """
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        marker: Callable[[], Awaitable[str | None]] | None = None,
+        marker: MarkerReader | None = None,
     ) -> None:
         self.sessions = sessions
-        self._marker = marker if marker is not None else partial(change_marker, sessions)
+        self._marker = marker if marker is not None else marker_reader(sessions)
         self._lock = asyncio.Lock()
         self._next: dict[tuple[date, date], asyncio.Future[list[UnitCounts]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
