@@ -19,6 +19,22 @@ from tests.factories import build_assignment
 TODAY = date(2026, 11, 23)
 
 
+async def _one_open_assignment(services: Services, clock: SettableClock) -> int:
+    async with services.sessions() as session, session.begin():
+        built = await build_assignment(session, clock.now())
+        return built.assignment.id
+
+
+async def _mark_done(services: Services, assignment_id: int) -> None:
+    """A status change committed by another connection, as a liaison's press would be."""
+    async with services.sessions() as session, session.begin():
+        await session.execute(
+            update(Assignment)
+            .where(Assignment.id == assignment_id)
+            .values(status=AssignmentStatus.DONE)
+        )
+
+
 async def test_twenty_at_once_share_two_counts_with_the_same_answer(
     services: Services, clock: SettableClock
 ) -> None:
@@ -38,19 +54,12 @@ async def test_twenty_at_once_share_two_counts_with_the_same_answer(
 async def test_a_change_committed_before_asking_is_always_counted(
     services: Services, clock: SettableClock
 ) -> None:
-    async with services.sessions() as session, session.begin():
-        built = await build_assignment(session, clock.now())
-        assignment_id = built.assignment.id
+    assignment_id = await _one_open_assignment(services, clock)
     calendar = WorkdayCalendar()
     shared = SharedCityCounts(services.sessions)
     first = asyncio.create_task(shared.get(TODAY, calendar))
     await asyncio.sleep(0)  # the first count is under way
-    async with services.sessions() as session, session.begin():
-        await session.execute(
-            update(Assignment)
-            .where(Assignment.id == assignment_id)
-            .values(status=AssignmentStatus.DONE)
-        )
+    await _mark_done(services, assignment_id)
     second = await shared.get(TODAY, calendar)
     await first
     assert [(c.done, c.open) for c in second] == [(1, 0)]
@@ -60,18 +69,11 @@ async def test_a_change_after_a_count_is_counted_by_the_next_request(
     services: Services, clock: SettableClock
 ) -> None:
     """The case a kept count must never get wrong: asked, changed, asked again."""
-    async with services.sessions() as session, session.begin():
-        built = await build_assignment(session, clock.now())
-        assignment_id = built.assignment.id
+    assignment_id = await _one_open_assignment(services, clock)
     calendar = WorkdayCalendar()
     shared = SharedCityCounts(services.sessions)
     before = await shared.get(TODAY, calendar)
-    async with services.sessions() as session, session.begin():
-        await session.execute(
-            update(Assignment)
-            .where(Assignment.id == assignment_id)
-            .values(status=AssignmentStatus.DONE)
-        )
+    await _mark_done(services, assignment_id)
     after = await shared.get(TODAY, calendar)
     assert [(c.done, c.open) for c in before] == [(0, 1)]
     assert [(c.done, c.open) for c in after] == [(1, 0)]
@@ -119,20 +121,13 @@ async def test_the_default_marker_keeps_a_count_until_something_commits(
     services: Services, clock: SettableClock
 ) -> None:
     """The real marker of each backend: reused while nothing commits, counted again after."""
-    async with services.sessions() as session, session.begin():
-        built = await build_assignment(session, clock.now())
-        assignment_id = built.assignment.id
+    assignment_id = await _one_open_assignment(services, clock)
     calendar = WorkdayCalendar()
     shared = SharedCityCounts(services.sessions)
     await shared.get(TODAY, calendar)
     if services.engine.dialect.name == "sqlite":
         await shared.get(TODAY, calendar)
         assert (shared.computed, shared.reused) == (1, 1)
-    async with services.sessions() as session, session.begin():
-        await session.execute(
-            update(Assignment)
-            .where(Assignment.id == assignment_id)
-            .values(status=AssignmentStatus.DONE)
-        )
+    await _mark_done(services, assignment_id)
     after = await shared.get(TODAY, calendar)
     assert [(c.done, c.open) for c in after] == [(1, 0)]

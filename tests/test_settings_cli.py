@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli import COMMANDS, build_parser, main
 from bot.settings import SettingsError, load_settings
 
 
@@ -119,3 +120,16 @@ def test_db_upgrade_then_status(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     database = tmp_path / "data" / "dutybot.db"
     assert database.exists()
     assert database.stat().st_mode & 0o077 == 0, "the database file must be owner-only"
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return set(action.choices)
+
+
+def test_every_subcommand_is_in_the_lazy_command_map() -> None:
+    """`dutybot X` imports only COMMANDS[X]'s module; a command missing from the map would
+    still work (everything is loaded) but lose that saving, so the map must list them all."""
+    assert _subcommands(build_parser()) == set(COMMANDS)
+    for name in COMMANDS:
+        assert name in _subcommands(build_parser([name]))
