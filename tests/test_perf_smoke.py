@@ -51,6 +51,15 @@ async def test_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
     baseline = data["baseline"]
     assert baseline["sql_jobs_seen"] == baseline["memory_jobs_seen"] == SMOKE.baseline_jobs
     assert baseline["fill_jobs_per_second"] > 0
+    first_answer = sqlite["first_answer_seconds"]
+    assert first_answer is not None and sqlite["startup_seconds"] < first_answer < 60
+    bots = baseline["bots"]
+    assert [naive["due"] for naive in bots] == [0, SMOKE.due // 5, 2 * SMOKE.due // 5, SMOKE.due]
+    for naive in bots:
+        assert naive["jobs"] == SMOKE.baseline_jobs
+        assert naive["answered_seconds"] is not None, "the naive bot answers its /start"
+        assert 0 < naive["ready_seconds"] < naive["answered_seconds"] < 60, naive
+        assert naive["rss_mb"] > 0
     lines = outcome.table.splitlines()
     assert lines[0].startswith("| measure | SQLite |")
     assert any(line.startswith("| delivery at Telegram's limits") for line in lines)

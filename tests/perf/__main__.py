@@ -13,11 +13,11 @@ import asyncio
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tests.perf.baseline import BaselineResult, measure_baseline
+from tests.perf.baseline import BaselineResult, measure_baseline, measure_naive_bot
 from tests.perf.report import table, to_json
 from tests.perf.runner import BackendResult, run_backend
 from tests.perf.scale import SCALES, Scale
@@ -83,14 +83,26 @@ async def run(options: Options, say: Any = print) -> Outcome:
     baseline: BaselineResult | None = None
     if options.baseline:
         say(f"naive baseline: {options.scale.baseline_jobs:,} APScheduler jobs…")
-        baseline = await asyncio.to_thread(
-            measure_baseline, options.work_dir, options.scale.baseline_jobs
-        )
+        jobs = options.scale.baseline_jobs
+        baseline = await asyncio.to_thread(measure_baseline, options.work_dir, jobs)
+        steps = naive_due_steps(options.scale.due)
+        say(f"naive bot: {jobs:,} jobs, {', '.join(f'{n:,}' for n in steps)} of them due…")
+        bots = [
+            await measure_naive_bot(options.work_dir, jobs, due, options.scale.naive_wait)
+            for due in steps
+        ]
+        baseline = replace(baseline, bots=tuple(bots))
     data = to_json(options.scale, results, baseline)
     data["skipped"] = skipped
     text = table(options.scale, results, baseline)
     options.json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), "utf-8")
     return Outcome(text, data, skipped)
+
+
+def naive_due_steps(due: int) -> list[int]:
+    """How many of the naive bot's jobs are due at each start: none, ours (`due`), and two
+    steps between, to show how its start grows with them."""
+    return sorted({0, due // 5, 2 * due // 5, due})
 
 
 def parse(argv: list[str] | None = None) -> Options:

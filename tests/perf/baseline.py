@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import pickle
 import subprocess
@@ -13,9 +14,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tests.perf.baseline_child import FIRST_CHAT
 from tests.perf.processes import ROOT
 
 CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class NaiveBotRun:
+    """The naive bot (`tests/perf/naive_bot.py`) started on a store of `jobs` jobs, `due` of
+    them due: seconds from spawn to its first getUpdates and to its answer to a /start the
+    user sent before the spawn (None: not within `waited` seconds), and its peak RSS then."""
+
+    jobs: int
+    due: int
+    waited: float
+    ready_seconds: float | None
+    answered_seconds: float | None
+    rss_mb: float
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -32,14 +51,16 @@ class BaselineResult:
     memory_jobs_seen: int
     fill_jobs: int
     fill_jobs_per_second: float
+    bots: tuple[NaiveBotRun, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def build_store(path: Path, jobs: int) -> float:
-    """The SQLAlchemyJobStore table with `jobs` jobs, written in bulk: the same rows
-    `add_job` writes (id, next_run_time, the pickled job state), without a transaction each."""
+def build_store(path: Path, jobs: int, due: int = 0) -> float:
+    """The SQLAlchemyJobStore table with `jobs` jobs (the first `due` of them due), written in
+    bulk: the same rows `add_job` writes (id, next_run_time, the pickled job state), without a
+    transaction each."""
     from apscheduler.job import Job
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -57,7 +78,7 @@ def build_store(path: Path, jobs: int) -> float:
     rows: list[dict[str, Any]] = []
     with store.engine.begin() as connection:
         for n in range(jobs):
-            spec = job_kwargs(n, now)
+            spec = job_kwargs(n, now, due)
             job = Job(
                 scheduler,
                 id=spec["id"],
@@ -135,3 +156,62 @@ def measure_baseline(work_dir: Path, jobs: int) -> BaselineResult:
         fill_jobs=fill_jobs,
         fill_jobs_per_second=fill["jobs_per_second"],
     )
+
+
+NAIVE_TOKEN = "808080:naive-benchmark-token"
+ASKER = 6_999_999
+
+
+async def measure_naive_bot(work_dir: Path, jobs: int, due: int, wait: float) -> NaiveBotRun:
+    """One start of the naive bot against a sandbox of its own enforcing Telegram's limits, in
+    the state ours is measured in: the store holds `jobs` jobs and the first `due` are due."""
+    from tests.perf.processes import peak_rss_mb, start_sandbox, stop_process
+
+    store = work_dir / f"naive_bot_{due}.db"
+    await asyncio.to_thread(build_store, store, jobs, due)
+    sandbox = await start_sandbox(True, work_dir / "sandbox-naive.log")
+    log = (work_dir / "naive-bot.log").open("ab")
+    try:
+        people = [(FIRST_CHAT + n, f"联络员{n + 1}") for n in range(min(jobs, 3_000))]
+        await sandbox.add_people([*people, (ASKER, "协调员")])
+        await sandbox.client.send_text(ASKER, "/start")
+        spawned = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.perf.naive_bot", sandbox.url, str(store), NAIVE_TOKEN],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            ready, answered = await _watch(sandbox, process, spawned, wait)
+            rss = peak_rss_mb(process.pid)
+        finally:
+            stop_process(process)
+    finally:
+        log.close()
+        await sandbox.stop()
+        store.unlink(missing_ok=True)
+    return NaiveBotRun(jobs, due, wait, ready, answered, rss)
+
+
+async def _watch(
+    sandbox: Any, process: subprocess.Popen[bytes], spawned: float, wait: float
+) -> tuple[float | None, float | None]:
+    """Seconds to the first getUpdates and to the first message in the asker's chat (None:
+    not within `wait`)."""
+    deadline = spawned + wait
+    ready: float | None = None
+    seen = 0
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the naive bot exited with {process.returncode}")
+        if ready is None:
+            first = (await sandbox.first_calls()).get("getUpdates")
+            ready = None if first is None else first - spawned
+        entries = await sandbox.log(seen)
+        seen = entries[-1][0] if entries else seen
+        answers = [e for e in entries if e[1] == "message" and e[2] == ASKER]
+        if answers and ready is not None:
+            return ready, answers[0][3] - spawned
+        await asyncio.sleep(0.05)
+    return ready, None

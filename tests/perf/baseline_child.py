@@ -32,9 +32,15 @@ from sqlalchemy import func, select
 FIRST_CHAT = 7_000_001
 
 
+BOT: Any = None
+"""The python-telegram-bot `Bot` of `tests/perf/naive_bot.py`, when the jobs run in it."""
+
+
 async def send_reminder(reminder_id: int, chat_id: int) -> None:
-    """What each job would run (a Bot API call); never due during a measurement."""
-    return None
+    """What each job runs: the reminder as one Bot API call in the naive bot
+    (`tests/perf/naive_bot.py`); nothing in this module's own processes, where no job is due."""
+    if BOT is not None:
+        await BOT.send_message(chat_id, f"提醒 {reminder_id}")
 
 
 class _Scheduler(AsyncIOScheduler):
@@ -55,12 +61,18 @@ def peak_rss_mb() -> float:
     return 0.0
 
 
-def job_kwargs(n: int, now: datetime) -> dict[str, Any]:
-    """The n-th reminder as a job: a date trigger some minutes ahead, like the outbox rows."""
+def job_kwargs(n: int, now: datetime, due: int = 0) -> dict[str, Any]:
+    """The n-th reminder as a job: a date trigger hours ahead, like the outbox rows; the
+    first `due` came due in the ten minutes before `now` (the morning's reminders, after a
+    restart)."""
+    if n < due:
+        run_date = now - timedelta(minutes=10) + timedelta(seconds=n * 300 / due)
+    else:
+        run_date = now + timedelta(hours=3, seconds=n)
     return {
         "func": send_reminder,
         "trigger": "date",
-        "run_date": now + timedelta(hours=3, seconds=n),
+        "run_date": run_date,
         "args": [n + 1, FIRST_CHAT + n % 3_000],
         "id": f"reminder-{n + 1}",
         "misfire_grace_time": None,

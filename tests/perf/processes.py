@@ -135,6 +135,14 @@ async def wait_ready(sandbox: SandboxProcess, bot: BotProcess, timeout: float = 
     raise TimeoutError("the bot did not start polling")
 
 
+async def first_message_after(sandbox: SandboxProcess, chat: int, since: float) -> float | None:
+    """Seconds from `since` to the first message the sandbox accepted for `chat` after it."""
+    for _seq, kind, chat_id, at, _data in await sandbox.log():
+        if kind == "message" and chat_id == chat and at is not None and at >= since:
+            return at - since
+    return None
+
+
 def peak_rss_mb(pid: int) -> float:
     """VmHWM: the most resident memory the process has used so far."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -19,6 +19,7 @@ from tests.perf.loading import BuildInfo, build, pg_dsn, prepare_due
 from tests.perf.processes import (
     SandboxProcess,
     bot_env,
+    first_message_after,
     spawn_bot,
     start_sandbox,
     wait_ready,
@@ -27,6 +28,7 @@ from tests.perf.scale import Scale
 from tests.perf.tick import TickResult, measure_tick
 
 WIRE = DispatchConfig.__dataclass_fields__["max_concurrent_sends"].default
+ASKER = COORDINATOR_BASE
 UNLIMITED = {"send_rate": "10000", "private_chat_interval": "0", "group_per_minute": "10000"}
 
 
@@ -40,6 +42,7 @@ class BackendResult:
     tick: TickResult
     startup_seconds: float
     startup_after_imports_seconds: float
+    first_answer_seconds: float | None
     peak_rss_mb: float
     capacity_peak_rss_mb: float
     sender_ceiling: float
@@ -61,6 +64,7 @@ class BackendResult:
             "tick": self.tick.to_json(),
             "startup_seconds": self.startup_seconds,
             "startup_after_imports_seconds": self.startup_after_imports_seconds,
+            "first_answer_seconds": self.first_answer_seconds,
             "peak_rss_mb": self.peak_rss_mb,
             "capacity_peak_rss_mb": self.capacity_peak_rss_mb,
             "sender_ceiling_messages_per_second": self.sender_ceiling,
@@ -132,6 +136,8 @@ async def run_backend(
     try:
         await prepare_due(url, info.due_ids, now())
         pairs = await due_pairs(url, info.due_ids)
+        # A coordinator's command waits for the bot before it starts, as the naive bot's does.
+        await sandbox.client.send_text(ASKER, "/help")
         bot = spawn_bot(bot_env(sandbox.url, url, data_dir), log)
         try:
             startup = await wait_ready(sandbox, bot)
@@ -148,6 +154,7 @@ async def run_backend(
                 scale.settle_timeout,
                 scale.settle_grace,
             )
+            answered = await first_message_after(sandbox, ASKER, bot.spawned_at)
             say(f"[{backend}] delivery {delivery.messages_per_second:.1f} msg/s; commands…")
             liaisons, coordinators = latency_users(scale)
             latency = [
@@ -203,6 +210,7 @@ async def run_backend(
         tick=tick,
         startup_seconds=startup.ready,
         startup_after_imports_seconds=startup.after_imports,
+        first_answer_seconds=answered,
         peak_rss_mb=rss,
         capacity_peak_rss_mb=capacity_rss,
         sender_ceiling=ceiling,

@@ -26,6 +26,8 @@ class Scale:
     round_spacing: float = 1.2
     settle_grace: float = 1.0
     ceiling_messages: int = 2_000
+    # how long the naive bot is given to poll and answer at each start
+    naive_wait: float = 300.0
 
     @property
     def liaisons(self) -> int:
@@ -67,6 +69,7 @@ SMOKE = Scale(
     round_spacing=1.05,
     settle_grace=0.3,
     ceiling_messages=100,
+    naive_wait=60.0,
 )
 
 SCALES = {scale.name: scale for scale in (FULL, SMOKE)}
