@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.perf.baseline_child import FIRST_CHAT
-from tests.perf.processes import ROOT
+from tests.perf.processes import (
+    ROOT,
+    SandboxProcess,
+    peak_rss_mb,
+    start_sandbox,
+    stop_process,
+)
 
 CHUNK = 5_000
 
@@ -165,8 +171,6 @@ ASKER = 6_999_999
 async def measure_naive_bot(work_dir: Path, jobs: int, due: int, wait: float) -> NaiveBotRun:
     """One start of the naive bot against a sandbox of its own enforcing Telegram's limits, in
     the state ours is measured in: the store holds `jobs` jobs and the first `due` are due."""
-    from tests.perf.processes import peak_rss_mb, start_sandbox, stop_process
-
     store = work_dir / f"naive_bot_{due}.db"
     await asyncio.to_thread(build_store, store, jobs, due)
     sandbox = await start_sandbox(True, work_dir / "sandbox-naive.log")
@@ -195,7 +199,7 @@ async def measure_naive_bot(work_dir: Path, jobs: int, due: int, wait: float) ->
 
 
 async def _watch(
-    sandbox: Any, process: subprocess.Popen[bytes], spawned: float, wait: float
+    sandbox: SandboxProcess, process: subprocess.Popen[bytes], spawned: float, wait: float
 ) -> tuple[float | None, float | None]:
     """Seconds to the first getUpdates and to the first message in the asker's chat (None:
     not within `wait`)."""
