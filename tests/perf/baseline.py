@@ -18,6 +18,7 @@ from tests.perf.baseline_child import FIRST_CHAT
 from tests.perf.processes import (
     ROOT,
     SandboxProcess,
+    first_message_after,
     peak_rss_mb,
     start_sandbox,
     stop_process,
@@ -203,19 +204,15 @@ async def _watch(
 ) -> tuple[float | None, float | None]:
     """Seconds to the first getUpdates and to the first message in the asker's chat (None:
     not within `wait`)."""
-    deadline = spawned + wait
     ready: float | None = None
-    seen = 0
-    while time.monotonic() < deadline:
+    while time.monotonic() < spawned + wait:
         if process.poll() is not None:
             raise RuntimeError(f"the naive bot exited with {process.returncode}")
         if ready is None:
             first = (await sandbox.first_calls()).get("getUpdates")
             ready = None if first is None else first - spawned
-        entries = await sandbox.log(seen)
-        seen = entries[-1][0] if entries else seen
-        answers = [e for e in entries if e[1] == "message" and e[2] == ASKER]
-        if answers and ready is not None:
-            return ready, answers[0][3] - spawned
+        answered = await first_message_after(sandbox, ASKER, spawned)
+        if answered is not None and ready is not None:
+            return ready, answered
         await asyncio.sleep(0.05)
     return ready, None

@@ -51,6 +51,12 @@ def _due(run: NaiveBotRun) -> str:
     return f"{run.due:,} due" if run.due else "none due"
 
 
+def _per_bot(bots: list[NaiveBotRun], render: Any, alone: str | None = None) -> str:
+    """One naive-design cell: each start of the naive bot, then the scheduler alone."""
+    parts = [f"bot, {_due(run)}: {render(run)}" for run in bots]
+    return "; ".join(parts if alone is None else [*parts, alone])
+
+
 def _cells(results: list[BackendResult], render: Any) -> list[str]:
     return [render(r) for r in results]
 
@@ -122,23 +128,19 @@ def table(scale: Scale, results: list[BackendResult], baseline: BaselineResult |
     naive_ready = naive_answer = naive_rss = "—"
     if baseline is not None:
         bots = sorted(baseline.bots, key=lambda run: -run.due)
-        naive_ready = "; ".join(
-            [f"bot, {_due(run)}: {_seconds(run.ready_seconds, run.waited)}" for run in bots]
-            + [
-                f"scheduler alone, none due: SQLAlchemyJobStore {baseline.sql_ready_seconds:.2f} "
-                f"(start {baseline.sql_start_seconds * 1000:.0f} ms), "
-                f"MemoryJobStore {baseline.memory_ready_seconds:.2f}"
-            ]
+        naive_ready = _per_bot(
+            bots,
+            lambda run: _seconds(run.ready_seconds, run.waited),
+            f"scheduler alone, none due: SQLAlchemyJobStore {baseline.sql_ready_seconds:.2f} "
+            f"(start {baseline.sql_start_seconds * 1000:.0f} ms), "
+            f"MemoryJobStore {baseline.memory_ready_seconds:.2f}",
         )
-        naive_answer = "; ".join(
-            f"bot, {_due(run)}: {_seconds(run.answered_seconds, run.waited)}" for run in bots
-        )
-        naive_rss = "; ".join(
-            [f"bot, {_due(run)}: {run.rss_mb:.0f}" for run in bots]
-            + [
-                f"scheduler alone: SQLAlchemyJobStore {baseline.sql_rss_mb:.0f}, "
-                f"MemoryJobStore {baseline.memory_rss_mb:.0f}"
-            ]
+        naive_answer = _per_bot(bots, lambda run: _seconds(run.answered_seconds, run.waited))
+        naive_rss = _per_bot(
+            bots,
+            lambda run: f"{run.rss_mb:.0f}",
+            f"scheduler alone: SQLAlchemyJobStore {baseline.sql_rss_mb:.0f}, "
+            f"MemoryJobStore {baseline.memory_rss_mb:.0f}",
         )
     jobs = f"{baseline.jobs:,} jobs" if baseline else "jobs"
     row(
