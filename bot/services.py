@@ -11,6 +11,7 @@ from bot.clock import Clock, SystemClock
 from bot.i18n import Translator, normalize_locale
 from bot.settings import Settings
 from scheduling.workdays import HolidayEntry, WorkdayCalendar
+from storage.change_marker import ChangeMarker, marker_reader
 from storage.db import create_engine, session_factory
 from storage.models import HolidayDay
 
@@ -24,6 +25,15 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock = field(default_factory=SystemClock)
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
+    _change_marker: ChangeMarker | None = field(default=None, init=False, repr=False)
+
+    @property
+    def change_marker(self) -> ChangeMarker:
+        """The database's change marker (see storage.change_marker), opened on first use and
+        released by `close`."""
+        if self._change_marker is None:
+            self._change_marker = marker_reader(self.engine)
+        return self._change_marker
 
     async def load_calendar(self) -> None:
         """Rebuild the working-day calendar with the administrator's holiday entries."""
@@ -45,6 +55,9 @@ class Services:
         )
 
     async def close(self) -> None:
+        if self._change_marker is not None:
+            self._change_marker.close()
+            self._change_marker = None
         await self.engine.dispose()
 
 

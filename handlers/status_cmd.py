@@ -30,7 +30,8 @@ def city_counts(context: BotContext) -> SharedCityCounts:
     """The application's shared office-wide counts (see SharedCityCounts)."""
     shared = context.application.bot_data.get(CITY_COUNTS_KEY)
     if shared is None:
-        shared = SharedCityCounts(context.services.sessions)
+        services = context.services
+        shared = SharedCityCounts(services.sessions, services.change_marker)
         context.application.bot_data[CITY_COUNTS_KEY] = shared
     return shared
 

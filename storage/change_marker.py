@@ -10,6 +10,9 @@ still exact.
   changes it whenever another connection (any process, any pooled connection) commits, in
   WAL mode too.
 - Anything else, or an in-memory SQLite database: no marker (None), so nothing is kept.
+
+A marker holds what it reads through (SQLite's private connection): whoever opens it closes
+it, as `Services.close` does.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -25,6 +29,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage.db import sqlite_path
 
 MarkerReader = Callable[[], Awaitable[str | None]]
+
+
+class ChangeMarker(Protocol):
+    """A marker reader that owns what it reads through, released with `close`."""
+
+    async def __call__(self) -> str | None: ...
+
+    def close(self) -> None: ...
+
 
 _WAL_POSITION = text("SELECT pg_current_wal_insert_lsn()::text")
 
@@ -42,6 +55,9 @@ class PostgresWalPosition:
                 return (await session.execute(_WAL_POSITION)).scalar()
             except DBAPIError:
                 return None
+
+    def close(self) -> None:
+        """Nothing of its own to release: it reads through the engine's pool."""
 
 
 class SqliteDataVersion:
@@ -80,19 +96,22 @@ class SqliteDataVersion:
             self._connection = None
 
 
-async def _no_marker() -> str | None:
-    return None
+class NoMarker:
+    """A database without a trustworthy marker: None every time, so nothing is kept."""
+
+    async def __call__(self) -> str | None:
+        return None
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
-def marker_reader(sessions: async_sessionmaker[AsyncSession]) -> MarkerReader:
-    """The reader that fits the database behind `sessions`."""
-    engine = sessions.kw.get("bind")
-    if not isinstance(engine, AsyncEngine):
-        return _no_marker
+def marker_reader(engine: AsyncEngine) -> ChangeMarker:
+    """The marker that fits the database behind `engine`."""
     if engine.dialect.name == "postgresql":
-        return PostgresWalPosition(sessions)
+        return PostgresWalPosition(async_sessionmaker(engine))
     if engine.dialect.name == "sqlite":
         path = sqlite_path(engine.url.render_as_string(hide_password=False))
         if path is not None:
             return SqliteDataVersion(path)
-    return _no_marker
+    return NoMarker()

@@ -4,16 +4,21 @@ count made for the request alone."""
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.clock import SettableClock
-from bot.services import Services
+from bot.services import Services, build_services
+from bot.settings import Settings
 from bot.usecases.tasks import SharedCityCounts, unit_counts
 from scheduling.workdays import WorkdayCalendar
-from storage.change_marker import marker_reader
+from storage.db import create_engine
 from storage.models import Assignment, AssignmentStatus
+from storage.schema import upgrade
 from tests.factories import build_assignment
 
 TODAY = date(2026, 11, 23)
@@ -42,7 +47,7 @@ async def test_twenty_at_once_share_two_counts_with_the_same_answer(
         for n in range(3):
             await build_assignment(session, clock.now(), unit_name=f"单位{n}", number=str(n + 1))
     calendar = WorkdayCalendar()
-    shared = SharedCityCounts(services.sessions)
+    shared = SharedCityCounts(services.sessions, services.change_marker)
     answers = await asyncio.gather(*(shared.get(TODAY, calendar) for _ in range(20)))
     async with services.sessions() as session:
         alone = await unit_counts(session, TODAY, calendar)
@@ -56,7 +61,7 @@ async def test_a_change_committed_before_asking_is_always_counted(
 ) -> None:
     assignment_id = await _one_open_assignment(services, clock)
     calendar = WorkdayCalendar()
-    shared = SharedCityCounts(services.sessions)
+    shared = SharedCityCounts(services.sessions, services.change_marker)
     first = asyncio.create_task(shared.get(TODAY, calendar))
     await asyncio.sleep(0)  # the first count is under way
     await _mark_done(services, assignment_id)
@@ -71,7 +76,7 @@ async def test_a_change_after_a_count_is_counted_by_the_next_request(
     """The case a kept count must never get wrong: asked, changed, asked again."""
     assignment_id = await _one_open_assignment(services, clock)
     calendar = WorkdayCalendar()
-    shared = SharedCityCounts(services.sessions)
+    shared = SharedCityCounts(services.sessions, services.change_marker)
     before = await shared.get(TODAY, calendar)
     await _mark_done(services, assignment_id)
     after = await shared.get(TODAY, calendar)
@@ -105,7 +110,7 @@ async def test_an_unmoved_marker_answers_from_the_last_count(
 async def test_the_change_marker_moves_on_every_commit_and_only_then(
     services: Services,
 ) -> None:
-    read = marker_reader(services.sessions)
+    read = services.change_marker
     first = await read()
     assert first is not None, services.engine.dialect.name
     if services.engine.dialect.name == "sqlite":  # PostgreSQL's WAL also moves by itself
@@ -123,7 +128,7 @@ async def test_the_default_marker_keeps_a_count_until_something_commits(
     """The real marker of each backend: reused while nothing commits, counted again after."""
     assignment_id = await _one_open_assignment(services, clock)
     calendar = WorkdayCalendar()
-    shared = SharedCityCounts(services.sessions)
+    shared = SharedCityCounts(services.sessions, services.change_marker)
     await shared.get(TODAY, calendar)
     if services.engine.dialect.name == "sqlite":
         await shared.get(TODAY, calendar)
@@ -131,3 +136,30 @@ async def test_the_default_marker_keeps_a_count_until_something_commits(
     await _mark_done(services, assignment_id)
     after = await shared.get(TODAY, calendar)
     assert [(c.done, c.open) for c in after] == [(1, 0)]
+
+
+def _open_files(path: Path) -> int:
+    """Descriptors of this process open on `path` (Linux /proc)."""
+    target = path.resolve()
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            count += Path(os.readlink(fd)) == target
+        except OSError:
+            continue
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs Linux /proc")
+async def test_closing_the_services_releases_the_markers_own_connection(tmp_path: Path) -> None:
+    """SQLite's marker reads through a private connection; it must not outlive the bot."""
+    database = tmp_path / "marker.db"
+    url = f"sqlite+aiosqlite:///{database}"
+    engine = create_engine(url)
+    await upgrade(engine)
+    await engine.dispose()
+    services = build_services(Settings(database_url=url, data_dir=tmp_path))
+    assert await services.change_marker() is not None
+    assert _open_files(database) == 1  # the marker's connection; the pool holds none now
+    await services.close()
+    assert _open_files(database) == 0

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
-from storage.change_marker import MarkerReader, marker_reader
+from storage.change_marker import MarkerReader
 from storage.models import (
     CLOSED_STATUSES,
     Assignment,
@@ -442,10 +442,10 @@ class SharedCityCounts:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        marker: MarkerReader | None = None,
+        marker: MarkerReader,
     ) -> None:
         self.sessions = sessions
-        self._marker = marker if marker is not None else marker_reader(sessions)
+        self._marker = marker
         self._lock = asyncio.Lock()
         self._next: dict[tuple[date, date], asyncio.Future[list[UnitCounts]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
