@@ -10,6 +10,7 @@ from bot.i18n import _
 from bot.usecases import pending
 from bot.usecases.events import event_duties
 from bot.usecases.tasks import liaison_unit_ids
+from handlers.callback_data import read_button
 from handlers.common import turn
 from handlers.context import BotContext
 from handlers.tasks import not_bound_text
@@ -17,6 +18,7 @@ from handlers.telegram_sender import keyboard
 from scheduling.delivery import Button
 
 LIST_LIMIT = 20
+REPORT_PRESS = re.compile(r"ev:r:(\d{1,12}):(\d{1,12})")
 
 
 def _clip(text: str, limit: int) -> str:
@@ -56,7 +58,7 @@ async def list_pressed(update: Update, context: BotContext) -> None:
 async def report_pressed(update: Update, context: BotContext) -> None:
     """ev:r:<duty>:<unit> — ask for the event's date (checked again when it is answered)."""
     query = update.callback_query
-    match = re.fullmatch(r"ev:r:(\d{1,12}):(\d{1,12})", query.data or "")
+    match = read_button(REPORT_PRESS, query.data)
     async with turn(update, context) as tr:
         if tr is None:
             return

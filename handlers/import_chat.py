@@ -19,6 +19,7 @@ from bot.importing import DocumentError
 from bot.render.imports import document_error, imported_message, preview_messages
 from bot.usecases import import_chat
 from bot.usecases.importing import MAX_BYTES
+from handlers.callback_data import read_button
 from handlers.common import turn
 from handlers.context import BotContext
 from handlers.telegram_sender import keyboard
@@ -90,7 +91,7 @@ async def _preview(
 async def import_pressed(update: Update, context: BotContext) -> None:
     """imp:ok:<pending id> imports the previewed file; imp:no:<pending id> drops it."""
     query = update.callback_query
-    match = PRESS.fullmatch(query.data or "")
+    match = read_button(PRESS, query.data)
     async with turn(update, context) as tr:
         if tr is None:
             return

@@ -23,7 +23,7 @@ from bot.usecases.planning import plan_outbox
 from bot.usecases.units import find_unit, suggest_units
 from handlers.common import Turn, turn
 from handlers.context import BotContext
-from storage.models import Role
+from storage.models import BIG_ID_MAX, Role
 
 log = logging.getLogger(__name__)
 
@@ -202,22 +202,31 @@ async def whoami(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text)
 
 
+def _telegram_id(word: str) -> int | None:
+    """A Telegram user id typed as an argument: ASCII digits within BIGINT ("²" is a digit to
+    str.isdigit but not to int)."""
+    if not (word.isascii() and word.isdigit()) or int(word) > BIG_ID_MAX:
+        return None
+    return int(word)
+
+
 async def unbind_command(update: Update, context: BotContext) -> None:
     """/unbind TELEGRAM_ID [UNIT] — coordinators only."""
     args = context.args or []
+    user_id = _telegram_id(args[0]) if args else None
     async with turn(update, context) as tr:
         if tr is None:
             return
         t = tr.t
         if not await is_coordinator(tr.session, tr.member.id):
             text = t.gettext(_("Only coordinators can do this."))
-        elif not args or not args[0].isdigit():
+        elif user_id is None:
             text = t.gettext(_("Usage: /unbind TELEGRAM_ID [UNIT]"))
         else:
             unit = await find_unit(tr.session, " ".join(args[1:])) if len(args) > 1 else None
             if len(args) > 1 and unit is None:
                 text = t.gettext(_("I do not know the unit “{unit}”."), unit=" ".join(args[1:]))
             else:
-                count = await unbind(tr.session, int(args[0]), unit.id if unit else None)
+                count = await unbind(tr.session, user_id, unit.id if unit else None)
                 text = t.ngettext("Removed {count} binding.", "Removed {count} bindings.", count)
     await update.effective_message.reply_text(text)

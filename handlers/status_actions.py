@@ -25,6 +25,7 @@ from bot.usecases.status import (
     may_act,
     undo,
 )
+from handlers.callback_data import read_button
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
 from handlers.telegram_sender import keyboard
@@ -32,6 +33,9 @@ from scheduling.delivery import Button
 from storage.models import AssignmentStatus
 
 URL = re.compile(r"https?://\S+")
+STATUS_PRESS = re.compile(r"s:([dpbmnce]|ct):(\d{1,12})")
+UNDO_PRESS = re.compile(r"u:(\d{1,12})")
+EVIDENCE_PRESS = re.compile(r"v:(\d{1,12})")
 NOTE_LIMIT = 2000
 
 ACTIONS = {
@@ -100,7 +104,7 @@ async def _duty_text(tr: Turn, assignment_id: int) -> str:
 async def status_pressed(update: Update, context: BotContext) -> None:
     """s:<action>:<assignment id> — authorization is checked again on every press."""
     query = update.callback_query
-    match = re.fullmatch(r"s:([dpbmnce]|ct):(\d{1,12})", query.data or "")
+    match = read_button(STATUS_PRESS, query.data)
     async with turn(update, context) as tr:
         if tr is None:
             return
@@ -151,7 +155,7 @@ async def status_pressed(update: Update, context: BotContext) -> None:
 
 async def undo_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    match = re.fullmatch(r"u:(\d{1,12})", query.data or "")
+    match = read_button(UNDO_PRESS, query.data)
     async with turn(update, context) as tr:
         if tr is None:
             return
@@ -182,7 +186,7 @@ async def undo_pressed(update: Update, context: BotContext) -> None:
 async def evidence_pressed(update: Update, context: BotContext) -> None:
     """v:<assignment id> — send back the files stored as evidence."""
     query = update.callback_query
-    match = re.fullmatch(r"v:(\d{1,12})", query.data or "")
+    match = read_button(EVIDENCE_PRESS, query.data)
     files: list[tuple[str, str, str | None]] = []
     async with turn(update, context) as tr:
         if tr is None:

@@ -17,6 +17,7 @@ from bot.usecases.tasks import (
     unit_counts,
 )
 from bot.usecases.units import find_unit, suggest_units, unit_names
+from handlers.callback_data import read_button
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
 from handlers.edits import edit_in_place
@@ -24,6 +25,7 @@ from handlers.tasks import not_bound_text
 from handlers.telegram_sender import keyboard
 
 CITY_COUNTS_KEY = "city_counts"
+OFFICE_PAGE = re.compile(r"o:(\d{1,4})")
 
 
 def city_counts(context: BotContext) -> SharedCityCounts:
@@ -88,7 +90,7 @@ async def _office_counts(context: BotContext) -> list[UnitCounts]:
 
 async def office_page_pressed(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    match = re.fullmatch(r"o:(\d{1,4})", query.data or "")
+    match = read_button(OFFICE_PAGE, query.data)
     async with turn(update, context) as tr:
         if tr is None:
             return

@@ -15,6 +15,7 @@ from bot.usecases.pending import remember_message
 from bot.usecases.status import load_assignment, may_act
 from bot.usecases.tasks import DutyCard, TaskFilter, duty_card, liaison_unit_ids, task_page
 from handlers.basics import stale_button
+from handlers.callback_data import read_button
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
 from handlers.edits import edit_in_place
@@ -78,7 +79,7 @@ async def mytasks(update: Update, context: BotContext) -> None:
 async def page_pressed(update: Update, context: BotContext) -> None:
     """t:<filter>:<page> — edit the list in place."""
     query = update.callback_query
-    match = PAGE_DATA.fullmatch(query.data or "")
+    match = read_button(PAGE_DATA, query.data)
     if match is None or match.group(1) not in FILTERS:
         await stale_button(update, context)
         return
@@ -109,7 +110,7 @@ async def may_view(tr: Turn, assignment_id: int) -> bool:
 async def card_pressed(update: Update, context: BotContext) -> None:
     """c:<assignment id> — send the duty card (after checking who asks)."""
     query = update.callback_query
-    match = CARD_DATA.fullmatch(query.data or "")
+    match = read_button(CARD_DATA, query.data)
     if match is None:
         await stale_button(update, context)
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Unit, UnitAlias
+from storage.models import ROW_ID_MAX, Unit, UnitAlias
 
 
 def _normal(name: str) -> str:
@@ -25,7 +25,7 @@ async def find_unit(session: AsyncSession, name: str) -> Unit | None:
     )
     if unit is not None:
         return unit
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit() and int(wanted) <= ROW_ID_MAX:
         return await session.get(Unit, int(wanted))
     return None
 
