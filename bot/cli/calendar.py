@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.cli.common import console, with_services
+from bot.cli.common import console, require_year, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
@@ -81,6 +81,8 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_show(args: argparse.Namespace, settings: Settings) -> int:
+    require_year(args.year, "the year")
+
     async def work(services: Services) -> tuple[str, list[tuple[date, str]], tuple[date, date]]:
         await services.load_calendar()
         calendar = services.calendar
@@ -113,6 +115,7 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_week(args: argparse.Namespace, settings: Settings) -> int:
+    require_year(args.year, "the year")
     if not (args.first.year == args.last.year == args.year) or args.last < args.first:
         raise CommandError("the week must lie within the given year, first day before last")
     if (args.last - args.first).days > 13:

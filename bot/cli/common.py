@@ -8,11 +8,15 @@ from typing import TypeVar
 
 from rich.console import Console
 
+from bot.cli.errors import CommandError
 from bot.services import Services, build_services
 from bot.settings import Settings
 from storage.schema import require_current
 
 T = TypeVar("T")
+
+# the years a plan, a calendar or a Constitution Week may be about
+YEARS = range(1990, 2101)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -24,6 +28,13 @@ def _console(stderr: bool = False) -> Console:
 
 console = _console()
 err_console = _console(stderr=True)
+
+
+def require_year(year: int, what: str) -> None:
+    """Refuse a year outside YEARS with one line (the date types stop at 9999, plans long
+    before)."""
+    if year not in YEARS:
+        raise CommandError(f"{what} must be between {YEARS[0]} and {YEARS[-1]}")
 
 
 def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:

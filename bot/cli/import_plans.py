@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.markup import escape
 
-from bot.cli.common import console, with_services
+from bot.cli.common import console, require_year, with_services
 from bot.cli.errors import CommandError
 from bot.i18n import Translator
 from bot.importing import DocumentError
@@ -40,8 +40,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
-    if args.plan_year is not None and not 1990 <= args.plan_year <= 2100:
-        raise CommandError("--plan-year must be a year between 1990 and 2100")
+    if args.plan_year is not None:
+        require_year(args.plan_year, "--plan-year")
     started = time.perf_counter()
     try:
         sources = read_paths(args.paths, args.plan_year)
