@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,11 +98,17 @@ def _copy(source: Path, destination: Path) -> None:
 
 def inspect(path: Path) -> SnapshotInfo:
     """Check that `path` is an intact dutybot database; its revision and row counts."""
-    if not path.is_file():
+    if not path.exists():
         raise BackupError(f"{path} does not exist")
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            raise BackupError(f"{path} is not a SQLite database")
+    if not path.is_file():
+        raise BackupError(f"{path} is not a regular file")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise BackupError(f"{path} cannot be read ({exc.strerror})") from None
+    if magic != SQLITE_MAGIC:
+        raise BackupError(f"{path} is not a SQLite database")
     try:
         with _connect(path) as connection:
             verdict = connection.execute("PRAGMA integrity_check").fetchone()
@@ -126,10 +133,24 @@ def inspect(path: Path) -> SnapshotInfo:
     return SnapshotInfo(revision=str(row[0]), counts=counts)
 
 
+def _check_destination(destination: Path) -> None:
+    """A snapshot replaces nothing but a regular file. Renaming it over a device or a pipe
+    would replace that node itself (run as root, `/dev/null` became a file)."""
+    try:
+        mode = destination.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise BackupError(f"{destination} cannot be written ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise BackupError(f"{destination} is not a regular file; write the snapshot to a file")
+
+
 def backup(source: Path, destination: Path) -> SnapshotInfo:
     """Snapshot the live database `source` into `destination` and verify the copy."""
     if not source.is_file():
         raise BackupError(f"there is no database at {source}")
+    _check_destination(destination)
     destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = destination.with_name(f".{destination.name}.partial")
     try:

@@ -179,6 +179,30 @@ def test_restore_refuses_what_it_cannot_trust(
     assert len(kept) == 1 and kept[0].stat().st_mode & 0o777 == 0o600
 
 
+def test_backup_replaces_nothing_but_a_regular_file(
+    cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--force over a pipe, a directory or a device must not rename the snapshot over the
+    node (as root, `backup --force /dev/null` once turned /dev/null into a file; a pipe
+    stands in for the device here, so a regression cannot break the machine)."""
+    assert main(["db", "upgrade"]) == 0
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    reasons = [
+        _refused(["backup", "--force", str(pipe)], capsys, "not a regular file"),
+        _refused(["backup", "--force", str(folder)], capsys, "not a regular file"),
+        _refused(["backup", "--force", ""], capsys, "file name"),
+        _refused(["backup", str(tmp_path / ("x" * 300))], capsys, "cannot be written"),
+        _refused(["restore", "--force", str(folder)], capsys, "not a regular file"),
+        _refused(["restore", "--force", str(pipe)], capsys, "not a regular file"),
+    ]
+    print("\nrefusals:\n  " + "\n  ".join(reasons))
+    assert pipe.is_fifo() and folder.is_dir()
+    assert list(folder.iterdir()) == []
+
+
 def test_postgresql_gets_the_servers_tools_named(
     cli_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -48,7 +48,7 @@ def _database_file(settings: Settings, verb: str) -> Path:
         raise CommandError(postgres_advice(url, verb))
     path = sqlite_path(url)
     if path is None:
-        raise CommandError(f"an in-memory database cannot be {verb}d")
+        raise CommandError(f"an in-memory database has no file to {verb}")
     return path
 
 
@@ -70,9 +70,16 @@ def postgres_advice(url: str, verb: str) -> str:
 def run_backup(args: argparse.Namespace, settings: Settings) -> int:
     source = _database_file(settings, "back up")
     destination: Path = args.file
-    if destination.resolve() == source.resolve():
+    if not destination.name:
+        raise CommandError("give the snapshot a file name")
+    try:
+        same = destination.resolve() == source.resolve()
+        exists = destination.exists()
+    except OSError as exc:
+        raise CommandError(f"{destination} cannot be written ({exc.strerror})") from None
+    if same:
         raise CommandError("the snapshot cannot be written over the database itself")
-    if destination.exists() and not args.force:
+    if exists and not args.force:
         raise CommandError(f"{destination} exists; choose another name or add --force")
     try:
         info = snapshots.backup(source, destination)
@@ -118,6 +125,8 @@ def run_restore(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(
             f"refusing to restore: a running bot or worker has {target} open; stop it first"
         )
+    if target.exists() and not target.is_file():
+        raise CommandError(f"the database path {target} is not a file; check DUTYBOT_DATA_DIR")
     keep_as = None
     if target.exists() and target.stat().st_size > 0:
         if not args.force:
