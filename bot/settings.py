@@ -17,6 +17,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -137,11 +139,15 @@ class Settings(BaseSettings):
         if value is None:
             return None
         if value.startswith("sqlite://"):
-            return "sqlite+aiosqlite://" + value[len("sqlite://") :]
-        if value.startswith(("postgresql://", "postgres://")):
-            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+            value = "sqlite+aiosqlite://" + value[len("sqlite://") :]
+        elif value.startswith(("postgresql://", "postgres://")):
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use a sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
+        try:
+            make_url(value)
+        except (ArgumentError, ValueError) as exc:  # e.g. an unclosed [ of an IPv6 host
+            raise ValueError(f"cannot read the URL: {exc}") from None
         return value
 
     @field_validator("api_url")

@@ -18,6 +18,23 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened (no server, a file that is no database, a path that
+    cannot be created); the message names the database and why, in one line."""
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: the password masked."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
+    """The one-line error for a database that could not be opened."""
+    reason = getattr(exc, "orig", None) or exc  # a driver error wrapped by SQLAlchemy
+    lines = str(reason).strip().splitlines() or [type(reason).__name__]
+    return DatabaseUnavailable(f"cannot open the database {shown_url(url)}: {lines[0]}")
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -53,7 +70,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
         path = sqlite_path(url)
         if path is not None:
-            _prepare_sqlite_file(path)
+            try:
+                _prepare_sqlite_file(path)
+            except OSError as exc:
+                raise unavailable(url, exc) from exc
         if path is None:
             kwargs.setdefault("poolclass", NullPool)
         engine = create_async_engine(url, **kwargs)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.db import unavailable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -60,8 +65,21 @@ def _current_revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+@asynccontextmanager
+async def _connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection, or DatabaseUnavailable saying in one line why there is none."""
+    try:
+        connection = await engine.connect()
+    except (OSError, DBAPIError) as exc:  # refused, unknown host, not a database, …
+        raise unavailable(engine.url.render_as_string(hide_password=False), exc) from exc
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
 async def schema_state(engine: AsyncEngine) -> SchemaState:
-    async with engine.connect() as connection:
+    async with _connected(engine) as connection:
         current = await connection.run_sync(_current_revision)
     return SchemaState(current=current, head=SCHEMA_HEAD)
 
@@ -76,7 +94,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> SchemaState:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
+    async with _connected(engine) as connection, connection.begin():
         await connection.run_sync(_run)
     return await schema_state(engine)
 

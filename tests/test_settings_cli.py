@@ -61,6 +61,7 @@ def test_environment_and_toml_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         ("DUTYBOT_DIGEST_WEEKDAY", "someday", "invalid setting DUTYBOT_DIGEST_WEEKDAY"),
         ("DUTYBOT_LEAD_DAYS", "[1, x]", "invalid setting DUTYBOT_LEAD_DAYS"),
         ("DUTYBOT_DATABASE_URL", "mysql://x", "invalid setting DUTYBOT_DATABASE_URL"),
+        ("DUTYBOT_DATABASE_URL", "postgresql://u@[::1/x", "invalid setting DUTYBOT_DATABASE_URL"),
         ("DUTYBOT_MODE", "webhook", "invalid setting DUTYBOT_WEBHOOK_URL"),
         ("DUTYBOT_LOG_LEVEL", "LOUD", "invalid setting DUTYBOT_LOG_LEVEL"),
     ],
@@ -109,6 +110,37 @@ def test_run_refuses_a_database_without_schema(
     monkeypatch.setenv("DUTYBOT_TOKEN", "1:abc")
     assert main(["run"]) == 2
     assert "run `dutybot db upgrade`" in capsys.readouterr().err
+
+
+def _database_cases(tmp_path: Path) -> list[tuple[str, str]]:
+    """URLs of databases that cannot be opened, each with what its line must say."""
+    not_a_database = tmp_path / "notes.db"
+    not_a_database.write_text("just some notes\n" * 50, encoding="utf-8")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x", encoding="utf-8")
+    return [
+        ("postgresql+asyncpg://ops:hunter2pass@127.0.0.1:1/x", "Connect call failed"),
+        ("postgresql+asyncpg://postgres@nohost.invalid/x", "nohost.invalid"),
+        (f"sqlite+aiosqlite:///{not_a_database}", "file is not a database"),
+        (f"sqlite+aiosqlite:///{tmp_path}", "unable to open database file"),
+        (f"sqlite+aiosqlite:///{a_file}/inside.db", "a-file"),
+    ]
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["db", "status"], ["units"]])
+def test_a_database_that_cannot_be_opened_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: list[str],
+) -> None:
+    for url, says in _database_cases(tmp_path):
+        monkeypatch.setenv("DUTYBOT_DATABASE_URL", url)
+        assert main(command) == 2, url
+        err = capsys.readouterr().err
+        assert err.startswith("dutybot: cannot open the database "), err
+        assert says in err and len(err.strip().splitlines()) == 1, err
+        assert "hunter2pass" not in err
 
 
 def test_db_upgrade_then_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from bot import __version__
 from bot.cli.errors import CommandError
 from bot.logging_setup import configure_logging, redact
 from bot.settings import Settings, SettingsError, load_settings
+from storage.db import DatabaseUnavailable
 from storage.schema import SchemaOutOfDate
 
 log = logging.getLogger("bot.cli")
@@ -74,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings.log_level, secrets_of(settings))
         return int(args.handler(args, settings) or 0)
-    except (SettingsError, SchemaOutOfDate, CommandError) as exc:
+    except (SettingsError, SchemaOutOfDate, DatabaseUnavailable, CommandError) as exc:
         print(f"dutybot: {redact(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
