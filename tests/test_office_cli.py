@@ -92,6 +92,9 @@ def test_export_the_whole_ledger_and_one_unit(
         (["export", "--plan", "不存在", "x.xlsx"], "no plan matches 不存在"),
         (["export", "x.csv"], "x.csv should end in .xlsx"),
         (["ics", "区司法局", "missing/x.ics"], "the directory missing does not exist"),
+        (["ics", "区司法局", "x" * 300 + ".ics"], "File name too long"),
+        (["digest", "--preview", "--week", "0001-01-01"], "--week must be between 1990 and 2100"),
+        (["digest", "--preview", "--week", "9999-12-31"], "--week must be between 1990 and 2100"),
     ],
 )
 def test_bad_choices_end_in_one_line(
@@ -109,3 +112,21 @@ def test_ics_of_a_unit(capsys: pytest.CaptureFixture[str], database: Path) -> No
     feed = Calendar.from_ical(path.read_bytes())
     uids = [str(event["UID"]) for event in feed.walk("VEVENT")]
     assert len(uids) == 4 and all(uid.startswith("assignment-") for uid in uids)
+
+
+def test_an_output_that_is_not_a_file_is_refused_before_any_work(
+    capsys: pytest.CaptureFixture[str], database: Path
+) -> None:
+    """A directory, or a pipe (writing would wait for a reader forever), in one line."""
+    (database / "folder.xlsx").mkdir()
+    (database / "folder.png").mkdir()
+    os.mkfifo(database / "pipe.ics")
+    for argv in (
+        ["export", "folder.xlsx"],
+        ["digest", "--preview", "--chart", "folder.png"],
+        ["ics", "区司法局", "pipe.ics"],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert (code, out) == (2, ""), err
+        assert err.startswith("dutybot: ") and "is not a regular file" in err, err
+        assert len(err.strip().splitlines()) == 1

@@ -61,3 +61,12 @@ def test_cli_prints_a_readable_timeline(
     text = capsys.readouterr().out
     assert "weekly digest" in text and "no official holiday data" in text
     assert main(["simulate", "--from", "2027-01-01", "--to", "2026-01-01"]) == 2
+    capsys.readouterr()
+    for argv, says in (
+        (["--from", "9999-12-31"], "--from must be between 1990 and 2100"),
+        (["--to", "0002-01-01"], "--to must be between 1990 and 2100"),
+        (["--unit", "不存在的单位"], "unknown unit '不存在的单位'"),
+    ):
+        assert main(["simulate", *argv]) == 2
+        err = capsys.readouterr().err
+        assert says in err and len(err.strip().splitlines()) == 1, err

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import console, with_services
+from bot.cli.common import console, require_year, with_services
 from bot.cli.errors import CommandError
-from bot.cli.office_common import add_lang_option, writable
+from bot.cli.office_common import add_lang_option, writable, write_output
 from bot.services import Services
 from bot.settings import Settings
 from bot.usecases.digest import digest_moment, week_start_of
@@ -35,6 +35,8 @@ def register(subparsers: Any) -> None:
 def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     if not args.preview:
         raise CommandError("nothing to do: use --preview (the running bot sends the digest)")
+    if args.week:
+        require_year(args.week.year, "--week")
     chart_path = writable(args.chart, ".png") if args.chart else None
 
     async def work(services: Services) -> ComposedDigest:
@@ -53,6 +55,6 @@ def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     if chart_path is not None:
         if composed.chart is None:
             raise CommandError("no chart: nothing is assigned yet, or no font for Chinese text")
-        chart_path.write_bytes(composed.chart.png)
+        write_output(chart_path, composed.chart.png)
         console.print(f"chart written to {chart_path}", markup=False)
     return 0

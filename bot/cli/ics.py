@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.common import console, with_services
-from bot.cli.office_common import add_lang_option, unit_or_error, writable
+from bot.cli.office_common import add_lang_option, unit_or_error, writable, write_output
 from bot.render.ics import unit_calendar
 from bot.services import Services
 from bot.settings import Settings
@@ -37,6 +37,6 @@ def run_ics(args: argparse.Namespace, settings: Settings) -> int:
             return data, len(events)
 
     data, count = with_services(settings, work)
-    path.write_bytes(data)
+    write_output(path, data)
     console.print(f"{path}: {count} events", markup=False)
     return 0

@@ -30,9 +30,25 @@ async def unit_or_error(session: AsyncSession, name: str) -> Unit:
 
 
 def writable(path: Path, suffix: str) -> Path:
-    """An output path with the right suffix in an existing directory."""
+    """An output path with the right suffix in an existing directory, checked before any work
+    is done: a directory, a pipe (writing would wait for a reader forever) or a device is
+    refused."""
     if path.suffix.lower() != suffix:
         raise CommandError(f"{path} should end in {suffix}")
-    if not path.parent.exists():
-        raise CommandError(f"the directory {path.parent} does not exist")
+    try:
+        if not path.parent.is_dir():
+            raise CommandError(f"the directory {path.parent} does not exist")
+        if path.exists() and not path.is_file():
+            raise CommandError(f"{path} is not a regular file")
+    except OSError as exc:  # a name too long, a parent that cannot be searched
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a finished document, or say in one line why it could not be (no permission, a
+    full disk)."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -9,8 +9,9 @@ from typing import Any
 
 from rich.table import Table
 
-from bot.cli.common import console, with_services
+from bot.cli.common import console, require_year, with_services
 from bot.cli.errors import CommandError
+from bot.cli.office_common import unit_or_error
 from bot.services import Services
 from bot.settings import Settings
 from bot.usecases.simulation import Timeline, simulate
@@ -31,12 +32,16 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD (today)")
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD (+90 days)")
-    parser.add_argument("--unit", help="only this unit (canonical name)")
+    parser.add_argument("--unit", help="only this unit (name, alias or id)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=run_simulate)
 
 
 def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    for given, option in ((args.start, "--from"), (args.end, "--to")):
+        if given is not None:
+            require_year(given.year, option)
+
     async def work(services: Services) -> Timeline:
         await services.load_calendar()
         today = services.clock.now().astimezone(settings.zone).date()
@@ -46,7 +51,11 @@ def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
             raise CommandError("--to is before --from")
         if (end - start).days > 3 * 366:
             raise CommandError("simulate at most three years at a time")
-        return await simulate(services, start, end, args.unit)
+        unit_name = None
+        if args.unit:  # by name, alias or id; an unknown one is said, not an empty timeline
+            async with services.sessions() as session:
+                unit_name = (await unit_or_error(session, args.unit)).name
+        return await simulate(services, start, end, unit_name)
 
     timeline = with_services(settings, work)
     if args.json:
