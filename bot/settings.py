@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
+# Telegram bot usernames: 5-32 characters, a letter first (they end in "bot")
+BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TELEGRAM_API_ROOT = "https://api.telegram.org"
 
@@ -31,8 +33,15 @@ def _default_data_dir() -> Path:
 
 
 def config_file_path() -> Path:
-    """The TOML file read for settings: `DUTYBOT_CONFIG`, else `dutybot.toml` here."""
-    return Path(os.environ.get("DUTYBOT_CONFIG", "dutybot.toml"))
+    """The TOML file read for settings: `DUTYBOT_CONFIG`, else `dutybot.toml` here (which may
+    be absent; a file named in DUTYBOT_CONFIG must exist, or a typo would go unnoticed)."""
+    named = os.environ.get("DUTYBOT_CONFIG")
+    if named is None:
+        return Path("dutybot.toml")
+    path = Path(named)
+    if not path.is_file():
+        raise SettingsError(f"invalid setting DUTYBOT_CONFIG: {named!r} is not a file")
+    return path
 
 
 class RunMode(StrEnum):
@@ -95,9 +104,23 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (try Asia/Shanghai)") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise ValueError(f"unknown time zone {shown!r} (try Asia/Shanghai)") from exc
         return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _telegram_username(cls, value: str | None) -> str | None:
+        """The bot's @name as Telegram allows it, so invite links are never broken."""
+        if value is None:
+            return None
+        name = value.strip().removeprefix("@")
+        if not BOT_USERNAME.fullmatch(name):
+            raise ValueError(
+                "a bot username is 5-32 letters, digits or underscores, starting with a letter"
+            )
+        return name
 
     @field_validator("locale")
     @classmethod
@@ -206,6 +229,8 @@ def load_settings(**overrides: Any) -> Settings:
         message = first.get("msg", "invalid value").removeprefix("Value error, ")
         name = _env_name(location) if location else "settings"
         raise SettingsError(f"invalid setting {name}: {message}") from None
+    except SettingsError:
+        raise
     except Exception as exc:  # a value pydantic-settings cannot decode, a malformed TOML file
         text = str(exc)
         field = re.search(r'field "([a-z_]+)"', text)

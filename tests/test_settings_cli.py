@@ -50,6 +50,8 @@ def test_environment_and_toml_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert settings.token is not None and settings.token.get_secret_value() == "123:topsecretvalue"
     assert "topsecretvalue" not in repr(settings)
     assert settings.effective_database_url.startswith("postgresql+asyncpg://")
+    monkeypatch.setenv("DUTYBOT_BOT_USERNAME", " @duty_office_bot")
+    assert load_settings().bot_username == "duty_office_bot"
 
 
 @pytest.mark.parametrize(
@@ -64,6 +66,10 @@ def test_environment_and_toml_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
         ("DUTYBOT_DATABASE_URL", "postgresql://u@[::1/x", "invalid setting DUTYBOT_DATABASE_URL"),
         ("DUTYBOT_MODE", "webhook", "invalid setting DUTYBOT_WEBHOOK_URL"),
         ("DUTYBOT_LOG_LEVEL", "LOUD", "invalid setting DUTYBOT_LOG_LEVEL"),
+        ("DUTYBOT_TIMEZONE", "A" * 5000, "invalid setting DUTYBOT_TIMEZONE: unknown time zone"),
+        ("DUTYBOT_BOT_USERNAME", "@", "invalid setting DUTYBOT_BOT_USERNAME: a bot username"),
+        ("DUTYBOT_BOT_USERNAME", "my bot", "invalid setting DUTYBOT_BOT_USERNAME"),
+        ("DUTYBOT_CONFIG", "missing.toml", "invalid setting DUTYBOT_CONFIG: 'missing.toml'"),
     ],
 )
 def test_wrong_setting_names_itself_and_exits_2(
