@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +27,10 @@ from typing import Any, Literal
 
 HolidayKind = Literal["holiday", "workday"]
 KINDS: tuple[HolidayKind, ...] = ("holiday", "workday")
+# A year's notice is a few dozen rows; a file far bigger than that is the wrong file.
+MAX_FILE_BYTES = 1024 * 1024
+# Names are kept in a column of this many characters.
+NAME_MAX = 100
 
 
 class HolidayFileError(ValueError):
@@ -55,22 +61,29 @@ def _entry(raw: dict[str, Any], where: str) -> HolidayEntry:
     if kind not in KINDS:
         raise HolidayFileError(f"{where}: kind must be holiday or workday, not {kind!r}")
     typed: HolidayKind = "holiday" if kind == "holiday" else "workday"
-    return HolidayEntry(day=day, kind=typed, name=str(raw.get("name") or "").strip())
+    name = str(raw.get("name") or "").strip()
+    if len(name) > NAME_MAX:
+        raise HolidayFileError(f"{where}: the name is longer than {NAME_MAX} characters")
+    return HolidayEntry(day=day, kind=typed, name=name)
 
 
 def parse_holiday_csv(text: str) -> list[HolidayEntry]:
     """Rows of date,kind,name; the header row and blank or #-comment lines are optional."""
     entries: list[HolidayEntry] = []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        cells = [cell.strip() for cell in row]
-        if not cells or not any(cells) or cells[0].startswith("#"):
-            continue
-        if number == 1 and cells[0].lower() == "date":
-            continue
-        if len(cells) < 2:
-            raise HolidayFileError(f"line {number}: expected date,kind[,name]")
-        raw = {"date": cells[0], "kind": cells[1], "name": ",".join(cells[2:])}
-        entries.append(_entry(raw, f"line {number}"))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for number, row in enumerate(reader, start=1):
+            cells = [cell.strip() for cell in row]
+            if not cells or not any(cells) or cells[0].startswith("#"):
+                continue
+            if number == 1 and cells[0].lower() == "date":
+                continue
+            if len(cells) < 2:
+                raise HolidayFileError(f"line {number}: expected date,kind[,name]")
+            raw = {"date": cells[0], "kind": cells[1], "name": ",".join(cells[2:])}
+            entries.append(_entry(raw, f"line {number}"))
+    except csv.Error as exc:  # a field past csv's size limit, a stray NUL …
+        raise HolidayFileError(f"line {reader.line_num}: not CSV ({exc})") from exc
     return _checked(entries)
 
 
@@ -78,7 +91,9 @@ def parse_holiday_json(text: str) -> list[HolidayEntry]:
     """A list of {"date", "kind", "name"} objects, or {"entries": [...]}."""
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except RecursionError as exc:
+        raise HolidayFileError("not JSON: nested too deeply") from exc
+    except ValueError as exc:  # JSONDecodeError, or an integer of more than 4300 digits
         raise HolidayFileError(f"not JSON: {exc}") from exc
     if isinstance(data, dict):
         data = data.get("entries")
@@ -102,10 +117,43 @@ def _checked(entries: Iterable[HolidayEntry]) -> list[HolidayEntry]:
     return sorted(seen.values(), key=lambda e: e.day)
 
 
+def _read_regular_file(path: Path) -> bytes:
+    """The file's bytes; anything but a regular file is refused before it is opened, so a
+    FIFO cannot hang the command and a directory or device is named as such.
+
+    FileNotFoundError is left to the caller (it has its own words for a missing file)."""
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise HolidayFileError("is a directory")
+        if not stat.S_ISREG(mode):
+            raise HolidayFileError("is not a regular file")
+        # O_NONBLOCK: should the path become a FIFO after the check, opening it cannot hang.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise HolidayFileError("is not a regular file")
+            data = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:  # permission denied, a name too long, a file within a file …
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise HolidayFileError(f"cannot be read: {reason}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise HolidayFileError(f"larger than {MAX_FILE_BYTES // 1024} KiB; not a holiday file")
+    return data
+
+
 def load_holiday_file(path: str | Path) -> list[HolidayEntry]:
-    """Read a .csv or .json holiday file (UTF-8, a BOM is tolerated)."""
+    """Read a .csv or .json holiday file (UTF-8, a BOM is tolerated).
+
+    Raises HolidayFileError for a file that is not a regular, readable UTF-8 file of entries,
+    and FileNotFoundError when there is no such file."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = _read_regular_file(path).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # Excel's default CSV in China is GBK
+        raise HolidayFileError("not UTF-8 text; save it as UTF-8") from exc
     if path.suffix.lower() == ".json":
         return parse_holiday_json(text)
     return parse_holiday_csv(text)

@@ -122,6 +122,8 @@ def _check_iso(params: Mapping[str, Any], key: str, kind: str, *, required: bool
 def _check_month_day(month: int, day: int, kind: str) -> None:
     if not 1 <= month <= 12:
         raise ValueError(f"{kind} rule: month {month} out of range")
+    if not 1 <= day <= 31:  # checked before date(), which overflows on a huge day
+        raise ValueError(f"{kind} rule: day {day} out of range")
     # 2000 is a leap year, so 29 February is accepted here and clamped per year later.
     date(2000, month, day)
 

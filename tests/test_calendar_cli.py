@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from scheduling import holiday_file
 
 
 @pytest.fixture(autouse=True)
@@ -83,3 +85,90 @@ def test_a_malformed_holiday_file_changes_nothing(
     assert code == 2 and "entry 1: expected an object" in err
     code, out, _err = run(capsys, "calendar", "show", "2031")
     assert code == 0 and "2031-10-01" not in out
+
+
+def holiday_rows(database: Path) -> list[tuple[str, int, str | None]]:
+    with sqlite3.connect(database) as connection:
+        return list(connection.execute("SELECT day, is_workday, name FROM holiday_days"))
+
+
+def refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """The command's one stderr line, after checking it exits 2 with nothing on stdout."""
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, ""), err
+    assert err.count("\n") == 1 and err.startswith("dutybot: "), err
+    return err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("gbk.csv", "2031-10-01,holiday,国庆节\n".encode("gbk"), "gbk.csv: not UTF-8 text"),
+        ("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "logo.png: not UTF-8 text"),
+        ("noise.json", bytes(range(128, 256)) * 4, "noise.json: not UTF-8 text"),
+        ("deep.json", b"[" * 100_000, "deep.json: not JSON: nested too deeply"),
+        ("digits.json", b"1" * 5000, "digits.json: not JSON"),
+        (
+            "wide.csv",
+            b'2031-10-01,holiday,"' + b"x" * 200_000 + b'"\n',
+            "wide.csv: line 1: not CSV",
+        ),
+        ("long.csv", ("2031-10-01,holiday," + "节" * 101 + "\n").encode(), "longer than 100"),
+        ("huge.csv", b"#" * (1024 * 1024 + 1), "huge.csv: larger than 1024 KiB"),
+    ],
+)
+def test_a_file_that_is_not_holiday_text_is_one_line_and_changes_nothing(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    database: Path,
+    name: str,
+    content: bytes,
+    says: str,
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert says in refused(capsys, "calendar", "load", str(path))
+    assert holiday_rows(database) == []
+
+
+def test_what_is_not_a_regular_file_is_refused_without_opening_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, database: Path
+) -> None:
+    (tmp_path / "holidays").mkdir()
+    assert "holidays: is a directory" in refused(capsys, "calendar", "load", "holidays")
+    assert "the file name is empty" in refused(capsys, "calendar", "load", "")
+    os.mkfifo(tmp_path / "pipe.csv")  # opening it for reading would wait for a writer
+    assert "pipe.csv: is not a regular file" in refused(capsys, "calendar", "load", "pipe.csv")
+    (tmp_path / "plain.csv").write_text("2031-10-01,holiday\n", "utf-8")
+    says = refused(capsys, "calendar", "load", "plain.csv/inner.csv")
+    assert "plain.csv/inner.csv: cannot be read: not a directory" in says
+    assert holiday_rows(database) == []
+
+
+def test_an_unreadable_file_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    database: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """chmod 000 does not stop root, so the refusal to open is simulated."""
+    (tmp_path / "secret.csv").write_text("2031-10-01,holiday\n", "utf-8")
+
+    def denied(path: object, flags: int, mode: int = 0o777) -> int:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(holiday_file.os, "open", denied)
+    says = refused(capsys, "calendar", "load", "secret.csv")
+    assert "secret.csv: cannot be read: permission denied" in says
+    assert holiday_rows(database) == []
+
+
+def test_a_good_json_file_still_loads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, database: Path
+) -> None:
+    good = tmp_path / "2032.json"
+    rows = [{"date": "2032-10-01", "kind": "holiday", "name": "国庆节"}]
+    good.write_bytes(b"\xef\xbb\xbf" + json.dumps({"entries": rows}).encode())
+    code, out, _err = run(capsys, "calendar", "load", str(good))
+    assert code == 0 and "loaded 1 days for 2032" in out
+    assert holiday_rows(database) == [("2032-10-01", 0, "国庆节")]

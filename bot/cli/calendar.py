@@ -36,7 +36,15 @@ def register(subparsers: Any) -> None:
     week.set_defaults(handler=run_week)
 
 
+# Rows per INSERT: far below the bound-parameter limits of SQLite and PostgreSQL.
+INSERT_CHUNK = 1000
+# holiday_days.source holds this many characters of the file's path.
+SOURCE_MAX = 300
+
+
 def run_load(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.file.strip():  # Path("") is the current directory, not a file
+        raise CommandError("the file name is empty")
     try:
         entries = load_holiday_file(args.file)
     except FileNotFoundError:
@@ -52,23 +60,24 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
                 "day": entry.day,
                 "is_workday": entry.is_workday,
                 "name": entry.name or None,
-                "source": args.file,
+                "source": args.file[:SOURCE_MAX],
             }
             for entry in entries
         ]
         async with services.sessions() as session, session.begin():
             dialect = session.bind.dialect.name
             construct = pg_insert if dialect == "postgresql" else sqlite_insert
-            statement = construct(HolidayDay).values(rows)
-            statement = statement.on_conflict_do_update(
-                index_elements=["day"],
-                set_={
-                    "is_workday": statement.excluded.is_workday,
-                    "name": statement.excluded.name,
-                    "source": statement.excluded.source,
-                },
-            )
-            await session.execute(statement)
+            for start in range(0, len(rows), INSERT_CHUNK):
+                statement = construct(HolidayDay).values(rows[start : start + INSERT_CHUNK])
+                statement = statement.on_conflict_do_update(
+                    index_elements=["day"],
+                    set_={
+                        "is_workday": statement.excluded.is_workday,
+                        "name": statement.excluded.name,
+                        "source": statement.excluded.source,
+                    },
+                )
+                await session.execute(statement)
         return len(rows)
 
     count = with_services(settings, work)

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
 from bot.usecases.statutory import save_override, stored_overrides
-from scheduling.statutory import StatutoryError, StatutoryOverride, load_statutory
+from bot.usecases.unit_admin import UnitAdminError, require_group
+from scheduling.model import RuleKind
+from scheduling.statutory import (
+    GROUPS,
+    StatutoryEntry,
+    StatutoryError,
+    StatutoryOverride,
+    load_statutory,
+)
+
+# Looks at an override against the database before it is saved; returns it, maybe amended.
+Check = Callable[[AsyncSession, StatutoryOverride], Awaitable[StatutoryOverride]]
 
 
 def register(subparsers: Any) -> None:
@@ -56,10 +70,11 @@ def run_list(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _save(settings: Settings, override: StatutoryOverride) -> None:
+def _save(settings: Settings, override: StatutoryOverride, check: Check | None = None) -> None:
     async def work(services: Services) -> None:
         async with services.sessions() as session, session.begin():
-            await save_override(session, override, services.clock.now())
+            checked = await check(session, override) if check else override
+            await save_override(session, checked, services.clock.now())
 
     try:
         with_services(settings, work)
@@ -73,11 +88,46 @@ def run_switch(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _has_yearly_date(entry: StatutoryEntry) -> bool:
+    """Whether the rule is due on a month and day: a yearly date, or Constitution Day.
+    Other rules ignore month/day params, so re-dating them would change nothing."""
+    if entry.kind is RuleKind.YEARLY_DATE:
+        return True
+    return entry.kind is RuleKind.YEARLY_EVENT and entry.params.get("event") == "constitution_day"
+
+
+async def _redatable(session: AsyncSession, override: StatutoryOverride) -> StatutoryOverride:
+    """Refuse to re-date an entry that has no yearly date (an unknown key is refused later)."""
+    entries = {entry.key: entry for entry in load_statutory(await stored_overrides(session))}
+    entry = entries.get(override.key)
+    if entry is not None and not _has_yearly_date(entry):
+        raise CommandError(
+            f"{entry.key} has no date to move: its rule is {entry.kind.value}, not a yearly date"
+        )
+    return override
+
+
 def run_redate(args: argparse.Namespace, settings: Settings) -> int:
-    _save(settings, StatutoryOverride(key=args.key, params={"month": args.month, "day": args.day}))
+    override = StatutoryOverride(key=args.key, params={"month": args.month, "day": args.day})
+    _save(settings, override, _redatable)
     return 0
 
 
+async def _known_groups(session: AsyncSession, override: StatutoryOverride) -> StatutoryOverride:
+    """Refuse a group that does not exist: planning would create it empty, so the entry would
+    silently reach nobody. Built-in statutory groups count before their first import; an
+    alias is bound as the group's own name, which is what planning looks up."""
+    names: dict[str, None] = {}
+    for name in override.groups or ():
+        try:
+            names.setdefault((await require_group(session, name)).name)
+        except UnitAdminError as exc:
+            if "".join(name.split()) not in GROUPS:
+                raise CommandError(str(exc)) from None
+            names.setdefault("".join(name.split()))
+    return replace(override, groups=tuple(names))
+
+
 def run_bind(args: argparse.Namespace, settings: Settings) -> int:
-    _save(settings, StatutoryOverride(key=args.key, groups=tuple(args.groups)))
+    _save(settings, StatutoryOverride(key=args.key, groups=tuple(args.groups)), _known_groups)
     return 0

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.usecases.tasks import OPEN_STATUSES, UnitCounts, unit_counts, yellow_horizon
 from storage.models import (
+    ROW_ID_MAX,
     Assignment,
     AssignmentStatus,
     Duty,
@@ -104,12 +105,17 @@ class Ledger:
 
 
 async def find_plans(session: AsyncSession, text: str) -> list[Plan]:
-    """Plans by id, or whose title contains the text."""
+    """Plans by id, or whose title contains the text.
+
+    Only ASCII digits within the id column's range are tried as an id: '²' is a digit to
+    isdigit() but not to int(), and a larger number overflows the column; both can still
+    match a title."""
+    wanted = text.strip()
     query = select(Plan).order_by(Plan.id)
-    if text.strip().isdigit():
-        query = query.where(or_(Plan.id == int(text), Plan.title.contains(text.strip())))
+    if wanted.isascii() and wanted.isdigit() and int(wanted) <= ROW_ID_MAX:
+        query = query.where(or_(Plan.id == int(wanted), Plan.title.contains(wanted)))
     else:
-        query = query.where(Plan.title.contains(text.strip()))
+        query = query.where(Plan.title.contains(wanted))
     return list(await session.scalars(query))
 
 
