@@ -19,8 +19,9 @@ from bot.render.ledger_xlsx import NO_UNITS_LABEL, ledger_workbook, sheet_title
 from bot.services import Services
 from bot.settings import Settings
 from bot.usecases.ledger import collect_ledger, find_plans
+from bot.usecases.statutory import sync_statutory
 from storage.db import create_engine, session_factory
-from storage.models import AssignmentStatus, Duty, StatusReport
+from storage.models import AssignmentStatus, Duty, Plan, StatusReport
 from storage.schema import upgrade
 from tests.conftest import SEEDS_DIR
 from tests.digest_fixtures import fixture_week
@@ -29,10 +30,17 @@ from tests.ledger_support import keys_by_plan, sheet_rows, store_parsed
 SEEDS = sorted(SEEDS_DIR.glob("*.txt"))
 KUNQU = "003_"  # items start under "三、主要任务", as do 杨陵's under "四、…" (see ledger_xlsx)
 # The persisted round trip runs per seed, as a deployment serves one jurisdiction, while the
-# plan runs. Not 000 and 001: the importer reads their year (the signing date) and their
-# place (the issuer line) from the document's preamble, which a ledger file does not have.
-PERSISTED_ROUND_TRIP = [("002_", 2020), ("003_", 2017), ("004_", 2019)]
+# plan runs. 000 and 001 take their year (the signing date) and place (the issuer line) from
+# the document's preamble, which a ledger sheet has not: the workbook declares them.
+PERSISTED_ROUND_TRIP = [
+    ("000_", 2019),
+    ("001_", 2021),
+    ("002_", 2020),
+    ("003_", 2017),
+    ("004_", 2019),
+]
 TODAY = date(2026, 11, 23)
+STATUTORY_TITLE = "法定周期性任务"  # the built-in plan's sheet (its title, cut to a sheet name)
 
 
 @pytest.fixture
@@ -133,6 +141,50 @@ async def test_export_import_export_is_identical(
     if prefix != KUNQU:  # 昆区's plan names no units, so nothing is assigned
         assert len(sheet_rows(first, first_book.sheetnames[-1])) > 4, "units summed up"
         assert sum(1 for row in rows if "未开始" in str(row[7])) >= 3, "statuses shown"
+
+
+async def test_a_plan_exported_and_imported_again_is_the_same_plan(
+    sqlite_services: Services, clock: SettableClock
+) -> None:
+    """Every seed, the built-in statutory duties among them: the ledger declares what its
+    sheets cannot show (issuer, place, years), so importing it back into the same database
+    changes nothing, adds no plan, keeps each year and leaves the statutory duties alone."""
+    importing = pytest.importorskip("bot.usecases.importing")
+    clock.set(datetime(2026, 3, 2, 1, tzinfo=UTC))
+    await importing.import_sources(sqlite_services, importing.read_paths(SEEDS))
+    async with sqlite_services.sessions() as session, session.begin():
+        await sync_statutory(session, clock.now())
+    before = await _plans(sqlite_services)
+    exported = await _export(sqlite_services)
+    assert STATUTORY_TITLE in load_workbook(io.BytesIO(exported)).sheetnames[-2]
+
+    result = await importing.import_sources(
+        sqlite_services, [importing.read_source(exported, "台账.xlsx")]
+    )
+    assert not [plan.title for plan in result.plans if plan.is_new]
+    assert not [
+        (p.title, len(p.added), len(p.removed)) for p in result.plans if p.added or p.removed
+    ]
+    assert not [p.title for p in result.plans for i in p.items if i.change == "changed"]
+    assert len(result.plans) == len(before) - 1, "every plan but the statutory one"
+    after = await _plans(sqlite_services)
+    assert {k: v[:4] for k, v in after.items()} == {k: v[:4] for k, v in before.items()}
+
+
+async def _plans(services: Services) -> dict[str, tuple[object, ...]]:
+    """Each plan's identity and metadata by key: title, issuer, place, years, source."""
+    async with services.sessions() as session:
+        plans = await session.scalars(select(Plan))
+        return {
+            plan.plan_key: (
+                plan.title,
+                plan.issuer,
+                plan.jurisdiction,
+                (plan.year_from, plan.year_to),
+                plan.source_name,
+            )
+            for plan in plans
+        }
 
 
 async def _with_sections_and_reports(services: Services, clock: SettableClock) -> dict[str, int]:

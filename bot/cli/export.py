@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
-from bot.cli.office_common import add_lang_option, unit_or_error, writable
+from bot.cli.office_common import add_lang_option, unit_or_error, writable, write_output
 from bot.render.ledger_xlsx import ledger_workbook
 from bot.services import Services
 from bot.settings import Settings
@@ -48,7 +48,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         return ledger, ledger_workbook(ledger, services.translator(args.lang))
 
     ledger, data = with_services(settings, work)
-    path.write_bytes(data)
+    write_output(path, data)
     rows = sum(len(plan.rows) for plan in ledger.plans)
     console.print(f"{path}: {len(ledger.plans)} plans, {rows} duties", markup=False)
     return 0

@@ -104,6 +104,25 @@ class ParsedItem:
         )
 
 
+# the workbook property where a ledger exported by dutybot declares each plan's metadata
+DECLARED_PLANS_PROPERTY = "dutybot.plans"
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredPlan:
+    """What a ledger sheet cannot show in its layout but its plan had: the issuer, the place
+    and the years. A ledger exported by dutybot declares them for each plan title, so the
+    plan imports back as itself (same identity, same year for "10月底前") instead of as a
+    new plan without issuer or year."""
+
+    title: str
+    issuer: str | None
+    place: str | None
+    year_from: int | None
+    year_to: int | None
+    statutory: bool = False  # the built-in statutory duties: never imported as a plan
+
+
 @dataclass(slots=True)
 class ParsedPlan:
     """One plan (a document may hold several): metadata plus its items in printed order.

@@ -19,6 +19,7 @@ from bot.importing.metadata import (
     parse_period,
 )
 from bot.importing.model import (
+    DeclaredPlan,
     DocumentError,
     ParsedDocument,
     ParsedItem,
@@ -145,11 +146,24 @@ def _years(
             break
     if period is None and signed_year is not None:
         period, source = (signed_year, signed_year), "document_date"
+    return _period_years(period, source, plan_year)
+
+
+def _period_years(
+    period: tuple[int | None, int | None] | None, source: str | None, plan_year: int | None
+) -> tuple[int | None, int | None, int | None, str | None]:
+    """(year_from, year_to, plan_year, year_source) of a plan's period."""
     year_from, year_to = period if period else (None, None)
     if plan_year is not None:
         return year_from, year_to, plan_year, "argument"
     single = year_from if year_from is not None and year_from == year_to else None
-    return year_from, year_to, single, source
+    return year_from, year_to, single, source if period else None
+
+
+def _built_in(draft: PlanDraft, declared: dict[str, DeclaredPlan]) -> bool:
+    """A dutybot ledger's sheet of the built-in statutory duties."""
+    known = declared.get(draft.title_line.text) if draft.title_line else None
+    return known is not None and known.statutory
 
 
 def _build_plan(
@@ -161,18 +175,24 @@ def _build_plan(
     document_titles: list[str],
     signed_year: int | None,
     plan_year: int | None,
+    declared: dict[str, DeclaredPlan],
 ) -> ParsedPlan:
     title = draft.title_line.text if draft.title_line else fallback_title
     texts_and_units = [_own_units(item) for item in draft.items]
     own = [units for _, units in texts_and_units]
     names = [name for units in own if units for name in (*units.lead, *units.responsible)]
-    place = find_place(issuer, [title, *document_titles])
+    known = declared.get(title)
+    if known is not None:  # a dutybot ledger: the plan's own metadata, as first imported
+        issuer, place = known.issuer, known.place
+        period = (known.year_from, known.year_to) if known.year_from is not None else None
+        year_from, year_to, plan_year, year_source = _period_years(period, "ledger", plan_year)
+    else:
+        place = find_place(issuer, [title, *document_titles])
+        year_from, year_to, plan_year, year_source = _years(
+            [title, *document_titles], signed_year, plan_year
+        )
     level = level_of(place, names)
     directory = UnitDirectory(level, place)
-
-    year_from, year_to, plan_year, year_source = _years(
-        [title, *document_titles], signed_year, plan_year
-    )
     plan = ParsedPlan(
         title=title,
         issuer=issuer,
@@ -250,6 +270,12 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
     for draft in builder.plans:
         if not draft.items:
             continue
+        if _built_in(draft, raw.declared):
+            document.warnings.append(
+                "The built-in statutory duties in this ledger were left out: they are "
+                "part of every installation, not a plan to import."
+            )
+            continue
         document.plans.append(
             _build_plan(
                 draft,
@@ -259,7 +285,12 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
                 document_titles=document_titles,
                 signed_year=signed_year,
                 plan_year=plan_year,
+                declared=raw.declared,
             )
+        )
+    if not document.plans:  # a ledger of nothing but the built-in statutory duties
+        raise DocumentError(
+            "no_items", "The ledger holds only the built-in statutory duties: nothing to import."
         )
     for plan in document.plans:
         if plan.year_from is None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 from bot.importing.guards import check_archive, check_sheet
-from bot.importing.model import DocumentError
+from bot.importing.model import DECLARED_PLANS_PROPERTY, DeclaredPlan, DocumentError
 
 
 @dataclass(slots=True)
@@ -53,6 +55,7 @@ class RawDocument:
     format: str
     encoding: str | None
     blocks: list[Block] = field(default_factory=list)
+    declared: dict[str, DeclaredPlan] = field(default_factory=dict)  # by title
 
 
 _BOMS = (
@@ -263,7 +266,37 @@ def _read_xlsx(data: bytes) -> RawDocument:
         if rows:
             last = get_column_letter(max(1, sheet.max_column))
             blocks.append(TableBlock(rows, f"sheet {sheet.title}!A1:{last}{sheet.max_row}"))
-    return RawDocument("xlsx", None, blocks)
+    return RawDocument("xlsx", None, blocks, _declared_plans(workbook))
+
+
+def _declared_plans(workbook: Any) -> dict[str, DeclaredPlan]:
+    """The plans a dutybot ledger declares in its properties, by title; {} for any other
+    workbook, and for a declaration that is not the expected shape (it is only a hint)."""
+    found = [p.value for p in workbook.custom_doc_props if p.name == DECLARED_PLANS_PROPERTY]
+    try:
+        entries = json.loads(found[0]) if found else []
+        declared = [
+            DeclaredPlan(
+                title=str(entry["title"]),
+                issuer=_text_or_none(entry.get("issuer")),
+                place=_text_or_none(entry.get("place")),
+                year_from=_year_or_none(entry.get("year_from")),
+                year_to=_year_or_none(entry.get("year_to")),
+                statutory=entry.get("statutory") is True,
+            )
+            for entry in entries
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return {}
+    return {plan.title: plan for plan in declared}
+
+
+def _text_or_none(value: object) -> str | None:
+    return value[:200] if isinstance(value, str) and value.strip() else None
+
+
+def _year_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and 1900 <= value <= 2200 else None
 
 
 def _zip_kind(data: bytes) -> str | None:

@@ -23,15 +23,18 @@ unit. The file imports back unchanged (`bot.importing.parse_bytes`), which const
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import Translator, _
+from bot.importing.model import DECLARED_PLANS_PROPERTY
 from bot.render.labels import status_label
 from bot.usecases.ledger import Ledger, LedgerAssignment, LedgerPlan, LedgerRow
 from bot.usecases.tasks import OPEN_STATUSES, UnitCounts
@@ -267,7 +270,31 @@ def ledger_workbook(ledger: Ledger, t: Translator) -> bytes:
         _plan_sheet(workbook.create_sheet(sheet_title(plan.title, taken)), plan, ledger, t)
     summary = workbook.create_sheet(sheet_title(t.gettext(_("Summary by unit")), taken))
     _summary_sheet(summary, ledger.units, ledger.as_of, t)
+    workbook.custom_doc_props.append(
+        StringProperty(name=DECLARED_PLANS_PROPERTY, value=_declared_plans(ledger.plans))
+    )
     workbook.active = len(workbook.worksheets) - 1
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _declared_plans(plans: list[LedgerPlan]) -> str:
+    """Each plan's issuer, place and years, which the importer reads back from the workbook's
+    properties (`bot.importing.reading`): without them a plan imports back as a new plan
+    (its identity is its place, issuer and title) and loses a year its title does not say.
+    The built-in statutory plan is marked so that it is not imported as a plan of its own."""
+    return json.dumps(
+        [
+            {
+                "title": plan.title,
+                "issuer": plan.issuer,
+                "place": plan.place,
+                "year_from": plan.year_from,
+                "year_to": plan.year_to,
+                "statutory": plan.is_statutory,
+            }
+            for plan in plans
+        ],
+        ensure_ascii=False,
+    )

@@ -94,6 +94,11 @@ class LedgerPlan:
     title: str
     is_statutory: bool
     rows: list[LedgerRow] = field(default_factory=list)
+    # what the sheet's layout cannot show, declared in the workbook so it imports back as itself
+    issuer: str | None = None
+    place: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
 
 
 @dataclass
@@ -269,7 +274,15 @@ async def collect_ledger(
     reports = await _reports(session, assignment_ids)
     result: list[LedgerPlan] = []
     for plan in plans:
-        ledger_plan = LedgerPlan(plan.id, plan.title, plan.is_statutory)
+        ledger_plan = LedgerPlan(
+            plan.id,
+            plan.title,
+            plan.is_statutory,
+            issuer=plan.issuer,
+            place=plan.jurisdiction,
+            year_from=plan.year_from,
+            year_to=plan.year_to,
+        )
         for duty in plan.duties:
             if not duty.active:
                 continue
