@@ -65,6 +65,7 @@ def test_a_constitution_week_is_set_and_shown(capsys: pytest.CaptureFixture[str]
         (["calendar", "week", "1900", "1900-12-01", "1900-12-07"], "between 1990 and 2100"),
         (["calendar", "week", "2030", "2030-12-08", "2030-12-02"], "first day before last"),
         (["calendar", "week", "2030", "2030-12-01", "2030-12-31"], "at most two weeks"),
+        (["calendar", "week", "2030", "2030-01-01", "2030-01-03"], "includes Constitution Day"),
         (["calendar", "load", "nope.csv"], "no such file: nope.csv"),
     ],
 )
@@ -172,3 +173,14 @@ def test_a_good_json_file_still_loads(
     code, out, _err = run(capsys, "calendar", "load", str(good))
     assert code == 0 and "loaded 1 days for 2032" in out
     assert holiday_rows(database) == [("2032-10-01", 0, "国庆节")]
+
+
+def test_a_holiday_file_of_impossible_years_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    far = tmp_path / "far.csv"
+    far.write_text("date,kind,name\n2031-10-01,holiday,国庆节\n9999-10-01,holiday,x\n", "utf-8")
+    code, _out, err = run(capsys, "calendar", "load", str(far))
+    assert code == 2 and "9999-10-01 is outside the years 1990-2100" in err, err
+    code, out, _err = run(capsys, "calendar", "show", "2031")
+    assert code == 0 and "2031-10-01" not in out

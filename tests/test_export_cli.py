@@ -58,3 +58,13 @@ def test_a_plan_is_still_found_by_id_and_title(
         code, out, err = run(capsys, "export", "--plan", plan, name)
         assert code == 0, err
         assert "1 plans" in out and (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("plan", ["", "   "])
+def test_an_empty_plan_choice_is_refused_not_taken_as_every_plan(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, plan: str
+) -> None:
+    code, out, err = run(capsys, "export", "--plan", plan, "ledger.xlsx")
+    assert (code, out) == (2, ""), err
+    assert err == "dutybot: --plan needs a plan id or part of its title\n"
+    assert not (tmp_path / "ledger.xlsx").exists()

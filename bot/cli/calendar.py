@@ -10,7 +10,7 @@ from rich.table import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.cli.common import console, require_year, with_services
+from bot.cli.common import YEARS, console, require_year, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
@@ -53,6 +53,9 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(f"{args.file}: {exc}") from None
     if not entries:
         raise CommandError(f"{args.file} holds no holiday entries")
+    outside = [entry.day for entry in entries if entry.day.year not in YEARS]
+    if outside:
+        raise CommandError(f"{args.file}: {outside[0]} is outside the years {YEARS[0]}-{YEARS[-1]}")
 
     async def work(services: Services) -> int:
         rows = [
@@ -129,6 +132,8 @@ def run_week(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError("the week must lie within the given year, first day before last")
     if (args.last - args.first).days > 13:
         raise CommandError("a Constitution Week is at most two weeks long")
+    if not args.first <= date(args.year, 12, 4) <= args.last:
+        raise CommandError("a Constitution Week includes Constitution Day, December 4")
 
     async def work(services: Services) -> None:
         async with services.sessions() as session, session.begin():
