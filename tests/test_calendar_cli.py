@@ -10,28 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from scheduling import holiday_file
+from tests.cli_support import migrated_cli_database, run
 
 
 @pytest.fixture(autouse=True)
 def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A fresh, migrated SQLite database in a clean environment."""
-    for key in list(os.environ):
-        if key.startswith("DUTYBOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DUTYBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COLUMNS", "200")
-    assert main(["db", "upgrade"]) == 0
-    return tmp_path / "data" / "dutybot.db"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return migrated_cli_database(monkeypatch, tmp_path)
 
 
 def test_a_loaded_holiday_file_shows_in_the_year(

@@ -3,33 +3,21 @@ one line on stderr, exit 2, and no file, whatever digits P is made of."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from tests.cli_support import migrated_cli_database, run
 from tests.import_support import SEED_004
 
 
 @pytest.fixture(autouse=True)
 def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A fresh, migrated SQLite database in a clean environment, holding one imported plan."""
-    for key in list(os.environ):
-        if key.startswith("DUTYBOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DUTYBOT_DATA_DIR", str(tmp_path / "data"))
-    assert main(["db", "upgrade"]) == 0
+    database = migrated_cli_database(monkeypatch, tmp_path)
     assert main(["import", str(SEED_004)]) == 0
-    return tmp_path / "data" / "dutybot.db"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return database
 
 
 @pytest.mark.parametrize(

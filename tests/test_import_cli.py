@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -11,19 +10,14 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from tests.cli_support import migrated_cli_database, run
 from tests.import_support import ALL_SEEDS, SEED_004, revised_004, write
 
 
 @pytest.fixture(autouse=True)
 def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A fresh, migrated SQLite database in a clean environment."""
-    for key in list(os.environ):
-        if key.startswith("DUTYBOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DUTYBOT_DATA_DIR", str(tmp_path / "data"))
-    assert main(["db", "upgrade"]) == 0
-    return tmp_path / "data" / "dutybot.db"
+    return migrated_cli_database(monkeypatch, tmp_path)
 
 
 def row_counts(path: Path) -> dict[str, int]:
@@ -35,13 +29,6 @@ def row_counts(path: Path) -> dict[str, int]:
             )
         ]
         return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_json_has_plans_items_rules_units_and_groups(

@@ -11,9 +11,9 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from bot.cli import main
 from bot.services import build_services
 from bot.settings import load_settings
+from tests.cli_support import migrated_cli_database, run
 from tests.digest_fixtures import fixture_week
 
 NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)
@@ -22,12 +22,7 @@ NOW = datetime(2026, 11, 23, 1, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A migrated SQLite database holding the fixture week."""
-    for key in list(os.environ):
-        if key.startswith("DUTYBOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DUTYBOT_DATA_DIR", str(tmp_path / "data"))
-    assert main(["db", "upgrade"]) == 0
+    migrated_cli_database(monkeypatch, tmp_path)
 
     async def fill() -> None:
         services = build_services(load_settings())
@@ -39,13 +34,6 @@ def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
     asyncio.run(fill())
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_digest_preview_of_a_week_with_its_chart(

@@ -4,14 +4,13 @@ line on stderr, exit 2, and no override saved."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.cli import main
+from tests.cli_support import migrated_cli_database, run
 
 HUGE = "99999999999999999999"  # past a C long: date() overflowed instead of refusing
 
@@ -19,21 +18,7 @@ HUGE = "99999999999999999999"  # past a C long: date() overflowed instead of ref
 @pytest.fixture(autouse=True)
 def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A fresh, migrated SQLite database in a clean environment."""
-    for key in list(os.environ):
-        if key.startswith("DUTYBOT_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DUTYBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COLUMNS", "200")
-    assert main(["db", "upgrade"]) == 0
-    return tmp_path / "data" / "dutybot.db"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return migrated_cli_database(monkeypatch, tmp_path)
 
 
 def stored_overrides(database: Path) -> list[str]:
