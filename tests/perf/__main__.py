@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.perf.baseline import BaselineResult, measure_baseline, measure_naive_bot
+from tests.perf.processes import compile_bytecode
 from tests.perf.report import table, to_json
 from tests.perf.runner import BackendResult, run_backend
 from tests.perf.scale import SCALES, Scale
@@ -67,6 +68,7 @@ async def postgres_reason(url: str) -> str | None:
 
 async def run(options: Options, say: Any = print) -> Outcome:
     options.work_dir.mkdir(parents=True, exist_ok=True)
+    compile_bytecode()
     results: list[BackendResult] = []
     skipped: list[str] = []
     for backend in options.backends:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import compileall
 import os
 import signal
 import subprocess
@@ -84,6 +85,19 @@ class BotProcess:
         code = stop_process(self.process)
         self.log.close()
         return code
+
+
+# what the bots run from: ours, and the naive bot's code in tests/perf
+SOURCE_PACKAGES = ("bot", "handlers", "scheduling", "storage", "tests")
+
+
+def compile_bytecode() -> None:
+    """Compile both bots' modules before either starts, as an installed package is (pip
+    compiles on install). Where PYTHONDONTWRITEBYTECODE is set (this machine sets it) and the
+    checkout has none, a bot would otherwise compile its source at every start: for ours
+    about 120 modules, 0.15–0.3 s, which no installation pays."""
+    for package in SOURCE_PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
 
 
 def bot_env(sandbox_url: str, db_url: str, data_dir: Path, **settings: str) -> dict[str, str]:
