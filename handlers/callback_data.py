@@ -1,4 +1,4 @@
-"""Reading a button's callback data, which a client can forge: its numbers must fit a row id.
+"""Reading a button's callback data, which a client can forge: its numbers must be row ids.
 
 A forged id past an INTEGER column's range is refused by PostgreSQL as a bad parameter (SQLite
 just finds nothing), so such data is treated like any other stale or foreign button.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from storage.models import ROW_ID_MAX
+from storage.ids import parse_id
 
 
 def read_button(pattern: re.Pattern[str], data: str | None) -> re.Match[str] | None:
@@ -18,6 +18,6 @@ def read_button(pattern: re.Pattern[str], data: str | None) -> re.Match[str] | N
     if match is None:
         return None
     numbers = (group for group in match.groups() if group is not None and group.isdigit())
-    if any(int(number) > ROW_ID_MAX for number in numbers):
+    if any(parse_id(number) is None for number in numbers):
         return None
     return match

@@ -23,7 +23,8 @@ from bot.usecases.planning import plan_outbox
 from bot.usecases.units import find_unit, suggest_units
 from handlers.common import Turn, turn
 from handlers.context import BotContext
-from storage.models import BIG_ID_MAX, Role
+from storage.ids import BIG_ID_MAX, parse_id
+from storage.models import Role
 
 log = logging.getLogger(__name__)
 
@@ -202,18 +203,10 @@ async def whoami(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(text)
 
 
-def _telegram_id(word: str) -> int | None:
-    """A Telegram user id typed as an argument: ASCII digits within BIGINT ("²" is a digit to
-    str.isdigit but not to int)."""
-    if not (word.isascii() and word.isdigit()) or int(word) > BIG_ID_MAX:
-        return None
-    return int(word)
-
-
 async def unbind_command(update: Update, context: BotContext) -> None:
     """/unbind TELEGRAM_ID [UNIT] — coordinators only."""
     args = context.args or []
-    user_id = _telegram_id(args[0]) if args else None
+    user_id = parse_id(args[0], BIG_ID_MAX) if args else None
     async with turn(update, context) as tr:
         if tr is None:
             return

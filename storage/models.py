@@ -63,12 +63,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-# the largest id an INTEGER primary key holds (PostgreSQL's int4; SQLite's is wider)
-ROW_ID_MAX = 2**31 - 1
-# the largest Telegram user or chat id a BIGINT column holds
-BIG_ID_MAX = 2**63 - 1
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {

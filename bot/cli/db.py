@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from bot.settings import Settings
-from storage.db import create_engine
+from storage.db import create_engine, shown_url
 from storage.schema import schema_state, upgrade
 
 
@@ -30,7 +30,7 @@ def run_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
         return state.current or "?"
 
     revision = asyncio.run(go())
-    print(f"database ready at revision {revision}: {_display_url(settings)}")
+    print(f"database ready at revision {revision}: {shown_url(settings.effective_database_url)}")
     return 0
 
 
@@ -46,12 +46,6 @@ def run_status(_args: argparse.Namespace, settings: Settings) -> int:
     current, head = asyncio.run(go())
     verdict = "up to date" if current == head else "run `dutybot db upgrade`"
     print(
-        f"database {_display_url(settings)}: revision {current or 'none'}, code {head} ({verdict})"
+        f"database {shown_url(settings.effective_database_url)}: revision {current or 'none'}, code {head} ({verdict})"
     )
     return 0 if current == head else 1
-
-
-def _display_url(settings: Settings) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(settings.effective_database_url).render_as_string(hide_password=True)

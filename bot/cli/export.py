@@ -34,9 +34,9 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         today = services.clock.now().astimezone(settings.zone).date()
         async with services.sessions() as session:
             plan_ids = None
-            if args.plan and not all(wanted.strip() for wanted in args.plan):
-                raise CommandError("--plan needs a plan id or part of its title")
             if args.plan:
+                if not all(wanted.strip() for wanted in args.plan):
+                    raise CommandError("--plan needs a plan id or part of its title")
                 plans = [plan for wanted in args.plan for plan in await find_plans(session, wanted)]
                 if not plans:
                     raise CommandError(f"no plan matches {', '.join(args.plan)}")

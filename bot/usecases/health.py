@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from sqlalchemy.engine import make_url
 
 from bot.clock import Clock
 from bot.logging_setup import redact
 from bot.settings import RunMode, Settings
 from scheduling.workdays import BUNDLED_YEARS, WorkdayCalendar
-from storage.db import create_engine, is_sqlite, sqlite_path
+from storage.db import create_engine, is_sqlite, shown_url, sqlite_path
 from storage.schema import schema_state
 
 API_TIMEOUT = 5.0
@@ -70,7 +69,7 @@ def check_database_file(settings: Settings) -> Check | None:
 
 async def check_schema(settings: Settings) -> Check:
     url = settings.effective_database_url
-    shown = make_url(url).render_as_string(hide_password=True)
+    shown = shown_url(url)
     path = sqlite_path(url) if is_sqlite(url) else None
     if path is not None and not path.exists():
         return Check("database schema", False, f"no database at {path}: run `dutybot db upgrade`")

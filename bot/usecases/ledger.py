@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.usecases.tasks import OPEN_STATUSES, UnitCounts, unit_counts, yellow_horizon
+from storage.ids import parse_id
 from storage.models import (
-    ROW_ID_MAX,
     Assignment,
     AssignmentStatus,
     Duty,
@@ -110,15 +110,12 @@ class Ledger:
 
 
 async def find_plans(session: AsyncSession, text: str) -> list[Plan]:
-    """Plans by id, or whose title contains the text.
-
-    Only ASCII digits within the id column's range are tried as an id: '²' is a digit to
-    isdigit() but not to int(), and a larger number overflows the column; both can still
-    match a title."""
+    """Plans by id (see storage.ids), or whose title contains the text."""
     wanted = text.strip()
     query = select(Plan).order_by(Plan.id)
-    if wanted.isascii() and wanted.isdigit() and int(wanted) <= ROW_ID_MAX:
-        query = query.where(or_(Plan.id == int(wanted), Plan.title.contains(wanted)))
+    plan_id = parse_id(wanted)
+    if plan_id is not None:
+        query = query.where(or_(Plan.id == plan_id, Plan.title.contains(wanted)))
     else:
         query = query.where(Plan.title.contains(wanted))
     return list(await session.scalars(query))

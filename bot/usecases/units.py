@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ROW_ID_MAX, Unit, UnitAlias
+from storage.ids import parse_id
+from storage.models import Unit, UnitAlias
 
 
 def _normal(name: str) -> str:
@@ -25,9 +26,8 @@ async def find_unit(session: AsyncSession, name: str) -> Unit | None:
     )
     if unit is not None:
         return unit
-    if wanted.isascii() and wanted.isdigit() and int(wanted) <= ROW_ID_MAX:
-        return await session.get(Unit, int(wanted))
-    return None
+    unit_id = parse_id(wanted)
+    return await session.get(Unit, unit_id) if unit_id is not None else None
 
 
 async def suggest_units(session: AsyncSession, fragment: str, limit: int = 5) -> list[str]:
