@@ -388,7 +388,6 @@ class Dispatcher:
         chat_id = item.chat_id
         while True:
             await self._recorder.room()
-            await self.pacer.acquire(chat_id, item.is_group)
             message = OutgoingMessage(
                 chat_id=chat_id,
                 text=item.rendered.text,
@@ -397,7 +396,8 @@ class Dispatcher:
                 photo=item.rendered.photo,
                 photo_name=item.rendered.photo_name,
             )
-            result = await self._safe_send(message)
+            async with self.pacer.slot(chat_id, item.is_group):
+                result = await self._safe_send(message)
             if result.outcome is Outcome.SENT:
                 await self._record_sent(ids, result)
                 report.messages_sent += 1

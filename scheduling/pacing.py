@@ -1,14 +1,23 @@
 """Keep Telegram's limits before sending: ~30 messages/s per bot, 1/s per private chat,
 20/min per group. python-telegram-bot's AIORateLimiter has no per-private-chat limit, so the
-dispatcher paces itself here. Slots are reserved synchronously, then awaited, so concurrent
-senders never race for the same slot."""
+dispatcher paces itself here.
+
+Telegram counts a message when it takes it, which is somewhere between our request leaving
+and its answer arriving. So a send counts against its windows from the moment it leaves
+until `length` after its answer came back: a loaded event loop that delays some requests
+and not others can then never crowd more into a server's window than the cap. (The send
+that would break a window at the server is refused there only if, when the latest of the
+crowd left, all the others were in flight or answered less than a window ago, which is
+just what is counted here.)
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 
@@ -20,8 +29,40 @@ class Limits:
     group_window: float = 60.0
 
 
+# A microsecond on top of each window, so that clocks read a rounding apart still agree.
+_SLACK = 1e-6
+
+
+class _Window:
+    """Sends that may still count at the server: in flight, or answered under `length` ago."""
+
+    def __init__(self, cap: int, length: float) -> None:
+        self.cap = cap
+        self.length = length
+        self.in_flight = 0
+        self.answered: deque[float] = deque()
+
+    def wait(self, now: float) -> float | None:
+        """0 when a send may leave now, else the seconds until one may, or None when only an
+        answer to a send in flight can make room."""
+        answered = self.answered
+        # One expression for both the test and the wait, so rounding cannot make them differ.
+        while answered and answered[0] + self.length + _SLACK <= now:
+            answered.popleft()
+        if self.in_flight + len(answered) < self.cap:
+            return 0.0
+        if answered:
+            return answered[0] + self.length + _SLACK - now
+        return None
+
+    def idle(self, now: float) -> bool:
+        self.wait(now)  # drops the answers that no longer count
+        return self.in_flight == 0 and not self.answered
+
+
 class Pacer:
-    """Reserves a send slot per message; `pause` stops everything after a 429."""
+    """Hands out send slots (`async with pacer.slot(chat, is_group)` around the request);
+    `pause` stops everything after a 429."""
 
     def __init__(
         self,
@@ -33,55 +74,80 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_global = 0.0
-        self._next_private: dict[int, float] = {}
-        self._group_sends: dict[int, deque[float]] = {}
         self._paused_until = 0.0
-        self._recent: deque[float] = deque()
+        self._bot = _Window(max(1, int(self.limits.per_second)), 1.0)
+        self._chats: dict[int, _Window] = {}
+        self._sweep_at = 1024
+        self._answer: asyncio.Event | None = None
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
 
-    async def acquire(self, chat_id: int, is_group: bool) -> None:
+    @asynccontextmanager
+    async def slot(self, chat_id: int, is_group: bool) -> AsyncIterator[None]:
+        """Wait for room in every window, then count the send until its answer is back."""
+        chat = self._chat_window(chat_id, is_group)
+        await self._take(chat)
+        try:
+            yield
+        finally:
+            now = self._monotonic()
+            for window in (self._bot, chat):
+                window.in_flight -= 1
+                window.answered.append(now)
+            if self._answer is not None:
+                self._answer.set()
+                self._answer = None
+
+    async def _take(self, chat: _Window) -> None:
+        # The chat first, so a chat that must wait does not hold one of the bot's slots.
+        await self._until_room(chat, spaced=False)
+        # Then an evenly spaced place in the bot's line, reserved before sleeping so that
+        # concurrent senders never race for the same one.
         now = self._monotonic()
-        chat_ready = self._reserve_chat(chat_id, is_group, max(now, self._paused_until))
-        if chat_ready > now:
-            await self._sleep(chat_ready - now)
+        slot = max(now, self._next_global, self._paused_until)
+        self._next_global = slot + 1.0 / self.limits.per_second
+        if slot > now:
+            await self._sleep(slot - now)
+        await self._until_room(chat, spaced=True)
+        self._bot.in_flight += 1
+        chat.in_flight += 1
+
+    async def _until_room(self, chat: _Window, spaced: bool) -> None:
         while True:
             now = self._monotonic()
             if self._paused_until > now:
                 await self._sleep(self._paused_until - now)
                 continue
-            slot = max(now, self._next_global)
-            self._next_global = slot + 1.0 / self.limits.per_second
-            if slot > now:
-                await self._sleep(slot - now)
-            await self._within_window()
-            return
-
-    async def _within_window(self) -> None:
-        """A second check on what actually leaves: never more than the per-second budget in
-        any one-second window, even when a busy event loop wakes several senders at once.
-        A sender that finds the window full keeps its place and waits only for the window."""
-        cap = max(1, int(self.limits.per_second))
-        while True:
-            now = self._monotonic()
-            while self._recent and self._recent[0] <= now - 1.0:
-                self._recent.popleft()
-            if len(self._recent) < cap:
-                self._recent.append(now)
+            waits = [chat.wait(now)]
+            if spaced:
+                waits.append(self._bot.wait(now))
+            if None in waits:
+                if self._answer is None:
+                    self._answer = asyncio.Event()
+                await self._answer.wait()
+                continue
+            longest = max(w for w in waits if w is not None)
+            if longest <= 0.0:
                 return
-            await self._sleep(self._recent[0] + 1.0 - now)
+            await self._sleep(longest)
 
-    def _reserve_chat(self, chat_id: int, is_group: bool, earliest: float) -> float:
-        if not is_group:
-            ready = max(earliest, self._next_private.get(chat_id, 0.0))
-            self._next_private[chat_id] = ready + self.limits.private_interval
-            return ready
-        sends = self._group_sends.setdefault(chat_id, deque())
-        while sends and sends[0] <= earliest - self.limits.group_window:
-            sends.popleft()
-        ready = earliest
-        if len(sends) >= self.limits.group_per_minute:
-            ready = max(earliest, sends[-self.limits.group_per_minute] + self.limits.group_window)
-        sends.append(ready)
-        return ready
+    def _chat_window(self, chat_id: int, is_group: bool) -> _Window:
+        window = self._chats.get(chat_id)
+        if window is None:
+            if len(self._chats) >= self._sweep_at:
+                self._sweep()
+            limits = self.limits
+            window = (
+                _Window(limits.group_per_minute, limits.group_window)
+                if is_group
+                else _Window(1, limits.private_interval)
+            )
+            self._chats[chat_id] = window
+        return window
+
+    def _sweep(self) -> None:
+        """Forget chats whose sends no longer count, so a city's worth of chats stays small."""
+        now = self._monotonic()
+        self._chats = {key: w for key, w in self._chats.items() if not w.idle(now)}
+        self._sweep_at = max(1024, 2 * len(self._chats))

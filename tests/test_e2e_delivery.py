@@ -92,7 +92,7 @@ async def test_thousand_reminders_to_300_liaisons_within_telegram_limits(
         async with h.services.sessions() as session:
             outcomes = Counter(await session.scalars(select(DeliveryAttempt.outcome)))
         assert set(outcomes) <= {"sent", "rate_limited"}, "no 429 ends as a failure"
-        assert stats["answered_429"] <= messages // 20, "the bot paces itself under the limits"
+        assert stats["answered_429"] == 0, "the bot paces itself under the limits"
         print(
             f"\n1000 reminders in {messages} messages to 300 chats in {elapsed:.1f}s "
             f"({messages / elapsed:.1f} msg/s), {stats['answered_429']} × 429 retried"
