@@ -5,10 +5,9 @@ dispatcher paces itself here.
 Telegram counts a message when it takes it, which is somewhere between our request leaving
 and its answer arriving. So a send counts against its windows from the moment it leaves
 until `length` after its answer came back: a loaded event loop that delays some requests
-and not others can then never crowd more into a server's window than the cap. (The send
-that would break a window at the server is refused there only if, when the latest of the
-crowd left, all the others were in flight or answered less than a window ago, which is
-just what is counted here.)
+and not others can then never crowd more into a server's window than the cap. (Of any crowd
+that fills one of the server's windows, the last to leave found every other one in flight or
+answered less than a window before, and so counted them all here.)
 """
 
 from __future__ import annotations
