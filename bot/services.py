@@ -61,8 +61,12 @@ class Services:
         await self.engine.dispose()
 
 
-def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    engine = create_engine(settings.effective_database_url)
+def build_services(
+    settings: Settings, clock: Clock | None = None, *, create: bool = True
+) -> Services:
+    """Services on the configured database; `create=False` refuses a SQLite file that does
+    not exist yet (see `storage.db.create_engine`)."""
+    engine = create_engine(settings.effective_database_url, create=create)
     return Services(
         settings=settings,
         engine=engine,

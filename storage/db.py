@@ -65,10 +65,29 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for the URL, configured for the bot's access pattern."""
+class MissingDatabase(DatabaseUnavailable):
+    """A SQLite file that is not there yet, asked for by a command that must not create it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no database at {path}: run `dutybot db upgrade` to create it")
+
+
+def _could_be_made(path: Path) -> bool:
+    """No file there yet, and nothing in the way of making one: the nearest existing
+    ancestor is a directory (under a regular file, opening it is the error to report)."""
+    if path.exists():
+        return False
+    return next(p for p in path.parents if p.exists()).is_dir()
+
+
+def create_engine(url: str, *, create: bool = True, **kwargs: Any) -> AsyncEngine:
+    """An async engine for the URL, configured for the bot's access pattern. With `create`
+    false a SQLite file that does not exist is an error instead of a new empty database, so
+    a command that only reads never leaves one behind (a mistyped path, say)."""
     if is_sqlite(url):
         path = sqlite_path(url)
+        if path is not None and not create and _could_be_made(path):
+            raise MissingDatabase(path)
         if path is not None:
             try:
                 _prepare_sqlite_file(path)

@@ -160,6 +160,29 @@ def test_db_upgrade_then_status(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert database.stat().st_mode & 0o077 == 0, "the database file must be owner-only"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["units"], ["export", "ledger.xlsx"], ["simulate"], ["digest", "--preview"], ["run"]],
+)
+def test_commands_on_a_database_not_made_yet_create_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    command: list[str],
+) -> None:
+    """A mistyped path must not leave an empty database (and its directory) behind."""
+    where = tmp_path / "typo" / "dutybot.db"
+    monkeypatch.setenv("DUTYBOT_DATABASE_URL", f"sqlite+aiosqlite:///{where}")
+    monkeypatch.setenv("DUTYBOT_TOKEN", "123456:not-used-before-the-database")
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert err == f"dutybot: no database at {where}: run `dutybot db upgrade` to create it\n"
+    assert not where.parent.exists()
+    assert main(["db", "status"]) == 1
+    assert "revision none" in capsys.readouterr().out
+    assert not where.parent.exists()
+
+
 def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
     [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     return set(action.choices)

@@ -41,7 +41,7 @@ def with_services(settings: Settings, work: Callable[[Services], Awaitable[T]]) 
     """Run `work` with services on a database whose schema is current, then close them."""
 
     async def go() -> T:
-        services = build_services(settings)
+        services = build_services(settings, create=False)
         try:
             await require_current(services.engine)
             return await work(services)

@@ -7,8 +7,8 @@ import asyncio
 from typing import Any
 
 from bot.settings import Settings
-from storage.db import create_engine, shown_url
-from storage.schema import schema_state, upgrade
+from storage.db import MissingDatabase, create_engine, shown_url
+from storage.schema import SCHEMA_HEAD, schema_state, upgrade
 
 
 def register(subparsers: Any) -> None:
@@ -36,7 +36,10 @@ def run_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
 
 def run_status(_args: argparse.Namespace, settings: Settings) -> int:
     async def go() -> tuple[str | None, str]:
-        engine = create_engine(settings.effective_database_url)
+        try:
+            engine = create_engine(settings.effective_database_url, create=False)
+        except MissingDatabase:  # no file yet: nothing to read, and none made by asking
+            return None, SCHEMA_HEAD
         try:
             state = await schema_state(engine)
         finally:

@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
 
 def check_schema(settings: Settings) -> None:
     async def go() -> None:
-        engine = create_engine(settings.effective_database_url)
+        engine = create_engine(settings.effective_database_url, create=False)
         try:
             await require_current(engine)
         finally:
