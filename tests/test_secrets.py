@@ -137,6 +137,39 @@ async def test_a_rejected_token_stops_the_cli_with_one_clean_line(tmp_path: Path
     print(f"\ncli with a rejected token: {run.stderr.strip().splitlines()[-1]}")
 
 
+async def test_invite_asking_a_server_that_is_no_bot_api_is_one_short_line(
+    tmp_path: Path,
+) -> None:
+    """A wrong DUTYBOT_API_URL answering with a web page: no library traceback, no page."""
+    from aiohttp import web
+
+    async def page(_request: web.Request) -> web.Response:
+        html = "<!DOCTYPE HTML><html><body>" + "<p>Not here.</p>" * 200 + "</body></html>"
+        return web.Response(status=501, text=html, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        env = clean_env(
+            token=BAD_TOKEN, api_url=f"http://127.0.0.1:{port}/bot", data_dir=str(tmp_path)
+        )
+        invite = await run_cli("invite", "--role", "coordinator", env=env, cwd=tmp_path)
+    finally:
+        await runner.cleanup()
+    assert invite.returncode == 2
+    assert "Traceback" not in invite.stderr + invite.stdout
+    [line] = invite.stderr.strip().splitlines()
+    assert line.startswith("dutybot: cannot ask the Bot API for the bot's name: ")
+    assert line.endswith(
+        "Not Implemented (501), and not in the Bot API's JSON (check DUTYBOT_API_URL)"
+    ), line
+
+
 async def _all_rows_as_text(services: Services) -> str:
     """Every value of every table, as text (PostgreSQL)."""
     async with services.engine.connect() as connection:

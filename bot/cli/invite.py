@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -44,10 +45,30 @@ def bot_username(settings: Settings) -> str:
         async with bot:
             return bot.username
 
+    # python-telegram-bot logs a reply it cannot read with a traceback before raising; the
+    # one line below says the same to the person at the terminal.
+    library_log = logging.getLogger("telegram.request")
+    level = library_log.level
+    library_log.setLevel(logging.CRITICAL)
     try:
         return asyncio.run(ask())
     except TelegramError as exc:
-        raise CommandError(f"cannot ask the Bot API for the bot's name: {exc}") from None
+        raise CommandError(f"cannot ask the Bot API for the bot's name: {_short(exc)}") from None
+    finally:
+        library_log.setLevel(level)
+
+
+# How python-telegram-bot introduces the body of a reply that is not the Bot API's JSON.
+_NOT_JSON = "Parsing the server response"
+
+
+def _short(exc: Exception, limit: int = 160) -> str:
+    """The error in one line, without the web page a wrong DUTYBOT_API_URL answers with."""
+    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if _NOT_JSON in text:
+        status = text.split(_NOT_JSON)[0].strip().rstrip(".")
+        return f"{status}, and not in the Bot API's JSON (check DUTYBOT_API_URL)"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def run_invite(args: argparse.Namespace, settings: Settings) -> int:
