@@ -17,6 +17,7 @@ from bot.settings import Settings
 from storage.db import create_engine, session_factory
 from storage.models import HolidayDay
 from storage.schema import upgrade
+from tests.web_page_server import web_page_server
 
 NOW = SettableClock(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))  # bundled holidays end with 2026
 TOKEN = "4040:doctor-token-secret"
@@ -97,7 +98,15 @@ async def test_a_rejected_token_or_a_dead_server_is_named_without_the_token(
         token=TOKEN, api_url="http://127.0.0.1:9", data_dir=tmp_path / "data", database_url=db_url
     )
     unreachable = {c.name: c for c in await collect(dead, NOW, _font)}["Bot API"]
+    async with web_page_server(status=404) as page_url:
+        elsewhere = Settings(
+            token=TOKEN, api_url=page_url, data_dir=tmp_path / "data", database_url=db_url
+        )
+        not_an_api = {c.name: c for c in await collect(elsewhere, NOW, _font)}["Bot API"]
     assert not rejected.ok and "rejected the token (404)" in rejected.detail
+    assert not not_an_api.ok and not_an_api.detail == (
+        f"{page_url} answers (HTTP 404), but not as a Bot API: check DUTYBOT_API_URL"
+    )
     assert not unreachable.ok and "cannot reach http://127.0.0.1:9" in unreachable.detail
     for check in (rejected, unreachable):
         assert "wrong/token" not in check.detail and "doctor-token-secret" not in check.detail

@@ -66,6 +66,9 @@ async def test_unknown_method_and_malformed_token_answer_404(sandbox: Sandbox) -
     assert (status, body) == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
     status, body = await raw_call(server, "getMe", token="not-a-token")
     assert status == 404 and body["ok"] is False
+    for odd_path in ("4040:with/slash", "4040:ok/getMe/more"):  # paths past the method pattern
+        status, body = await raw_call(server, "getMe", token=odd_path)
+        assert (status, body) == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
     with pytest.raises(InvalidToken):
         async with ptb_bot(server, "abc:def") as bot:
             await bot.get_me()

@@ -27,6 +27,7 @@ from storage.schema import upgrade
 from tests.e2e import TOKEN, running_bot
 from tests.factories import build_assignment
 from tests.reliability import clean_env, run_cli
+from tests.web_page_server import web_page_server
 
 BAD_TOKEN = "777:this-token-is-wrong/and-rejected"
 
@@ -141,26 +142,9 @@ async def test_invite_asking_a_server_that_is_no_bot_api_is_one_short_line(
     tmp_path: Path,
 ) -> None:
     """A wrong DUTYBOT_API_URL answering with a web page: no library traceback, no page."""
-    from aiohttp import web
-
-    async def page(_request: web.Request) -> web.Response:
-        html = "<!DOCTYPE HTML><html><body>" + "<p>Not here.</p>" * 200 + "</body></html>"
-        return web.Response(status=501, text=html, content_type="text/html")
-
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", page)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        env = clean_env(
-            token=BAD_TOKEN, api_url=f"http://127.0.0.1:{port}/bot", data_dir=str(tmp_path)
-        )
+    async with web_page_server() as url:
+        env = clean_env(token=BAD_TOKEN, api_url=f"{url}/bot", data_dir=str(tmp_path))
         invite = await run_cli("invite", "--role", "coordinator", env=env, cwd=tmp_path)
-    finally:
-        await runner.cleanup()
     assert invite.returncode == 2
     assert "Traceback" not in invite.stderr + invite.stdout
     [line] = invite.stderr.strip().splitlines()

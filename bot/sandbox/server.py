@@ -99,6 +99,9 @@ class SandboxServer:
         app.add_routes(
             [
                 web.route("*", "/bot{token}/{method}", self._handle_api),
+                # Telegram answers its JSON 404 for any other path under /bot too (a token
+                # with a slash in it, a method path with more parts).
+                web.route("*", "/bot{rest:.*}", self._handle_unknown_path),
                 web.get("/file/bot{token}/{file_path:.+}", self._handle_file),
                 web.get("/", self._handle_page),
                 web.static("/static", STATIC_DIR),
@@ -181,6 +184,9 @@ class SandboxServer:
             return await self._run(request, call, name, handler)
         except ApiError as error:
             return self._error(error)
+
+    async def _handle_unknown_path(self, _request: web.Request) -> web.StreamResponse:
+        return self._error(not_found())
 
     async def _run(
         self, request: web.Request, call: Call, name: str, handler: Handler

@@ -111,16 +111,23 @@ async def check_bot_api(
         return Check(
             "Bot API", False, f"cannot reach {settings.api_url} ({reason}): check DUTYBOT_API_URL"
         )
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or "ok" not in body:  # a web page, another service …
+        return Check(
+            "Bot API",
+            False,
+            f"{settings.api_url} answers (HTTP {response.status_code}), but not as a Bot API: "
+            "check DUTYBOT_API_URL",
+        )
     if response.status_code in (401, 404):
         return Check(
             "Bot API",
             False,
             f"{settings.api_url} rejected the token ({response.status_code}): check DUTYBOT_TOKEN",
         )
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
     if response.status_code != 200 or not body.get("ok"):
         return Check(
             "Bot API",
