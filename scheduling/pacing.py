@@ -41,22 +41,35 @@ class _Window:
         self.in_flight = 0
         self.answered: deque[float] = deque()
 
+    def take(self) -> None:
+        self.in_flight += 1
+
+    def finish(self, now: float) -> None:
+        self.in_flight -= 1
+        self.answered.append(now)
+
     def wait(self, now: float) -> float | None:
         """0 when a send may leave now, else the seconds until one may, or None when only an
         answer to a send in flight can make room."""
-        answered = self.answered
-        # One expression for both the test and the wait, so rounding cannot make them differ.
-        while answered and answered[0] + self.length + _SLACK <= now:
-            answered.popleft()
-        if self.in_flight + len(answered) < self.cap:
+        self._forget(now)
+        if self.in_flight + len(self.answered) < self.cap:
             return 0.0
-        if answered:
-            return answered[0] + self.length + _SLACK - now
+        if self.answered:
+            return self._expiry(self.answered[0]) - now
         return None
 
     def idle(self, now: float) -> bool:
-        self.wait(now)  # drops the answers that no longer count
+        self._forget(now)
         return self.in_flight == 0 and not self.answered
+
+    def _expiry(self, answered_at: float) -> float:
+        # One expression for both the test and the wait, so rounding cannot make them differ.
+        return answered_at + self.length + _SLACK
+
+    def _forget(self, now: float) -> None:
+        """Drop the answers that no longer count."""
+        while self.answered and self._expiry(self.answered[0]) <= now:
+            self.answered.popleft()
 
 
 class Pacer:
@@ -91,16 +104,15 @@ class Pacer:
             yield
         finally:
             now = self._monotonic()
-            for window in (self._bot, chat):
-                window.in_flight -= 1
-                window.answered.append(now)
+            self._bot.finish(now)
+            chat.finish(now)
             if self._answer is not None:
                 self._answer.set()
                 self._answer = None
 
     async def _take(self, chat: _Window) -> None:
         # The chat first, so a chat that must wait does not hold one of the bot's slots.
-        await self._until_room(chat, spaced=False)
+        await self._until_room(chat, with_bot=False)
         # Then an evenly spaced place in the bot's line, reserved before sleeping so that
         # concurrent senders never race for the same one.
         now = self._monotonic()
@@ -108,18 +120,18 @@ class Pacer:
         self._next_global = slot + 1.0 / self.limits.per_second
         if slot > now:
             await self._sleep(slot - now)
-        await self._until_room(chat, spaced=True)
-        self._bot.in_flight += 1
-        chat.in_flight += 1
+        await self._until_room(chat, with_bot=True)
+        self._bot.take()
+        chat.take()
 
-    async def _until_room(self, chat: _Window, spaced: bool) -> None:
+    async def _until_room(self, chat: _Window, with_bot: bool) -> None:
         while True:
             now = self._monotonic()
             if self._paused_until > now:
                 await self._sleep(self._paused_until - now)
                 continue
             waits = [chat.wait(now)]
-            if spaced:
+            if with_bot:
                 waits.append(self._bot.wait(now))
             if None in waits:
                 if self._answer is None:

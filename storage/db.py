@@ -86,9 +86,9 @@ def create_engine(url: str, *, create: bool = True, **kwargs: Any) -> AsyncEngin
     a command that only reads never leaves one behind (a mistyped path, say)."""
     if is_sqlite(url):
         path = sqlite_path(url)
-        if path is not None and not create and _could_be_made(path):
-            raise MissingDatabase(path)
         if path is not None:
+            if not create and _could_be_made(path):
+                raise MissingDatabase(path)
             try:
                 _prepare_sqlite_file(path)
             except OSError as exc:

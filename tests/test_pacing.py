@@ -89,9 +89,9 @@ sends = st.lists(
 )
 
 
-def simulate(plan: list[Send], limits: Limits | None = None) -> tuple[Server, float]:
+def simulate(plan: list[Send]) -> Server:
     clock = VirtualTime()
-    pacer = Pacer(limits or Limits(), monotonic=clock.monotonic, sleep=clock.sleep)
+    pacer = Pacer(Limits(), monotonic=clock.monotonic, sleep=clock.sleep)
     server = Server(clock)
 
     async def one(chat: int, there: float, back: float) -> None:
@@ -104,13 +104,13 @@ def simulate(plan: list[Send], limits: Limits | None = None) -> tuple[Server, fl
         await clock.run([one(*send) for send in plan])
 
     asyncio.run(main())
-    return server, clock.now
+    return server
 
 
 @settings(max_examples=40, deadline=None)
 @given(sends)
 def test_no_delay_pattern_breaks_a_limit_at_the_server(plan: list[Send]) -> None:
-    server, _ = simulate(plan)
+    server = simulate(plan)
     assert server.refused == 0
     assert len(server.accepted) == len(plan)
 
@@ -118,7 +118,7 @@ def test_no_delay_pattern_breaks_a_limit_at_the_server(plan: list[Send]) -> None
 @settings(max_examples=20, deadline=None)
 @given(sends)
 def test_limits_hold_also_counted_by_hand(plan: list[Send]) -> None:
-    server, _ = simulate(plan)
+    server = simulate(plan)
     times = [t for t, _ in server.accepted]
     for i, start in enumerate(times):
         assert sum(1 for t in times[i:] if t < start + 1.0) <= 30
@@ -135,7 +135,7 @@ def test_limits_hold_also_counted_by_hand(plan: list[Send]) -> None:
 
 def test_prompt_answers_keep_close_to_the_rate() -> None:
     """Counting answers, not departures, must not starve the bot: 290 chats, 10 ms each way."""
-    server, _ = simulate([(100 + n, 0.01, 0.01) for n in range(290)])
+    server = simulate([(100 + n, 0.01, 0.01) for n in range(290)])
     first, last = server.accepted[0][0], server.accepted[-1][0]
     rate = (len(server.accepted) - 1) / (last - first)
     assert server.refused == 0

@@ -122,9 +122,10 @@ async def _known_groups(session: AsyncSession, override: StatutoryOverride) -> S
         try:
             names.setdefault((await require_group(session, name)).name)
         except UnitAdminError as exc:
-            if "".join(name.split()) not in GROUPS:
+            built_in = "".join(name.split())
+            if built_in not in GROUPS:
                 raise CommandError(str(exc)) from None
-            names.setdefault("".join(name.split()))
+            names.setdefault(built_in)
     return replace(override, groups=tuple(names))
 
 

@@ -17,7 +17,7 @@ from bot.clock import Clock
 from bot.logging_setup import redact
 from bot.settings import RunMode, Settings
 from scheduling.workdays import BUNDLED_YEARS, WorkdayCalendar
-from storage.db import create_engine, is_sqlite, shown_url, sqlite_path
+from storage.db import DatabaseUnavailable, create_engine, is_sqlite, shown_url, sqlite_path
 from storage.schema import schema_state
 
 API_TIMEOUT = 5.0
@@ -70,10 +70,10 @@ def check_database_file(settings: Settings) -> Check | None:
 async def check_schema(settings: Settings) -> Check:
     url = settings.effective_database_url
     shown = shown_url(url)
-    path = sqlite_path(url) if is_sqlite(url) else None
-    if path is not None and not path.exists():
-        return Check("database schema", False, f"no database at {path}: run `dutybot db upgrade`")
-    engine = create_engine(url, connect_args=_short_connect(url))
+    try:  # create=False: asking must not leave an empty database behind
+        engine = create_engine(url, create=False, connect_args=_short_connect(url))
+    except DatabaseUnavailable as exc:  # no file yet, or a path that cannot hold one
+        return Check("database schema", False, str(exc))
     try:
         state = await schema_state(engine)
     except Exception as exc:  # any driver error is the finding itself
