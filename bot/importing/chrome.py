@@ -41,8 +41,18 @@ _PATTERNS = [
     r"^(\d+\s*/\s*\d+|第\s*\d+\s*页.*)$",
     r"^[（(]?此件(公开发布|主动公开)[）)]?$",
 ]
+_PAGE_MARKER = re.compile(
+    r"^(?:[-—–－~]+\s*\d{1,4}\s*[-—–－~]+|\d{1,4}\s*/\s*\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
 _CHROME = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 _NUMBERED_ITEM = re.compile(r"^\s*\d{1,3}\s*[.．、]\s*\D")
+
+
+def is_page_marker(line: str) -> bool:
+    """A printed page number ("- 3 -", "3/12", "第3页 共12页"): never part of the text."""
+    return bool(_PAGE_MARKER.match(line.strip()))
 
 
 def is_chrome(line: str) -> bool:

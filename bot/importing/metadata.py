@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.importing.lines import Line, LineKind
 from bot.importing.normalize import normalize_line
-from bot.importing.structure import Line, LineKind
 from bot.importing.units import LEVELS
 
 _PERIOD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})(?!\d)")

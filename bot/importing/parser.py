@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.importing.lines import Line, LineKind
 from bot.importing.metadata import (
     document_year,
     find_issuer,
@@ -30,9 +31,10 @@ from bot.importing.model import (
 )
 from bot.importing.normalize import tighten
 from bot.importing.reading import read_bytes
-from bot.importing.structure import ItemDraft, Line, LineKind, PlanDraft, build_structure
+from bot.importing.selection import ItemDraft, PlanDraft
+from bot.importing.structure import build_structure
 from bot.importing.tables import flatten
-from bot.importing.unit_text import UnitPhrase, parse_unit_text, unit_parenthesis
+from bot.importing.unit_text import UnitPhrase, parse_unit_text, subject_units, unit_parenthesis
 from bot.importing.units import UnitDirectory
 
 
@@ -83,6 +85,11 @@ def _own_units(draft: ItemDraft) -> tuple[str, _Units | None]:
         phrase: UnitPhrase = parse_unit_text(split[1])
         lead = [*phrase.lead, *phrase.unassigned]
         return text, _Units(lead, phrase.responsible, "parenthesis", draft.lines[:1])
+    subject = subject_units(draft.text)
+    if subject is not None:
+        phrase = parse_unit_text(subject)
+        lead = [*phrase.lead, *phrase.unassigned]
+        return text, _Units(lead, phrase.responsible, "subject", draft.lines[:1])
     return text, None
 
 
@@ -245,7 +252,8 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
     """Parse a document's bytes; `filename` only hints the format (sniffing decides)."""
     raw = read_bytes(data, filename)
     sources = flatten(raw)
-    builder, lines = build_structure(sources)
+    builder = build_structure(sources)
+    lines = builder.lines
     if not any(plan.items for plan in builder.plans):
         raise DocumentError(
             "no_items",

@@ -17,10 +17,15 @@ from bot.importing.units import looks_like_unit
 Role = Literal["lead", "responsible"]
 
 # "责+任" absorbs a doubled character ("责责任部门") seen in a real ledger.
-_LABEL = re.compile(r"(牵头|主责|主办|责+任|配合|协办|参与|协助)(单位|部门)\s*：")
-_LEAD_LABELS = ("牵头", "主责", "主办")
+_LABEL = re.compile(
+    r"(牵头|主责|主办|起草|承办|责+任|配合|协办|参与|协助)(单位|部门|处室|科室|股室|主体)\s*："
+)
+_LEAD_LABELS = ("牵头", "主责", "主办", "起草", "承办")
 
 _LEAD_MARKERS = (
+    "牵头起草",
+    "负责起草",
+    "起草",
     "根据职责实施",
     "按照职责实施",
     "按职责实施",
@@ -247,3 +252,29 @@ def _names_units(content: str) -> bool:
     if phrase.marked:
         return plausible * 2 >= len(names)
     return plausible == len(names)
+
+
+_SENTENCES = re.compile(r"[。！？]")
+_SUBJECT_CLAUSES = re.compile(r"[，；,;]")
+
+
+def _unit_clause(clause: str) -> bool:
+    """A clause that is only names and a role verb ("由县委宣传部牵头", "各镇配合")."""
+    body, role = strip_marker(clause.strip().removeprefix("由"))
+    if role is None or not body:
+        return False
+    names = split_names(body)
+    return bool(names) and all(looks_like_unit(name) for name in names)
+
+
+def subject_units(text: str) -> str | None:
+    """The unit clauses of an item that names its units as subjects, as one phrase.
+
+    "…。由县委宣传部牵头，县直各部门配合。" gives "县委宣传部牵头，县直各部门配合"; prose that
+    only mentions a unit ("区政府要…") gives None.
+    """
+    found: list[str] = []
+    for sentence in _SENTENCES.split(text):
+        clauses = [c for c in _SUBJECT_CLAUSES.split(sentence) if c.strip()]
+        found.extend(c.strip().removeprefix("由") for c in clauses if _unit_clause(c))
+    return "，".join(found) if found else None

@@ -1,0 +1,433 @@
+"""The outline reader: numbered parts at any depth, in any nesting order, glued or not.
+
+Lines come in classified; the reader keeps a stack of open numbered parts. A marker of a
+style already on the stack continues that level (and closes everything deeper); a new style
+opens a deeper level. A count that carries on across parents (a ledger's row numbers) is
+remembered per style. Markers inside a line start a new part only when they continue a count
+that is already running (or, in a document whose line breaks were lost, when they open the
+first part of a deeper level after a sentence's end). Which level carries the duties is
+decided afterwards, by `selection.py`, from the finished tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.importing.lines import Line, LineKind
+from bot.importing.normalize import join_continuation
+from bot.importing.numbering import Marker, Style, inline_markers, marker_at
+from bot.importing.table_text import TableColumns, looks_like_time, unit_cell_candidate
+from bot.importing.unit_text import unit_parenthesis
+
+ROW = "row"  # an unnumbered table row
+
+
+@dataclass(slots=True)
+class Segment:
+    """A piece of a line's text and the line it came from."""
+
+    lineno: int
+    text: str
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    """A numbered part of the outline (or an unnumbered table row) while it is collected."""
+
+    style: str
+    value: int
+    label: str
+    number: str
+    first_line: int
+    parent: Node | None = None
+    segments: list[Segment] = field(default_factory=list)
+    unit_lines: list[Line] = field(default_factory=list)
+    notes: list[Segment] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+    awaiting_text: bool = False
+    closed: bool = False
+    unclear: bool = False
+    columns: TableColumns | None = None
+    section_index: int = 0  # which unnumbered heading (title line) it sits under
+
+    @property
+    def own_text(self) -> str:
+        """The part's own text (without its children), continuation lines joined."""
+        joined = ""
+        for segment in self.segments:
+            joined = join_continuation(joined, segment.text)
+        return joined
+
+    @property
+    def title(self) -> str:
+        """The heading as printed: label and own text."""
+        return f"{self.label}{self.own_text}"
+
+    @property
+    def lines(self) -> list[int]:
+        """Every line number this part's own text, units and notes came from, in order."""
+        numbers = [s.lineno for s in self.segments] + [n.lineno for n in self.notes]
+        numbers += [line.lineno for line in self.unit_lines]
+        return sorted(set(numbers))
+
+    def accepts_text(self) -> bool:
+        """Whether a following prose line continues this part."""
+        if self.closed or self.unit_lines:
+            return False
+        return self.awaiting_text or unit_parenthesis(self.own_text) is None
+
+
+@dataclass(slots=True)
+class PlanOutline:
+    """One plan: its title line (if any) and its top-level parts."""
+
+    title_line: Line | None
+    roots: list[Node] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Outline:
+    """What the reader made of a document."""
+
+    plans: list[PlanOutline]
+    loose: list[Segment]  # text outside every part
+    notice: Line | None
+    first_title: Line | None
+    table_mode: bool
+
+
+class OutlineReader:
+    """Feeds classified lines through the stack machine described in the module docstring."""
+
+    def __init__(self, *, glued: bool, ledger: bool) -> None:
+        self.glued = glued
+        self.ledger = ledger
+        self.plans: list[PlanOutline] = []
+        self.loose: list[Segment] = []
+        self.notice: Line | None = None
+        self.first_title: Line | None = None
+        self._title_before_plan: Line | None = None
+        self._pending_title: Line | None = None
+        self._stack: list[Node] = []
+        self._last_value: dict[str, int] = {}
+        self._header: list[Line] = []
+        self._columns: TableColumns | None = None
+        self._in_attachments = False
+        self._section_index = 0
+        self._after_unit_list: Node | None = None
+
+    # -- plans --------------------------------------------------------------------------
+    def _plan(self) -> PlanOutline:
+        if not self.plans:
+            self.plans.append(PlanOutline(self._title_before_plan))
+        return self.plans[-1]
+
+    def _has_parts(self) -> bool:
+        return bool(self.plans and self.plans[-1].roots)
+
+    def _maybe_new_plan(self, marker: Marker) -> None:
+        """A title after parts, then a count restarting at 1, opens the next plan."""
+        if self._pending_title is None or marker.value != 1 or not self._has_parts():
+            return
+        top = self.plans[-1].roots[0].style if self.plans[-1].roots else None
+        if marker.style not in {top, *(node.style for node in self._stack)}:
+            return
+        self.plans.append(PlanOutline(self._pending_title))
+        self._stack = []
+        self._last_value = {}
+        self._pending_title = None
+
+    # -- placing a marker ----------------------------------------------------------------
+    def _place(self, marker: Marker, inline: bool) -> tuple[int, bool] | None:
+        """(level, unclear) where the marker belongs, or None when it is no marker here."""
+        for level, node in enumerate(self._stack):
+            if node.style != marker.style:
+                continue
+            if marker.value == node.value + 1:
+                return level, False
+            if inline or marker.digit_follows:
+                return None
+            return level, True
+        expected = self._last_value.get(marker.style, 0) + 1
+        fresh = marker.value in {1, expected}
+        if inline:
+            if not (self.glued and fresh and (self._stack or marker.value == 1)):
+                return None
+            return len(self._stack), False
+        if marker.digit_follows and not fresh:
+            return None
+        if marker.style == Style.ARTICLE and not fresh:
+            return None
+        return len(self._stack), not fresh and bool(self._stack or self._has_parts())
+
+    def _is_repeat(self, marker: Marker, level: int, body: str) -> bool:
+        """A merged table heading printed again at a page break or in every row."""
+        if level >= len(self._stack):
+            return False
+        node = self._stack[level]
+        return (
+            node.style == marker.style
+            and node.value == marker.value
+            and bool(body)
+            and node.own_text.startswith(body[:12])
+        )
+
+    def _open(self, line: Line, marker: Marker | None, style: str, value: int, level: int) -> Node:
+        label = marker.label if marker else ""
+        number = marker.number if marker else ""
+        node = Node(style, value, label, number, line.lineno, columns=self._columns)
+        node.section_index = self._section_index
+        parent = self._stack[level - 1] if level > 0 else None
+        node.parent = parent
+        if parent is None:
+            self._plan().roots.append(node)
+        else:
+            parent.children.append(node)
+        for open_node in self._stack[level:]:
+            open_node.closed = True
+        self._stack = [*self._stack[:level], node]
+        self._last_value[style] = value
+        return node
+
+    def _marked(self, line: Line, marker: Marker, body: str, inline: bool) -> None:
+        if self._in_attachments and _attachment_entry(body):
+            self.loose.append(Segment(line.lineno, marker.label + body))
+            return
+        self._in_attachments = False
+        self._maybe_new_plan(marker)
+        place = self._place(marker, inline)
+        if place is None:
+            self._text(line, marker.label + body)
+            return
+        level, unclear = place
+        if self._is_repeat(marker, level, body):
+            for open_node in self._stack[level + 1 :]:
+                open_node.closed = True
+            self._stack = self._stack[: level + 1]
+            return
+        node = self._open(line, marker, marker.style, marker.value, level)
+        node.unclear = unclear
+        node.awaiting_text = not body
+        if body:
+            self._text(line, body)
+
+    # -- text ---------------------------------------------------------------------------
+    def _current(self) -> Node | None:
+        return self._stack[-1] if self._stack else None
+
+    def _split_inline(self, line: Line, text: str) -> tuple[str, Marker, str] | None:
+        for candidate in inline_markers(text, anywhere=self.glued):
+            if self._place(candidate, inline=True) is not None:
+                marker = marker_at(text, candidate.start)
+                assert marker is not None
+                return text[: marker.start], marker, text[marker.end :]
+        return None
+
+    def _text(self, line: Line, text: str) -> None:
+        """Prose: continue the open part, or start parts at markers inside the line."""
+        while text:
+            split = self._split_inline(line, text)
+            head = split[0] if split else text
+            if head.strip():
+                self._attach_text(line, head)
+            if split is None:
+                return
+            _, marker, rest = split
+            self._maybe_new_plan(marker)
+            place = self._place(marker, inline=True)
+            assert place is not None
+            node = self._open(line, marker, marker.style, marker.value, place[0])
+            node.awaiting_text = not rest
+            text = rest
+
+    def _attach_text(self, line: Line, text: str) -> None:
+        node = self._current()
+        if node is not None and node.accepts_text():
+            node.segments.append(Segment(line.lineno, text))
+            node.awaiting_text = False
+            return
+        if self._columns is not None and self._columns.has_task and self._plan_started():
+            row = self._open(line, None, ROW, self._row_value(), self._row_level())
+            row.segments.append(Segment(line.lineno, text))
+            return
+        if node is not None:
+            node.closed = True
+        self.loose.append(Segment(line.lineno, text))
+
+    def _plan_started(self) -> bool:
+        return bool(self._stack) or self._has_parts()
+
+    def _row_level(self) -> int:
+        for level, node in enumerate(self._stack):
+            if node.style == ROW:
+                return level
+        # a row sits under the deepest heading that is not itself a row with units
+        return len(self._stack)
+
+    def _row_value(self) -> int:
+        for node in self._stack:
+            if node.style == ROW:
+                return node.value + 1
+        return 1
+
+    # -- units, notes, headers ---------------------------------------------------------
+    def _units(self, line: Line) -> None:
+        node = self._current()
+        if node is not None and not node.closed:
+            node.unit_lines.append(line)
+            node.awaiting_text = False
+            self._after_unit_list = node if line.kind is LineKind.UNIT_LIST else None
+            return
+        self.loose.append(Segment(line.lineno, line.text))
+
+    def _note(self, line: Line) -> None:
+        node = self._current()
+        if node is not None and not node.closed:
+            node.notes.append(Segment(line.lineno, line.text))
+            return
+        self.loose.append(Segment(line.lineno, line.text))
+
+    def _flush_header(self) -> None:
+        if len(self._header) >= 2:
+            columns = TableColumns.from_header([line.text for line in self._header])
+            if columns.has_task or columns.unit_roles:
+                self._columns = columns
+        self._header = []
+
+    def _signature(self) -> None:
+        """A unit list right above a date is the signature block, not the last item's units."""
+        node = self._after_unit_list
+        if node is None or not node.unit_lines:
+            return
+        if node.unit_lines[-1].kind is LineKind.UNIT_LIST and (
+            len(node.unit_lines) > 1 or node.columns is None
+        ):
+            line = node.unit_lines.pop()
+                self.loose.append(Segment(line.lineno, line.text))
+
+    # -- the entry point -----------------------------------------------------------------
+    def feed(self, line: Line) -> None:
+        """Take the next line of the document."""
+        kind = line.kind
+        if kind is LineKind.HEADER:
+            self._header.append(line)
+            current = self._current()
+            if current is not None:
+                current.closed = True
+            return
+        if self._header:
+            self._flush_header()
+        if kind in {LineKind.BLANK, LineKind.CHROME}:
+            return
+        if kind is not LineKind.UNIT_LIST:
+            after_units, self._after_unit_list = self._after_unit_list, None
+        else:
+            after_units = None
+        current = self._current()
+        if current is not None and current.awaiting_text and kind in _TEXTUAL:
+            self._text(line, line.text)
+            return
+        if kind is LineKind.DATE:
+            self._after_unit_list = after_units
+            self._signature()
+            self._after_unit_list = None
+            self._close()
+            return
+        if kind is LineKind.TITLE:
+            self._title(line)
+            return
+        if kind is LineKind.NOTICE:
+            self.notice = self.notice or line
+            self._close()
+            return
+        if kind is LineKind.ATTACHMENTS:
+            self._in_attachments = True
+            self._close()
+            self.loose.append(Segment(line.lineno, line.text))
+            return
+        if kind is LineKind.MARKED:
+            assert line.marker is not None
+            self._marked(line, line.marker, line.body, inline=False)
+            return
+        self._in_attachments = False
+        if kind is LineKind.BARE_NUMBER:
+            self._bare(line)
+            return
+        if kind in {LineKind.UNIT_CELL, LineKind.UNIT_LIST}:
+            self._units(line)
+            return
+        if kind is LineKind.NOTE:
+            self._note(line)
+            return
+        self._prose(line)
+
+    def _title(self, line: Line) -> None:
+        self._close()
+        if self.first_title is None:
+            self.first_title = line
+        if self._has_parts():
+            self._pending_title = line
+            self._section_index += 1
+        elif not self.plans:
+            self._title_before_plan = line
+
+    def _bare(self, line: Line) -> None:
+        tabular = self.ledger or (self._columns is not None and self._columns.numbered)
+        if not tabular or line.value is None:
+            self.loose.append(Segment(line.lineno, line.text))
+            return
+        marker = Marker(Style.BARE, line.value, line.text, 0, len(line.text))
+        self._maybe_new_plan(marker)
+        place = self._place(marker, inline=False)
+        if place is None:
+            self.loose.append(Segment(line.lineno, line.text))
+            return
+        node = self._open(line, marker, Style.BARE, line.value, place[0])
+        node.unclear = place[1]
+        node.awaiting_text = True
+
+    def _prose(self, line: Line) -> None:
+        node = self._current()
+        columns = node.columns if node is not None else None
+        if node is not None and not node.closed and columns is not None and node.segments:
+            if columns.has_time and looks_like_time(line.text):
+                node.notes.append(Segment(line.lineno, f"完成时限：{line.text}"))
+                return
+            if columns.unit_roles and unit_cell_candidate(line.raw):
+                node.unit_lines.append(line)
+                return
+        self._text(line, line.text)
+
+    def _close(self) -> None:
+        node = self._current()
+        if node is not None:
+            node.closed = True
+
+
+_TEXTUAL = {
+    LineKind.TEXT,
+    LineKind.MARKED,
+    LineKind.UNIT_LIST,
+    LineKind.TITLE,
+    LineKind.NOTE,
+}
+
+
+def _attachment_entry(body: str) -> bool:
+    """An entry of an attachment list: a short document name, not a sentence."""
+    return 0 < len(body) <= 60 and "。" not in body
+
+
+def read_outline(lines: list[Line], *, glued: bool, ledger: bool) -> Outline:
+    """Run the reader over a document's lines."""
+    reader = OutlineReader(glued=glued, ledger=ledger)
+    for line in lines:
+        reader.feed(line)
+    reader._flush_header()
+    return Outline(
+        reader.plans,
+        reader.loose,
+        reader.notice,
+        reader.first_title,
+        reader._columns is not None,
+    )

@@ -1,0 +1,189 @@
+"""Which parts of the outline are duties: the item level, per document, from the finished tree.
+
+Units are assigned at the level that carries the duties, so a part that names units is an
+item and whatever is numbered inside it is its text. Where no units are named, the leaves are
+the items. Parts about guiding thought, principles, goals, steps and safeguards are not duties
+unless they name units of their own. Everything that is not an item's text is kept as
+`unused` so the preview can show it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.importing.lines import Line
+from bot.importing.normalize import join_continuation
+from bot.importing.outline import Node, Outline, PlanOutline, Segment
+from bot.importing.unit_text import subject_units, unit_parenthesis
+
+_NOT_DUTIES = re.compile(
+    r"^(?:总体要求|指导思想|基本原则|工作原则|主要原则|总体目标|工作目标|主要目标|目标要求|"
+    r"发展目标|实施步骤|工作步骤|方法步骤|步骤安排|进度安排|时间安排|实施安排|阶段安排|保障措施|"
+    r"组织保障|工作保障|工作要求|有关要求|相关要求|组织实施|组织领导|其他事项|附则|实施范围|"
+    r"适用范围|编制依据|背景|现状)"
+)
+_LONG_HEADING = 40
+
+
+@dataclass(slots=True)
+class ItemDraft:
+    """A part chosen as a duty, with everything the parser needs to finish it."""
+
+    number: str
+    section_path: list[str]
+    text: str
+    lines: list[int]
+    unit_lines: list[Line] = field(default_factory=list)
+    unclear_numbering: bool = False
+
+
+@dataclass(slots=True)
+class PlanDraft:
+    """One plan's title line and items in printed order."""
+
+    title_line: Line | None
+    items: list[ItemDraft] = field(default_factory=list)
+
+
+def heading_title(node: Node) -> str:
+    """A heading as a section name: label and title, cut at its first sentence when long."""
+    text = node.title
+    head, dot, _ = text.partition("。")
+    return head if dot and len(text) > _LONG_HEADING else text
+
+
+def _has_own_units(node: Node) -> bool:
+    text = node.own_text
+    return bool(node.unit_lines) or unit_parenthesis(text) is not None or bool(subject_units(text))
+
+
+def _units_below(node: Node) -> bool:
+    return any(_has_own_units(child) or _units_below(child) for child in node.children)
+
+
+def _not_duties(node: Node) -> bool:
+    return bool(_NOT_DUTIES.match(node.own_text.lstrip("：: ")))
+
+
+def _full_text(node: Node) -> str:
+    """A part's text with everything numbered inside it, labels kept."""
+    text = node.own_text
+    for child in node.children:
+        text = join_continuation(text, child.label + _full_text(child))
+    for note in node.notes:
+        text += f"（{note.text}）"
+    return text
+
+
+def _all_lines(node: Node) -> list[int]:
+    numbers = set(node.lines)
+    for child in node.children:
+        numbers.update(_all_lines(child))
+    return sorted(numbers)
+
+
+def _all_unit_lines(node: Node) -> list[Line]:
+    found = list(node.unit_lines)
+    for child in node.children:
+        found.extend(_all_unit_lines(child))
+    return found
+
+
+def _segments(node: Node) -> list[Segment]:
+    found = [*node.segments, *node.notes]
+    found.extend(Segment(line.lineno, line.text) for line in node.unit_lines)
+    for child in node.children:
+        found.extend(_segments(child))
+    return found
+
+
+def _per_item_units(plans: list[PlanOutline]) -> bool:
+    """Whether some part has two or more children with units of their own."""
+
+    def visit(node: Node) -> bool:
+        with_units = sum(1 for child in node.children if child.unit_lines)
+        return with_units >= 2 or any(visit(child) for child in node.children)
+
+    return any(visit(root) for plan in plans for root in plan.roots)
+
+
+def _lift_units(node: Node) -> None:
+    """Unit lines printed after a part's last sub-point belong to the part itself."""
+    for child in node.children:
+        _lift_units(child)
+    children = node.children
+    if len(children) < 2 or _has_own_units(node):
+        return
+    last = children[-1]
+    if last.unit_lines and not last.children and not any(c.unit_lines for c in children[:-1]):
+        node.unit_lines, last.unit_lines = last.unit_lines, []
+
+
+class _Selector:
+    """Walks one plan's tree and sorts parts into items, sections and unused text."""
+
+    def __init__(self, unused: list[Segment]) -> None:
+        self.unused = unused
+
+    def visit(self, node: Node, path: list[str], excluded: bool, plan: PlanDraft) -> None:
+        excluded = excluded or _not_duties(node)
+        own = _has_own_units(node)
+        if own and not _units_below(node):
+            self._item(node, path, plan)
+            return
+        if not node.children:
+            if excluded:
+                self.unused.extend(_segments(node))
+            else:
+                self._item(node, path, plan)
+            return
+        self._section_text(node)
+        title = heading_title(node)
+        for child in node.children:
+            self.visit(child, [*path, title], excluded, plan)
+
+    def _section_text(self, node: Node) -> None:
+        """A heading's prose beyond its title sentence is not used as a duty."""
+        if not node.segments:
+            return
+        first, *rest = node.segments
+        title = heading_title(node)
+        full = node.title
+        if len(full) > len(title):
+            remainder = full[len(title) :].lstrip("。")
+            if remainder:
+                self.unused.append(Segment(first.lineno, remainder))
+        self.unused.extend(rest)
+        self.unused.extend(node.notes)
+        self.unused.extend(Segment(line.lineno, line.text) for line in node.unit_lines)
+
+    def _item(self, node: Node, path: list[str], plan: PlanDraft) -> None:
+        plan.items.append(
+            ItemDraft(
+                number=node.number,
+                section_path=list(path),
+                text=_full_text(node),
+                lines=_all_lines(node),
+                unit_lines=_all_unit_lines(node),
+                unclear_numbering=node.unclear,
+            )
+        )
+
+
+def select_items(outline: Outline) -> tuple[list[PlanDraft], list[Segment]]:
+    """The plans' items in printed order, and every piece of text that is in none of them."""
+    unused = list(outline.loose)
+    if not _per_item_units(outline.plans):
+        for plan in outline.plans:
+            for root in plan.roots:
+                _lift_units(root)
+    selector = _Selector(unused)
+    drafts: list[PlanDraft] = []
+    for plan in outline.plans:
+        draft = PlanDraft(plan.title_line)
+        for root in plan.roots:
+            selector.visit(root, [], False, draft)
+        drafts.append(draft)
+    unused.sort(key=lambda segment: segment.lineno)
+    return drafts, unused
