@@ -303,7 +303,7 @@ class OutlineReader:
             len(node.unit_lines) > 1 or node.columns is None
         ):
             line = node.unit_lines.pop()
-                self.loose.append(Segment(line.lineno, line.text))
+            self.loose.append(Segment(line.lineno, line.text))
 
     # -- the entry point -----------------------------------------------------------------
     def feed(self, line: Line) -> None:
