@@ -34,6 +34,8 @@ class LineKind(StrEnum):
     DATE = "date"
     NOTE = "note"
     ATTACHMENTS = "attachments"
+    ROW_START = "row_start"
+    CATEGORY = "category"
     TEXT = "text"
 
 
@@ -88,12 +90,16 @@ def classify(source: SourceLine) -> Line:
     def make(kind: LineKind) -> Line:
         return Line(source, raw, text, kind)
 
+    if source.role == "row":
+        return make(LineKind.ROW_START)
+    if source.role.startswith("category:") and text:
+        line = make(LineKind.CATEGORY)
+        line.value = int(source.role.partition(":")[2])
+        return line
     if not text:
         return make(LineKind.BLANK)
     if is_page_marker(text):
         return make(LineKind.CHROME)
-    if is_header_word(text):
-        return make(LineKind.HEADER)
     if (number := bare_number(text)) is not None:
         line = make(LineKind.BARE_NUMBER)
         line.value = number
@@ -103,6 +109,8 @@ def classify(source: SourceLine) -> Line:
         line.marker = marker
         line.body = text[marker.end :]
         return line
+    if is_header_word(text):
+        return make(LineKind.HEADER)
     if is_chrome(raw):
         return make(LineKind.CHROME)
     if _DATE.match(text):

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from bot.importing.units import UnitDirectory
 
 
-UnitSource = Literal["parenthesis", "lines", "inherited", "none"]
+UnitSource = Literal["parenthesis", "lines", "subject", "inherited", "none"]
 
 
 class DocumentError(Exception):
@@ -70,6 +70,9 @@ class SourceLine:
     lineno: int
     text: str
     origin: str
+    role: str = (
+        ""  # from a table's grid: "row" (a data row starts), "category:N" (its Nth heading cell)
+    )
 
 
 @dataclass(slots=True)

@@ -20,6 +20,27 @@ from bot.importing.table_text import TableColumns, looks_like_time, unit_cell_ca
 from bot.importing.unit_text import unit_parenthesis
 
 ROW = "row"  # an unnumbered table row
+# The customary order of numbering styles, outermost first (GB/T 9704 and common practice).
+RANKS = {
+    Style.PART: 0,
+    Style.SECTION: 1,
+    Style.CN: 2,
+    Style.ARTICLE: 3,
+    Style.PAREN_CN: 4,
+    Style.ARABIC: 5,
+    Style.PAREN_ARABIC: 6,
+    Style.CIRCLED: 7,
+    Style.BARE: 8,
+    ROW: 9,
+}
+CATEGORY = "category"  # a table's heading cell; "category0" is its outermost column
+_CATEGORY_RANK = 4.5  # below （一）, above 1. and row numbers
+
+
+def _rank(style: str) -> float:
+    if style.startswith(CATEGORY):
+        return _CATEGORY_RANK + int(style[len(CATEGORY) :]) / 100
+    return RANKS.get(style, len(RANKS))
 
 
 @dataclass(slots=True)
@@ -82,6 +103,7 @@ class PlanOutline:
     """One plan: its title line (if any) and its top-level parts."""
 
     title_line: Line | None
+    attachment: bool = False  # printed after an 附件 line: the cover letter came before it
     roots: list[Node] = field(default_factory=list)
 
 
@@ -113,8 +135,11 @@ class OutlineReader:
         self._header: list[Line] = []
         self._columns: TableColumns | None = None
         self._in_attachments = False
+        self._attachment_seen = False
         self._section_index = 0
         self._after_unit_list: Node | None = None
+        self._row_pending = False
+        self._next: Line | None = None
 
     # -- plans --------------------------------------------------------------------------
     def _plan(self) -> PlanOutline:
@@ -132,7 +157,10 @@ class OutlineReader:
         top = self.plans[-1].roots[0].style if self.plans[-1].roots else None
         if marker.style not in {top, *(node.style for node in self._stack)}:
             return
-        self.plans.append(PlanOutline(self._pending_title))
+        self._new_plan()
+
+    def _new_plan(self) -> None:
+        self.plans.append(PlanOutline(self._pending_title, self._attachment_seen))
         self._stack = []
         self._last_value = {}
         self._pending_title = None
@@ -158,7 +186,21 @@ class OutlineReader:
             return None
         if marker.style == Style.ARTICLE and not fresh:
             return None
-        return len(self._stack), not fresh and bool(self._stack or self._has_parts())
+        if fresh:
+            return len(self._stack), False
+        return self._level_by_rank(marker.style), bool(self._stack or self._has_parts())
+
+    def _level_by_rank(self, style: str) -> int:
+        """Where a count that was not seen from its start fits: by the customary order.
+
+        A page that starts inside a plan shows "4、…5、…二、…": 二、 is the level above the
+        running count, not a sub-point of item 5.
+        """
+        rank = _rank(style)
+        level = 0
+        while level < len(self._stack) and _rank(self._stack[level].style) < rank:
+            level += 1
+        return level
 
     def _is_repeat(self, marker: Marker, level: int, body: str) -> bool:
         """A merged table heading printed again at a page break or in every row."""
@@ -240,7 +282,29 @@ class OutlineReader:
             node.awaiting_text = not rest
             text = rest
 
+    def _category(self, line: Line) -> None:
+        """A heading cell of a table row: replaces the heading of its column."""
+        style = f"{CATEGORY}{line.value or 0}"
+        level = next(
+            (index for index, node in enumerate(self._stack) if node.style == style),
+            None,
+        )
+        if level is not None and self._stack[level].own_text == line.text:
+            self._stack = self._stack[: level + 1]
+            return
+        if level is None:
+            level = self._level_by_rank(style)
+        value = self._last_value.get(style, 0) + 1
+        node = self._open(line, None, style, value, level)
+        node.segments.append(Segment(line.lineno, line.text))
+        node.closed = True
+
     def _attach_text(self, line: Line, text: str) -> None:
+        if self._row_pending:
+            self._row_pending = False
+            row = self._open(line, None, ROW, self._row_value(), self._row_level())
+            row.segments.append(Segment(line.lineno, text))
+            return
         node = self._current()
         if node is not None and node.accepts_text():
             node.segments.append(Segment(line.lineno, text))
@@ -261,8 +325,7 @@ class OutlineReader:
         for level, node in enumerate(self._stack):
             if node.style == ROW:
                 return level
-        # a row sits under the deepest heading that is not itself a row with units
-        return len(self._stack)
+        return self._level_by_rank(ROW)
 
     def _row_value(self) -> int:
         for node in self._stack:
@@ -288,11 +351,15 @@ class OutlineReader:
         self.loose.append(Segment(line.lineno, line.text))
 
     def _flush_header(self) -> None:
-        if len(self._header) >= 2:
-            columns = TableColumns.from_header([line.text for line in self._header])
-            if columns.has_task or columns.unit_roles:
-                self._columns = columns
-        self._header = []
+        header, self._header = self._header, []
+        if len(header) < 2:
+            self.loose.extend(Segment(line.lineno, line.text) for line in header)
+            return
+        columns = TableColumns.from_header([line.text for line in header])
+        if columns.has_task or columns.unit_roles:
+            self._columns = columns
+            if self._pending_title is not None and self._has_parts():
+                self._new_plan()
 
     def _signature(self) -> None:
         """A unit list right above a date is the signature block, not the last item's units."""
@@ -306,8 +373,9 @@ class OutlineReader:
             self.loose.append(Segment(line.lineno, line.text))
 
     # -- the entry point -----------------------------------------------------------------
-    def feed(self, line: Line) -> None:
-        """Take the next line of the document."""
+    def feed(self, line: Line, following: Line | None = None) -> None:
+        """Take the next line of the document (and a look at the next significant one)."""
+        self._next = following
         kind = line.kind
         if kind is LineKind.HEADER:
             self._header.append(line)
@@ -319,6 +387,15 @@ class OutlineReader:
             self._flush_header()
         if kind in {LineKind.BLANK, LineKind.CHROME}:
             return
+        if kind is LineKind.ROW_START:
+            self._close()
+            self._row_pending = True
+            return
+        if kind is LineKind.CATEGORY:
+            self._category(line)
+            return
+        if kind in {LineKind.BARE_NUMBER, LineKind.MARKED}:
+            self._row_pending = False
         if kind is not LineKind.UNIT_LIST:
             after_units, self._after_unit_list = self._after_unit_list, None
         else:
@@ -342,6 +419,7 @@ class OutlineReader:
             return
         if kind is LineKind.ATTACHMENTS:
             self._in_attachments = True
+            self._attachment_seen = True
             self._close()
             self.loose.append(Segment(line.lineno, line.text))
             return
@@ -387,6 +465,10 @@ class OutlineReader:
         node.awaiting_text = True
 
     def _prose(self, line: Line) -> None:
+        if self._heads_row(line):
+            line.value = 0
+            self._category(line)
+            return
         node = self._current()
         columns = node.columns if node is not None else None
         if node is not None and not node.closed and columns is not None and node.segments:
@@ -397,6 +479,18 @@ class OutlineReader:
                 node.unit_lines.append(line)
                 return
         self._text(line, line.text)
+
+    def _heads_row(self, line: Line) -> bool:
+        """A short line right before a row number, in a table flattened to lines: the row's
+        heading cell (its 类别 / 工作任务 column)."""
+        following = self._next
+        tabular = self.ledger or (self._columns is not None and self._columns.numbered)
+        if not tabular or following is None or following.kind is not LineKind.BARE_NUMBER:
+            return False
+        node = self._current()
+        if node is not None and node.awaiting_text:
+            return False
+        return len(line.text) <= 40 and "。" not in line.text
 
     def _close(self) -> None:
         node = self._current()
@@ -421,8 +515,10 @@ def _attachment_entry(body: str) -> bool:
 def read_outline(lines: list[Line], *, glued: bool, ledger: bool) -> Outline:
     """Run the reader over a document's lines."""
     reader = OutlineReader(glued=glued, ledger=ledger)
+    significant = [line for line in lines if line.kind not in {LineKind.BLANK, LineKind.CHROME}]
+    following = dict(zip(map(id, significant), [*significant[1:], None], strict=True))
     for line in lines:
-        reader.feed(line)
+        reader.feed(line, following.get(id(line)))
     reader._flush_header()
     return Outline(
         reader.plans,

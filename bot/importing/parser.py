@@ -31,6 +31,7 @@ from bot.importing.model import (
 )
 from bot.importing.normalize import tighten
 from bot.importing.reading import read_bytes
+from bot.importing.script import one_script
 from bot.importing.selection import ItemDraft, PlanDraft
 from bot.importing.structure import build_structure
 from bot.importing.tables import flatten
@@ -48,11 +49,12 @@ class _Units:
     lines: list[int]
 
 
-def _from_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
+def _from_lines(lines: list[Line], columns: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
     """Unit cells and unit-column lines: labels win; bare lines are lead, then responsible.
 
     A line without a label continues the previous line's last label ("牵头部门：区司法局" /
-    "区政府办；"); without any label so far, the first bare line is the lead column.
+    "区政府办；"); without any label so far, bare lines fill the table's unit columns in
+    order when its header named them, else the first bare line is the lead column.
     """
     lead: list[str] = []
     responsible: list[str] = []
@@ -64,7 +66,11 @@ def _from_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
         responsible.extend(phrase.responsible)
         if phrase.unassigned:
             if role is None:
-                target = lead if bare == 0 else responsible
+                if columns:
+                    column = columns[min(bare, len(columns) - 1)]
+                    target = lead if column == "lead" else responsible
+                else:
+                    target = lead if bare == 0 else responsible
                 bare += 1
             else:
                 target = lead if role == "lead" else responsible
@@ -76,8 +82,13 @@ def _from_lines(lines: list[Line]) -> tuple[list[str], list[str]]:
 def _own_units(draft: ItemDraft) -> tuple[str, _Units | None]:
     """The item's text (unit parenthesis kept) and the units it names itself, if any."""
     text = tighten(draft.text)
+    subject = subject_units(draft.text)
     if draft.unit_lines:
-        lead, responsible = _from_lines(draft.unit_lines)
+        lead, responsible = _from_lines(draft.unit_lines, draft.unit_columns)
+        if subject is not None:  # "由县委宣传部牵头，…" above a 责任单位 line
+            phrase = parse_unit_text(subject)
+            lead = [*phrase.lead, *phrase.unassigned, *lead]
+            responsible = [*phrase.responsible, *responsible]
         lines = [line.lineno for line in draft.unit_lines]
         return text, _Units(lead, responsible, "lines", lines)
     split = unit_parenthesis(draft.text)
@@ -85,7 +96,6 @@ def _own_units(draft: ItemDraft) -> tuple[str, _Units | None]:
         phrase: UnitPhrase = parse_unit_text(split[1])
         lead = [*phrase.lead, *phrase.unassigned]
         return text, _Units(lead, phrase.responsible, "parenthesis", draft.lines[:1])
-    subject = subject_units(draft.text)
     if subject is not None:
         phrase = parse_unit_text(subject)
         lead = [*phrase.lead, *phrase.unassigned]
@@ -251,7 +261,7 @@ def _build_plan(
 def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> ParsedDocument:
     """Parse a document's bytes; `filename` only hints the format (sniffing decides)."""
     raw = read_bytes(data, filename)
-    sources = flatten(raw)
+    sources, traditional = one_script(flatten(raw))
     builder = build_structure(sources)
     lines = builder.lines
     if not any(plan.items for plan in builder.plans):
@@ -273,6 +283,10 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
         encoding=raw.encoding,
         title=document_title,
     )
+    if traditional:
+        document.warnings.append(
+            "The document is in traditional script; it was read as simplified."
+        )
     if builder.plans[0].title_line is None:
         document.warnings.append(f"No plan title line was found; using “{document_title}”.")
     for draft in builder.plans:

@@ -164,9 +164,12 @@ def _read_text(data: bytes, is_html: bool) -> RawDocument:
         declared = match.group(1).decode("ascii", "replace") if match else None
     text, encoding = decode_text(data, declared)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    from bot.importing.pipes import split_pipes
+
     if is_html:
-        return RawDocument("html", encoding, _text_blocks(html_to_lines(text), "html line"))
-    return RawDocument("txt", encoding, _text_blocks(text.split("\n"), "line"))
+        blocks = _text_blocks(html_to_lines(text), "html line")
+        return RawDocument("html", encoding, split_pipes(blocks))
+    return RawDocument("txt", encoding, split_pipes(_text_blocks(text.split("\n"), "line")))
 
 
 def _docx_table(table_element: object, number: int) -> TableBlock:

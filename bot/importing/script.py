@@ -10,8 +10,11 @@ document is traditional: OpenCC would also change a few valid simplified spellin
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 import unicodedata
 from functools import cache
+
+from bot.importing.model import SourceLine
 
 # CJK Radicals Supplement forms NFKC leaves alone, mapped to the ideograph they stand for.
 _RADICALS = str.maketrans(
@@ -54,13 +57,17 @@ _RADICALS = str.maketrans(
 _COMPAT = re.compile("[\u2f00-\u2fdf\uf900-\ufaff\u3300-\u33ff]")
 
 
+# Reading aids some sites print after characters: "執(zhí)法", "發(fā)".
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[（(][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+
+
 def fold_compatibility(text: str) -> str:
     """NFKC for Kangxi radicals and compatibility ideographs, a table for radical forms.
 
     Only those ranges: NFKC everywhere would also turn ① into 1 and （一） marks' brackets
     into ASCII, which carry meaning here.
     """
-    text = text.translate(_RADICALS)
+    text = _PINYIN.sub("", text.translate(_RADICALS))
     if _COMPAT.search(text):
         text = _COMPAT.sub(lambda match: unicodedata.normalize("NFKC", match.group(0)), text)
     return text
@@ -91,3 +98,12 @@ def is_traditional(text: str) -> bool:
 def to_simplified(text: str) -> str:
     """Traditional text in simplified script (OpenCC t2s)."""
     return _converter().convert(text)  # type: ignore[attr-defined]
+
+
+def one_script(lines: list[SourceLine]) -> tuple[list[SourceLine], bool]:
+    """The document's lines with compatibility forms folded and, if the document is in
+    traditional script, converted to simplified; and whether it was."""
+    folded = [replace(line, text=fold_compatibility(line.text)) for line in lines]
+    if not is_traditional("\n".join(line.text for line in folded)):
+        return folded, False
+    return [replace(line, text=to_simplified(line.text)) for line in folded], True

@@ -21,7 +21,9 @@ _NOT_DUTIES = re.compile(
     r"^(?:总体要求|指导思想|基本原则|工作原则|主要原则|总体目标|工作目标|主要目标|目标要求|"
     r"发展目标|实施步骤|工作步骤|方法步骤|步骤安排|进度安排|时间安排|实施安排|阶段安排|保障措施|"
     r"组织保障|工作保障|工作要求|有关要求|相关要求|组织实施|组织领导|其他事项|附则|实施范围|"
-    r"适用范围|编制依据|背景|现状)"
+    r"适用范围|编制依据|背景|现状|活动主题|宣传主题|主题|活动背景|活动目的|目的意义|活动目标|"
+    r"活动时间|时间和地点|活动地点|活动对象|参加人员|参加对象|预期效果|活动预期|注意事项|组织机构|"
+    r"领导小组|工作机构|充分认识|提高认识|重要意义|统一思想)"
 )
 _LONG_HEADING = 40
 
@@ -36,6 +38,7 @@ class ItemDraft:
     lines: list[int]
     unit_lines: list[Line] = field(default_factory=list)
     unclear_numbering: bool = False
+    unit_columns: tuple[str, ...] = ()  # a flattened table's unit columns, in order
 
 
 @dataclass(slots=True)
@@ -47,8 +50,10 @@ class PlanDraft:
 
 
 def heading_title(node: Node) -> str:
-    """A heading as a section name: label and title, cut at its first sentence when long."""
-    text = node.title
+    """A heading as a section name: label and its own line, cut at the first sentence when
+    long; the prose printed under it is not its name."""
+    first = node.segments[0].text if node.segments else ""
+    text = f"{node.label}{first}"
     head, dot, _ = text.partition("。")
     return head if dot and len(text) > _LONG_HEADING else text
 
@@ -125,23 +130,38 @@ class _Selector:
 
     def __init__(self, unused: list[Segment]) -> None:
         self.unused = unused
+        self.candidates: list[tuple[Node, list[str]]] = []
 
-    def visit(self, node: Node, path: list[str], excluded: bool, plan: PlanDraft) -> None:
+    def plan(self, plan: PlanOutline) -> PlanDraft:
+        """The plan's items: its candidates, less the unit-less odd ones out."""
+        self.candidates = []
+        for root in plan.roots:
+            self.visit(root, [], False)
+        draft = PlanDraft(plan.title_line)
+        keep = _odd_ones_out(self.candidates)
+        for node, path in self.candidates:
+            if node in keep:
+                draft.items.append(_draft(node, path))
+            else:
+                self.unused.extend(_segments(node))
+        return draft
+
+    def visit(self, node: Node, path: list[str], excluded: bool) -> None:
         excluded = excluded or _not_duties(node)
         own = _has_own_units(node)
         if own and not _units_below(node):
-            self._item(node, path, plan)
+            self.candidates.append((node, path))
             return
         if not node.children:
             if excluded:
                 self.unused.extend(_segments(node))
             else:
-                self._item(node, path, plan)
+                self.candidates.append((node, path))
             return
         self._section_text(node)
         title = heading_title(node)
         for child in node.children:
-            self.visit(child, [*path, title], excluded, plan)
+            self.visit(child, [*path, title], excluded)
 
     def _section_text(self, node: Node) -> None:
         """A heading's prose beyond its title sentence is not used as a duty."""
@@ -149,7 +169,7 @@ class _Selector:
             return
         first, *rest = node.segments
         title = heading_title(node)
-        full = node.title
+        full = f"{node.label}{first.text}"
         if len(full) > len(title):
             remainder = full[len(title) :].lstrip("。")
             if remainder:
@@ -158,17 +178,31 @@ class _Selector:
         self.unused.extend(node.notes)
         self.unused.extend(Segment(line.lineno, line.text) for line in node.unit_lines)
 
-    def _item(self, node: Node, path: list[str], plan: PlanDraft) -> None:
-        plan.items.append(
-            ItemDraft(
-                number=node.number,
-                section_path=list(path),
-                text=_full_text(node),
-                lines=_all_lines(node),
-                unit_lines=_all_unit_lines(node),
-                unclear_numbering=node.unclear,
-            )
-        )
+
+def _odd_ones_out(candidates: list[tuple[Node, list[str]]]) -> set[Node]:
+    """The candidates that are duties.
+
+    Where most duties name their units, a unit-less part numbered in another style than any
+    of them ("一、调研方式" beside "（一）…责任单位：…") is background, not a duty.
+    """
+    nodes = [node for node, _ in candidates]
+    with_units = [node for node in nodes if _has_own_units(node)]
+    if len(with_units) < 2 or len(with_units) * 2 < len(nodes):
+        return set(nodes)
+    styles = {node.style for node in with_units}
+    return {node for node in nodes if node.style in styles or _has_own_units(node)}
+
+
+def _draft(node: Node, path: list[str]) -> ItemDraft:
+    return ItemDraft(
+        number=node.number,
+        section_path=list(path),
+        text=_full_text(node),
+        lines=_all_lines(node),
+        unit_lines=_all_unit_lines(node),
+        unclear_numbering=node.unclear,
+        unit_columns=node.columns.unit_roles if node.columns else (),
+    )
 
 
 def select_items(outline: Outline) -> tuple[list[PlanDraft], list[Segment]]:
@@ -180,10 +214,12 @@ def select_items(outline: Outline) -> tuple[list[PlanDraft], list[Segment]]:
                 _lift_units(root)
     selector = _Selector(unused)
     drafts: list[PlanDraft] = []
-    for plan in outline.plans:
-        draft = PlanDraft(plan.title_line)
-        for root in plan.roots:
-            selector.visit(root, [], False, draft)
-        drafts.append(draft)
+    plans = outline.plans
+    if len(plans) > 1 and plans[0].title_line is None and any(p.attachment for p in plans[1:]):
+        # a cover letter's numbered requests before the attached plan are not duties
+        unused.extend(segment for root in plans[0].roots for segment in _segments(root))
+        plans = plans[1:]
+    for plan in plans:
+        drafts.append(selector.plan(plan))
     unused.sort(key=lambda segment: segment.lineno)
     return drafts, unused

@@ -13,7 +13,9 @@ import re
 
 from bot.importing.model import SourceLine
 from bot.importing.reading import RawDocument, TableBlock, TableCell, TextBlock
-from bot.importing.unit_text import is_unit_list, starts_with_label
+from bot.importing.table_text import looks_like_time
+from bot.importing.unit_text import is_unit_list, parse_unit_text, starts_with_label
+from bot.importing.units import is_collective, match_group
 
 HEADER_WORDS = frozenset(
     {
@@ -45,6 +47,10 @@ HEADER_WORDS = frozenset(
         "牵头单位、责任单位",
         "牵头单位及责任单位",
         "完成时限",
+        "类别",
+        "类型",
+        "分类",
+        "领域",
         "完成时间",
         "时间节点",
         "时间安排",
@@ -55,26 +61,51 @@ _TIME_HEADERS = ("时限", "时间")
 _SPACES = re.compile(r"\s+")
 
 
+_HEADER_SHAPE = re.compile(
+    r"^[\u4e00-\u9fff（）]{0,8}(内容|单位|部门|处室|科室|股室|时限|完成时间|时间安排|措施|任务"
+    r"|要求|备注|序号|指标|项目|事项|分工)$"
+)
+_NOT_HEADER_START = ("各", "有关", "相关", "其他", "其它")
+
+
 def is_header_word(text: str) -> bool:
-    """A cell/line that is a table header ("序号", "牵头单位"), not content."""
-    return _SPACES.sub("", text).replace(":", "").replace("：", "") in HEADER_WORDS
+    """A cell/line that is a table header ("序号", "牵头单位", "授课单位"), not content."""
+    word = _SPACES.sub("", text).replace(":", "").replace("：", "")
+    if word in HEADER_WORDS:
+        return True
+    if not _HEADER_SHAPE.match(word) or word.startswith(_NOT_HEADER_START):
+        return False
+    return not (match_group(word) or is_collective(word))  # "区直有关部门": a unit cell
 
 
 def _column_roles(header: list[TableCell]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for index, cell in enumerate(header):
+        if cell.merged_left:
+            continue
         word = _SPACES.sub("", cell.text)
         lead = "牵头" in word or "主责" in word
         responsible = any(key in word for key in ("责任", "配合", "协办", "参与"))
-        if lead and responsible:
+        if any(key in word for key in _PEOPLE):
+            roles[index] = "people"
+        elif lead and responsible:
             roles[index] = "units"
         elif lead:
             roles[index] = "lead"
         elif responsible:
             roles[index] = "responsible"
+        elif word.endswith(_UNIT_COLUMN):
+            roles[index] = "lead"
         elif any(key in word for key in _TIME_HEADERS):
             roles[index] = "time:" + word
+        elif word in {"序号", "编号"}:
+            roles[index] = "number"
     return roles
+
+
+_PEOPLE = ("领导", "责任人", "联系人", "负责人")
+_UNIT_COLUMN = ("单位", "部门", "处室", "科室", "股室")
+_MARKED_CELL = re.compile(r"^\s*(?:\d{1,4}\s*[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 
 
 def _header_row(rows: list[list[TableCell]]) -> int | None:
@@ -85,11 +116,79 @@ def _header_row(rows: list[list[TableCell]]) -> int | None:
     return None
 
 
+def _contentful(texts: list[str]) -> bool:
+    """A column of task text: numbered cells or long ones."""
+    filled = [text for text in texts if text.strip()]
+    if not filled:
+        return False
+    rich = sum(1 for text in filled if _MARKED_CELL.match(text) or len(text.strip()) >= 12)
+    return rich * 2 >= len(filled)
+
+
+def _content_column(rows: list[list[TableCell]], roles: dict[int, str]) -> int | None:
+    """The column the duties are written in: of the unlabelled columns of task text, the one
+    filled in most rows (a merged heading column is filled in fewer)."""
+    width = max((len(row) for row in rows), default=0)
+    best: tuple[int, int] | None = None
+    for column in range(width):
+        if column in roles:
+            continue
+        texts = [
+            row[column].text for row in rows if column < len(row) and not row[column].merged_up
+        ]
+        if not _contentful(texts):
+            continue
+        filled = sum(1 for text in texts if text.strip())
+        if best is None or filled > best[0]:
+            best = (filled, column)
+    return best[1] if best else None
+
+
+def _cell_score(text: str, role: str | None) -> int:
+    """How well a cell's text fits a column's role (for rows printed without their merged
+    cells)."""
+    text = text.strip()
+    units = starts_with_label(text) or is_unit_list(text)
+    if role == "number":
+        return 3 if text.isdigit() else -1
+    if role in {"lead", "responsible", "units"}:
+        return 2 if units else -2
+    if role and role.startswith("time:"):
+        return 2 if looks_like_time(text) else -1
+    if units or looks_like_time(text):
+        return -1
+    return 1 if _MARKED_CELL.match(text) or len(text) >= 12 else 0
+
+
+def _aligned(
+    rows: list[list[TableCell]], roles: dict[int, str], width: int
+) -> list[list[TableCell]]:
+    """Short rows padded to the grid: the missing cells are merged ones from above, on the
+    side that puts numbers, units and dates under their own columns."""
+    grid: list[list[TableCell]] = []
+    for row in rows:
+        missing = width - len(row)
+        if missing <= 0:
+            grid.append(row[:width] if missing < 0 else row)
+            continue
+        scores = [
+            sum(_cell_score(cell.text, roles.get(offset + i)) for i, cell in enumerate(row))
+            for offset in range(missing + 1)
+        ]
+        offset = scores.index(max(scores))
+        pad = [TableCell("", merged_up=True) for _ in range(offset)]
+        tail = [TableCell("", merged_up=True) for _ in range(missing - offset)]
+        grid.append([*pad, *row, *tail])
+    return grid
+
+
 def _cell_lines(cell: TableCell, role: str | None) -> list[str]:
     paragraphs = [p for p in cell.text.split("\n") if p.strip()]
     if not paragraphs:
         return []
     first = paragraphs[0]
+    if role in {"lead", "responsible"} and parse_unit_text(first).marked:
+        return paragraphs  # "办公室牵头，各科室配合" says its own roles
     if role == "lead" and not starts_with_label(first):
         paragraphs[0] = "牵头单位：" + first
     elif role == "responsible" and not starts_with_label(first):
@@ -107,29 +206,57 @@ def _repeat_merged(cell: TableCell, role: str | None) -> bool:
     return bool(first) and (starts_with_label(first) or is_unit_list(first))
 
 
-def _table_lines(table: TableBlock) -> list[tuple[str, str]]:
+Emitted = tuple[str, str, str]  # text, origin, role
+
+
+def _table_lines(table: TableBlock) -> list[Emitted]:
+    """A table as lines: header words, then per data row a row start, its heading cells
+    (columns left of the task column), its number, task text, units and time limit."""
     header_index = _header_row(table.rows)
     roles = _column_roles(table.rows[header_index]) if header_index is not None else {}
-    lines: list[tuple[str, str]] = []
+    if header_index is not None and any(len(row) != len(table.rows[0]) for row in table.rows):
+        width = len(table.rows[header_index])
+        table = TableBlock(_aligned(table.rows, roles, width), table.origin)
+    data = table.rows[header_index + 1 :] if header_index is not None else []
+    content = _content_column(data, roles) if header_index is not None else None
+    categories = [
+        column
+        for column in range(content or 0)
+        if column not in roles and any(column < len(row) and row[column].text for row in data)
+    ]
+    lines: list[Emitted] = []
     for row_index, row in enumerate(table.rows):
         is_data = header_index is not None and row_index > header_index
+        origin_row = f"{table.origin} row {row_index + 1}"
+        if is_data and content is not None:
+            lines.append(("", origin_row, "row"))
         for col_index, cell in enumerate(row):
             if cell.merged_left:
                 continue
             role = roles.get(col_index) if is_data else None
+            if role == "people":
+                continue
+            origin = f"{origin_row} col {col_index + 1}"
+            if is_data and col_index in categories:
+                if not cell.merged_up and cell.text.strip():
+                    depth = categories.index(col_index)
+                    lines.append((_SPACES.sub(" ", cell.text).strip(), origin, f"category:{depth}"))
+                continue
             if cell.merged_up and not _repeat_merged(cell, role):
                 continue
-            origin = f"{table.origin} row {row_index + 1} col {col_index + 1}"
-            lines.extend((text, origin) for text in _cell_lines(cell, role))
+            lines.extend((text, origin, "") for text in _cell_lines(cell, role))
     return lines
 
 
 def flatten(raw: RawDocument) -> list[SourceLine]:
     """All blocks as numbered lines; for .txt the numbers are the file's line numbers."""
-    pairs: list[tuple[str, str]] = []
+    emitted: list[Emitted] = []
     for block in raw.blocks:
         if isinstance(block, TextBlock):
-            pairs.append((block.text, block.origin))
+            emitted.append((block.text, block.origin, ""))
         else:
-            pairs.extend(_table_lines(block))
-    return [SourceLine(index, text, origin) for index, (text, origin) in enumerate(pairs, 1)]
+            emitted.extend(_table_lines(block))
+    return [
+        SourceLine(index, text, origin, role)
+        for index, (text, origin, role) in enumerate(emitted, 1)
+    ]

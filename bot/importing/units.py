@@ -193,6 +193,9 @@ _UNIT_SUFFIXES = (
     "庭",
     "馆",
     "社",
+    "股",
+    "团",
+    "组",
 )
 _NOT_IN_NAMES = re.compile(
     r"[。！？：“”《》\"]|的|要求|需要|要将|要把|将|应当|必须|了|把|对于|进行|通过"
@@ -225,9 +228,20 @@ def match_group(name: str, level: str | None = None) -> Group | None:
     return None
 
 
+_COLLECTIVE = re.compile(
+    r"^(?:各|全|所有|全体)[\u4e00-\u9fff（）]{0,12}(?:单位|部门|机关|处室|科室|股室|系统|镇|乡|乡镇|街道|"
+    r"镇街|村|社区|学校|企业|政府|区县|县区|县市区|市县)$"
+)
+
+
+def is_collective(name: str) -> bool:
+    """A name for several units ("各行政复议机关", "全系统各单位"), known group or not."""
+    return bool(_COLLECTIVE.match(name))
+
+
 def looks_like_unit(name: str) -> bool:
     """Whether a fragment could be a unit or group name (as opposed to prose or debris)."""
-    if match_group(name):
+    if match_group(name) or is_collective(name):
         return True
     if not 2 <= len(name) <= 30 or name[0].isdigit() or _NOT_IN_NAMES.search(name):
         return False
@@ -312,7 +326,7 @@ class UnitDirectory:
             name = self.group_name(group)
             self._groups_seen.setdefault(name, set()).add(printed)
             return UnitRef(printed=printed, kind="group", name=name)
-        if not looks_like_unit(printed):
+        if not looks_like_unit(printed) or is_collective(printed):
             return UnitRef(printed=printed, kind="unknown", name=printed)
         name = self.canonical(printed)
         kind = guess_kind(name, self.level)

@@ -168,14 +168,15 @@ def table(scores: list[DocumentScore], verbose: bool = False) -> str:
     lines = [f"{'doc':<6}{'exact':>7}{'items':>7}{'extra':>7}  layout"]
     for doc in scores:
         layout = ",".join(doc.layout)
-        mark = f"  REFUSED: {doc.refused}" if doc.refused else ""
+        mark = f"  REFUSED: {doc.refused}" if doc.refused and doc.total else ""
+        mark = mark or ("  (no items: refused, as it should be)" if doc.refused else "")
         lines.append(f"{doc.id:<6}{doc.exact:>7}{doc.total:>7}{doc.extra:>7}  {layout}{mark}")
         if verbose:
             lines.extend(f"        {problem}" for problem in doc.problems)
     exact = sum(doc.exact for doc in scores)
     total = sum(doc.total for doc in scores)
     extra = sum(doc.extra for doc in scores)
-    refused = sum(1 for doc in scores if doc.refused)
+    refused = sum(1 for doc in scores if doc.refused and doc.total)
     seconds = sum(doc.seconds for doc in scores)
     share = 100 * exact / total if total else 0.0
     lines.append(
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(scores, args.verbose))
     exact = sum(doc.exact for doc in scores)
     total = sum(doc.total for doc in scores)
-    refused = any(doc.refused for doc in scores)
+    refused = any(doc.refused and doc.total for doc in scores)
     return 0 if total and exact >= 0.95 * total and not refused else 1
 
 
