@@ -48,6 +48,7 @@ class Style:
     PAREN_ARABIC = "paren_arabic"  # （1） (1) 1）
     CIRCLED = "circled"  # ①
     ARTICLE = "article"  # 第一条
+    POINT = "point"  # 一是 / 二是 starting a paragraph
     BARE = "bare"  # a table's row number on a line of its own
 
 
@@ -83,7 +84,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (Style.PAREN_CN, re.compile(rf"[（(]\s*(?P<v>{_CNNUM})\s*[）)]|(?P<w>[{PAREN_CN}])")),
     (Style.PAREN_ARABIC, re.compile(rf"[（(]\s*(?P<v>{_NUM})\s*[）)]|(?P<w>[{PAREN_DIGITS}])")),
     (Style.CIRCLED, re.compile(rf"(?P<w>[{CIRCLED}])")),
-    (Style.CN, re.compile(rf"(?P<v>{_CNNUM})\s*[、.．](?![\d])")),
+    (Style.CN, re.compile(rf"(?P<v>{_CNNUM})\s*(?:、|[.．](?!\d))")),
+    (Style.POINT, re.compile(rf"(?P<v>{_CNNUM})是(?=[\u4e00-\u9fff“《])")),
     (Style.PAREN_ARABIC, re.compile(rf"(?P<v>{_NUM})\s*[）)]")),
     (Style.PAREN_CN, re.compile(rf"(?P<v>{_CNNUM})\s*[）)]")),
     (Style.ARABIC, re.compile(rf"(?P<v>{_NUM})\s*[、.．]")),
@@ -151,6 +153,6 @@ def inline_markers(text: str, start: int = 1, *, anywhere: bool = False) -> list
         if before == " " and position >= 2 and text[position - 2].isdigit():
             continue
         marker = marker_at(text, position)
-        if marker is not None and marker.end < len(text):
+        if marker is not None and marker.end < len(text) and marker.style != Style.POINT:
             found.append(marker)
     return found

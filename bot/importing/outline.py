@@ -30,9 +30,11 @@ RANKS = {
     Style.ARABIC: 5,
     Style.PAREN_ARABIC: 6,
     Style.CIRCLED: 7,
+    Style.POINT: 7.5,
     Style.BARE: 8,
     ROW: 9,
 }
+_TOP_STYLES = {Style.PART, Style.SECTION, Style.CN}
 CATEGORY = "category"  # a table's heading cell; "category0" is its outermost column
 _CATEGORY_RANK = 4.5  # below （一）, above 1. and row numbers
 
@@ -186,6 +188,10 @@ class OutlineReader:
             return None
         if marker.style == Style.ARTICLE and not fresh:
             return None
+        if fresh and marker.style in _TOP_STYLES and self._stack:
+            # "一、" never numbers a sub-point of "1." or "（一）": it starts a new top level
+            level = self._level_by_rank(marker.style)
+            return level, False
         if fresh:
             return len(self._stack), False
         return self._level_by_rank(marker.style), bool(self._stack or self._has_parts())
@@ -486,6 +492,8 @@ class OutlineReader:
         following = self._next
         tabular = self.ledger or (self._columns is not None and self._columns.numbered)
         if not tabular or following is None or following.kind is not LineKind.BARE_NUMBER:
+            return False
+        if looks_like_time(line.text) or unit_cell_candidate(line.raw):
             return False
         node = self._current()
         if node is not None and node.awaiting_text:

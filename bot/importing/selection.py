@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.importing.lines import Line
 from bot.importing.normalize import join_continuation
+from bot.importing.numbering import Style
 from bot.importing.outline import Node, Outline, PlanOutline, Segment
 from bot.importing.unit_text import subject_units, unit_parenthesis
 
@@ -69,6 +70,13 @@ def _units_below(node: Node) -> bool:
 
 def _not_duties(node: Node) -> bool:
     return bool(_NOT_DUTIES.match(node.own_text.lstrip("：: ")))
+
+
+def _points_only(node: Node) -> bool:
+    """"一是…二是…" paragraphs without units of their own are the text of their part."""
+    return bool(node.children) and not _units_below(node) and all(
+        child.style == Style.POINT for child in node.children
+    )
 
 
 def _full_text(node: Node) -> str:
@@ -149,7 +157,7 @@ class _Selector:
     def visit(self, node: Node, path: list[str], excluded: bool) -> None:
         excluded = excluded or _not_duties(node)
         own = _has_own_units(node)
-        if own and not _units_below(node):
+        if own and not _units_below(node) or _points_only(node):
             self.candidates.append((node, path))
             return
         if not node.children:
@@ -215,8 +223,8 @@ def select_items(outline: Outline) -> tuple[list[PlanDraft], list[Segment]]:
     selector = _Selector(unused)
     drafts: list[PlanDraft] = []
     plans = outline.plans
-    if len(plans) > 1 and plans[0].title_line is None and any(p.attachment for p in plans[1:]):
-        # a cover letter's numbered requests before the attached plan are not duties
+    if len(plans) > 1 and plans[0].title_line is None and any(p.title_line for p in plans[1:]):
+        # a cover letter's numbered requests before the titled plan are not duties
         unused.extend(segment for root in plans[0].roots for segment in _segments(root))
         plans = plans[1:]
     for plan in plans:

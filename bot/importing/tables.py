@@ -70,7 +70,9 @@ _NOT_HEADER_START = ("各", "有关", "相关", "其他", "其它")
 
 def is_header_word(text: str) -> bool:
     """A cell/line that is a table header ("序号", "牵头单位", "授课单位"), not content."""
-    word = _SPACES.sub("", text).replace(":", "").replace("：", "")
+    word = _SPACES.sub("", text).rstrip(":：")
+    if ":" in word or "：" in word:
+        return False  # "责任单位：各科室" is a cell with its label
     if word in HEADER_WORDS:
         return True
     if not _HEADER_SHAPE.match(word) or word.startswith(_NOT_HEADER_START):
@@ -141,7 +143,9 @@ def _content_column(rows: list[list[TableCell]], roles: dict[int, str]) -> int |
         filled = sum(1 for text in texts if text.strip())
         if best is None or filled > best[0]:
             best = (filled, column)
-    return best[1] if best else None
+    if best is not None:
+        return best[1]
+    return next((column for column in range(width) if column not in roles), None)
 
 
 def _cell_score(text: str, role: str | None) -> int:

@@ -129,7 +129,7 @@ def split_names(segment: str) -> list[str]:
     for part in _split_top_level(segment, _NAME_SEPARATORS):
         name = _ETC.sub("", part.strip().replace("\x00", "、"))
         name, _ = strip_marker(name)
-        name = name.strip("：:。.")
+        name = name.strip("：:。.").removesuffix("分别").removesuffix("共同")
         if name.startswith("由") and len(name) > 2:
             name = name[1:]
         if name:
