@@ -101,6 +101,7 @@ class DocumentScore:
     extra: int = 0
     refused: str | None = None
     seconds: float = 0.0
+    place: bool | None = None  # the plan's place and level as the gold says (None: no gold)
     problems: list[str] = field(default_factory=list)
 
 
@@ -136,6 +137,9 @@ def score(gold: dict, document: ParsedDocument) -> DocumentScore:
         else:
             result.problems.append(f"{want['n']} {want['head']}: {problem}")
     result.extra = len(items) - len(matched)
+    if gold.get("place") and document.plans:
+        plan = document.plans[0]
+        result.place = norm(plan.jurisdiction_name or "") == norm(gold["place"])
     for index, item in enumerate(items):
         if index not in matched:
             result.problems.append(f"extra item {item.number} {item.text[:20]!r}")
@@ -173,15 +177,19 @@ def table(scores: list[DocumentScore], verbose: bool = False) -> str:
         lines.append(f"{doc.id:<6}{doc.exact:>7}{doc.total:>7}{doc.extra:>7}  {layout}{mark}")
         if verbose:
             lines.extend(f"        {problem}" for problem in doc.problems)
+            if doc.place is False:
+                lines.append("        place differs")
     exact = sum(doc.exact for doc in scores)
     total = sum(doc.total for doc in scores)
     extra = sum(doc.extra for doc in scores)
     refused = sum(1 for doc in scores if doc.refused and doc.total)
     seconds = sum(doc.seconds for doc in scores)
     share = 100 * exact / total if total else 0.0
+    places = [doc.place for doc in scores if doc.place is not None]
     lines.append(
         f"all {len(scores)} documents: {exact}/{total} items exact ({share:.1f}%), "
-        f"{extra} extra, {refused} refused, parsed in {seconds:.2f} s"
+        f"{extra} extra, {refused} refused, parsed in {seconds:.2f} s; "
+        f"place right in {sum(places)}/{len(places)} documents that print it"
     )
     return "\n".join(lines)
 
