@@ -29,8 +29,8 @@ CASES = [
     ),
     ("corrupt", b"PK\x03\x04 this is not really a zip archive", "plan.docx"),
     ("corrupt", b"just some text pretending to be a workbook", "ledger.xlsx"),
-    ("unsupported_format", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "plan.pdf"),
-    ("unsupported_format", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "plan.doc"),
+    ("corrupt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "plan.pdf"),
+    ("legacy_office", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "plan.doc"),
 ]
 
 

@@ -29,7 +29,9 @@ LIST_LIMIT = 12
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("import", help="import plan documents (.txt/.html/.docx/.xlsx)")
+    parser = subparsers.add_parser(
+        "import", help="import plan documents (.txt/.html/.docx/.xlsx/.pdf)"
+    )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="plan documents")
     parser.add_argument("--plan-year", type=int, help="year of a plan whose dates omit it")
     parser.add_argument(
@@ -87,6 +89,7 @@ def print_plan(plan: PlanOutcome) -> None:
     state = "[green]new plan[/]" if plan.is_new else "[cyan]already known: updated in place[/]"
     console.print(f"\n[bold]{escape(plan.title)}[/]  ({state})")
     console.print(f"  issuer   {escape(plan.issuer or '—')}")
+    console.print(f"  place    {escape(plan.jurisdiction or '—')}")
     console.print(f"  period   {_period(plan)}")
     console.print(f"  source   {escape(plan.source_name)} ({plan.layout})")
     console.print(f"  items    {len(plan.items)} found · {len(plan.unit_names)} units named")
@@ -131,6 +134,17 @@ def print_footer(result: ImportResult, parse_seconds: float, store_seconds: floa
     for source in result.sources:
         for warning in source.warnings:
             console.print(f"[yellow]note[/] {escape(source.name)}: {escape(warning)}")
+        if source.unused:
+            console.print(
+                f"\n[bold]not imported[/] from {escape(source.name)} "
+                f"({len(source.unused)} passages outside every item):"
+            )
+            for text in source.unused:
+                console.print(f"  line {text.lineno}: {escape(text.text)}")
+        if source.chrome_lines:
+            console.print(
+                f"{source.chrome_lines} lines of page furniture (menus, page numbers) left out"
+            )
     new_units = result.new_units
     if new_units:
         names = ", ".join(unit.name for unit in new_units[:20])

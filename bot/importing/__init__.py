@@ -12,6 +12,7 @@ from bot.importing.model import (
     SourceLine,
     UnitKind,
     UnitRef,
+    UnusedText,
 )
 from bot.importing.parser import parse_bytes, parse_document
 from bot.importing.units import GROUPS, Group, UnitDirectory
@@ -28,6 +29,7 @@ __all__ = [
     "UnitDirectory",
     "UnitKind",
     "UnitRef",
+    "UnusedText",
     "parse_bytes",
     "parse_document",
 ]

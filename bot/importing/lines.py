@@ -35,6 +35,7 @@ class LineKind(StrEnum):
     NOTE = "note"
     ATTACHMENTS = "attachments"
     ROW_START = "row_start"
+    ROW_NUMBER = "row_number"
     CATEGORY = "category"
     TEXT = "text"
 
@@ -92,6 +93,10 @@ def classify(source: SourceLine) -> Line:
 
     if source.role == "row":
         return make(LineKind.ROW_START)
+    if source.role == "rowno" and text:
+        return make(LineKind.ROW_NUMBER)
+    if source.role == "title" and text:
+        return make(LineKind.TITLE)
     if source.role.startswith("category:") and text:
         line = make(LineKind.CATEGORY)
         line.value = int(source.role.partition(":")[2])

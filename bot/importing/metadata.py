@@ -82,25 +82,87 @@ def find_issuer(lines: list[Line]) -> str | None:
     return None
 
 
+_PLACE_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "街道",
+    "省",
+    "市",
+    "盟",
+    "区",
+    "县",
+    "旗",
+    "镇",
+    "乡",
+)  # not a bare 州: 泰州, 杭州 and 广州 are cities
+_PLACE_PIECE = re.compile(
+    r"(?:(?![中共各全本我该])[\u4e00-\u9fff]){1,8}?(?:" + "|".join(_PLACE_SUFFIXES) + ")"
+)
+_ORGAN_AFTER_PLACE = re.compile(
+    r"^(?:人民政府|政府|委员会|党委|党工委|工委|委|人大|政协|办事处|依法治|全面依法|[\u4e00-\u9fff]{1,8}"
+    r"(?:局|厅|委|办|部|院|中心|所)|法治|关于|20\d\d|“|《|十[一二三四五]五|普法|宪法|\d)"
+)
+
+
+def _places_at_start(text: str) -> list[str]:
+    """The nested places a name starts with: "海原县红羊乡委员会" → 海原县, 红羊乡."""
+    text = text.removeprefix("中共").removeprefix("《")
+    places: list[str] = []
+    position = 0
+    while match := _PLACE_PIECE.match(text, position):
+        places.append(match.group(0))
+        position = match.end()
+    if places and _ORGAN_AFTER_PLACE.match(text[position:]) is None:
+        places.pop()  # "乐山市城市管理条例": the last piece was not a place after all
+    return places
+
+
 def find_place(issuer: str | None, titles: list[str]) -> str | None:
-    """The district or county the plan belongs to ("杨陵区", "宝应县")."""
-    if issuer:
-        for part in issuer.replace("中共", "").split("、"):
-            if match := _PLACE_IN_ORGAN.search(part):
-                return match.group(1)
-    for title in titles:
-        if match := _PLACE_AT_START.search(title):
-            return match.group(1)
-    for title in titles:
-        if match := _PLACE_IN_ORGAN.search(title.replace("中共", "")):
-            return match.group(1)
+    """The place the plan governs: the deepest place its issuer or title starts with."""
+    for text in [*(issuer or "").split("、"), *titles]:
+        if places := _places_at_start(text.strip()):
+            return places[-1]
     return None
 
 
 def level_of(place: str | None, unit_names: list[str]) -> str:
-    """The level character used as unit prefix: from the place, else from the unit names."""
-    if place and place[-1] in LEVELS:
-        return place[-1]
+    """The prefix a unit of the place carries ("区", "县", "市", "省", "镇", "街道")."""
+    if place:
+        for suffix, level in _LEVEL_OF_SUFFIX:
+            if place.endswith(suffix):
+                return level
     counts = {level: sum(1 for name in unit_names if name.startswith(level)) for level in LEVELS}
     best = max(counts, key=lambda level: counts[level])
     return best if counts[best] else "区"
+
+
+_LEVEL_OF_SUFFIX = (
+    ("自治区", "自治区"),
+    ("自治州", "州"),
+    ("自治县", "县"),
+    ("自治旗", "旗"),
+    ("街道", "街道"),
+    ("地区", "地区"),
+    *((level, level) for level in ("省", "市", "盟", "区", "县", "旗", "镇", "乡")),
+)
+
+
+_NOTICE_TITLE = re.compile(r"《([^《》]{4,80})》")
+_PLAN_WORD = re.compile(r"方案|计划|要点|安排|意见|清单|台账|规划|分工|任务")
+
+
+def fallback_title(notice: str | None, preamble: list[Line]) -> str | None:
+    """A plan title where no title line is printed: the plan a notice hands out, else a
+    short preamble line that names a plan."""
+    if notice and (match := _NOTICE_TITLE.search(notice)):
+        return match.group(1)
+    for line in preamble:
+        text = line.text
+        short = line.kind is LineKind.TEXT and len(text) <= 40 and "。" not in text
+        if short and _PLAN_WORD.search(text):
+            return text
+    return notice

@@ -149,9 +149,22 @@ class ParsedPlan:
     directory: UnitDirectory | None = field(default=None, repr=False, compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class UnusedText:
+    """Text the importer put into no item: shown in the preview so nothing is lost silently."""
+
+    lineno: int
+    text: str
+    origin: str
+
+
 @dataclass(slots=True)
 class ParsedDocument:
-    """Everything one file yielded; `warnings` are document-level notes for the coordinator."""
+    """Everything one file yielded; `warnings` are document-level notes for the coordinator.
+
+    `unused` is every piece of text outside the items that is not a heading, a title, a
+    date or page chrome; `chrome_lines` counts the page-furniture lines left out.
+    """
 
     source_name: str
     format: str
@@ -159,6 +172,8 @@ class ParsedDocument:
     title: str
     plans: list[ParsedPlan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unused: list[UnusedText] = field(default_factory=list)
+    chrome_lines: int = 0
 
     @property
     def items(self) -> list[ParsedItem]:

@@ -141,6 +141,8 @@ class OutlineReader:
         self._section_index = 0
         self._after_unit_list: Node | None = None
         self._row_pending = False
+        self._grid = False  # rows are marked by the table's grid, not guessed from text
+        self._row_number = ""  # a row's printed number that is not a count ("S1")
         self._next: Line | None = None
 
     # -- plans --------------------------------------------------------------------------
@@ -309,14 +311,21 @@ class OutlineReader:
         if self._row_pending:
             self._row_pending = False
             row = self._open(line, None, ROW, self._row_value(), self._row_level())
+            row.number, self._row_number = self._row_number, ""
             row.segments.append(Segment(line.lineno, text))
             return
         node = self._current()
+        columns = self._columns
+        flattened = columns is not None and columns.has_task and not self._grid
+        if flattened and node is not None and _heading_then_row(node, text):
+            row = self._open(line, None, ROW, self._row_value(), self._row_level())
+            row.segments.append(Segment(line.lineno, text))
+            return
         if node is not None and node.accepts_text():
             node.segments.append(Segment(line.lineno, text))
             node.awaiting_text = False
             return
-        if self._columns is not None and self._columns.has_task and self._plan_started():
+        if columns is not None and columns.has_task and self._plan_started() and not self._grid:
             row = self._open(line, None, ROW, self._row_value(), self._row_level())
             row.segments.append(Segment(line.lineno, text))
             return
@@ -328,8 +337,9 @@ class OutlineReader:
         return bool(self._stack) or self._has_parts()
 
     def _row_level(self) -> int:
+        """A row is a sibling of the rows before it, numbered or not."""
         for level, node in enumerate(self._stack):
-            if node.style == ROW:
+            if node.style in {ROW, Style.BARE}:
                 return level
         return self._level_by_rank(ROW)
 
@@ -396,9 +406,14 @@ class OutlineReader:
         if kind is LineKind.ROW_START:
             self._close()
             self._row_pending = True
+            self._row_number = ""
+            self._grid = True
             return
         if kind is LineKind.CATEGORY:
             self._category(line)
+            return
+        if kind is LineKind.ROW_NUMBER:
+            self._row_number = line.text
             return
         if kind in {LineKind.BARE_NUMBER, LineKind.MARKED}:
             self._row_pending = False
@@ -409,6 +424,9 @@ class OutlineReader:
         current = self._current()
         if current is not None and current.awaiting_text and kind in _TEXTUAL:
             self._text(line, line.text)
+            return
+        if current is not None and not current.closed and kind in _INSIDE and _unclosed(current):
+            current.segments.append(Segment(line.lineno, line.text))  # a line broken in "（…）"
             return
         if kind is LineKind.DATE:
             self._after_unit_list = after_units
@@ -515,6 +533,24 @@ _TEXTUAL = {
 }
 
 
+def _heading_then_row(node: Node, text: str) -> bool:
+    """In a table flattened to lines, a heading's row follows it: a short numbered title with
+    no sentence, then a cell of task text."""
+    title = node.own_text
+    if node.style in {ROW, Style.BARE} or node.unit_lines or not node.segments:
+        return False
+    return len(title) <= 30 and "。" not in title and len(text) >= 15
+
+
+_INSIDE = {LineKind.TEXT, LineKind.UNIT_CELL, LineKind.UNIT_LIST, LineKind.NOTE, LineKind.TITLE}
+
+
+def _unclosed(node: Node) -> bool:
+    """A part whose text has a bracket opened and not yet closed (a PDF's line break)."""
+    text = node.own_text
+    return text.count("（") > text.count("）") and len(text) - text.rfind("（") < 300
+
+
 def _attachment_entry(body: str) -> bool:
     """An entry of an attachment list: a short document name, not a sentence."""
     return 0 < len(body) <= 60 and "。" not in body
@@ -524,7 +560,8 @@ def read_outline(lines: list[Line], *, glued: bool, ledger: bool) -> Outline:
     """Run the reader over a document's lines."""
     reader = OutlineReader(glued=glued, ledger=ledger)
     significant = [line for line in lines if line.kind not in {LineKind.BLANK, LineKind.CHROME}]
-    following = dict(zip(map(id, significant), [*significant[1:], None], strict=True))
+    after = [*significant[1:], None]
+    following = {id(line): after[index] for index, line in enumerate(significant)}
     for line in lines:
         reader.feed(line, following.get(id(line)))
     reader._flush_header()

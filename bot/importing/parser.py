@@ -14,6 +14,7 @@ from pathlib import Path
 from bot.importing.lines import Line, LineKind
 from bot.importing.metadata import (
     document_year,
+    fallback_title,
     find_issuer,
     find_place,
     level_of,
@@ -28,6 +29,7 @@ from bot.importing.model import (
     ReviewReason,
     UnitRef,
     UnitSource,
+    UnusedText,
 )
 from bot.importing.normalize import tighten
 from bot.importing.reading import read_bytes
@@ -35,7 +37,13 @@ from bot.importing.script import one_script
 from bot.importing.selection import ItemDraft, PlanDraft
 from bot.importing.structure import build_structure
 from bot.importing.tables import flatten
-from bot.importing.unit_text import UnitPhrase, parse_unit_text, subject_units, unit_parenthesis
+from bot.importing.unit_text import (
+    UnitPhrase,
+    labelled_parentheses,
+    parse_unit_text,
+    subject_units,
+    unit_parenthesis,
+)
 from bot.importing.units import UnitDirectory
 
 
@@ -93,9 +101,14 @@ def _own_units(draft: ItemDraft) -> tuple[str, _Units | None]:
         return text, _Units(lead, responsible, "lines", lines)
     split = unit_parenthesis(draft.text)
     if split is not None:
-        phrase: UnitPhrase = parse_unit_text(split[1])
-        lead = [*phrase.lead, *phrase.unassigned]
-        return text, _Units(lead, phrase.responsible, "parenthesis", draft.lines[:1])
+        labelled = labelled_parentheses(draft.text)
+        contents = labelled if len(labelled) > 1 else [split[1]]
+        lead, responsible = [], []
+        for content in contents:
+            phrase: UnitPhrase = parse_unit_text(content)
+            lead.extend([*phrase.lead, *phrase.unassigned])
+            responsible.extend(phrase.responsible)
+        return text, _Units(lead, responsible, "parenthesis", draft.lines[:1])
     if subject is not None:
         phrase = parse_unit_text(subject)
         lead = [*phrase.lead, *phrase.unassigned]
@@ -190,6 +203,7 @@ def _build_plan(
     fallback_title: str,
     issuer: str | None,
     document_titles: list[str],
+    place_hints: list[str],
     signed_year: int | None,
     plan_year: int | None,
     declared: dict[str, DeclaredPlan],
@@ -204,7 +218,7 @@ def _build_plan(
         period = (known.year_from, known.year_to) if known.year_from is not None else None
         year_from, year_to, plan_year, year_source = _period_years(period, "ledger", plan_year)
     else:
-        place = find_place(issuer, [title, *document_titles])
+        place = find_place(issuer, [title, *document_titles, *place_hints])
         year_from, year_to, plan_year, year_source = _years(
             [title, *document_titles], signed_year, plan_year
         )
@@ -274,14 +288,26 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
     issuer = find_issuer(preamble)
     notice = builder.notice.text if builder.notice else None
     first_title = builder.first_title.text if builder.first_title else None
-    document_title = notice or first_title or Path(filename).stem
+    document_title = fallback_title(notice, preamble) or first_title or Path(filename).stem
+    place_hints = [
+        line.text
+        for line in preamble[:40]
+        if line.kind in {LineKind.TEXT, LineKind.UNIT_LIST, LineKind.TITLE, LineKind.CHROME}
+    ][:12]
     document_titles = [t for t in (first_title, notice) if t]
     signed_year = document_year([line for line in preamble if line.kind is not LineKind.BLANK])
+    origins = {line.lineno: line.source.origin for line in lines}
     document = ParsedDocument(
         source_name=filename,
         format=raw.format,
         encoding=raw.encoding,
         title=document_title,
+        unused=[
+            UnusedText(segment.lineno, segment.text, origins.get(segment.lineno, ""))
+            for segment in builder.unused
+            if segment.text.strip()
+        ],
+        chrome_lines=sum(1 for line in lines if line.kind is LineKind.CHROME),
     )
     if traditional:
         document.warnings.append(
@@ -305,6 +331,7 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
                 fallback_title=first_title or document_title,
                 issuer=issuer,
                 document_titles=document_titles,
+                place_hints=place_hints,
                 signed_year=signed_year,
                 plan_year=plan_year,
                 declared=raw.declared,

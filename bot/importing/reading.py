@@ -337,11 +337,14 @@ def read_bytes(data: bytes, filename: str) -> RawDocument:
         raise DocumentError("corrupt", f"The .{suffix} file is not a valid Office document.")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise DocumentError(
-            "unsupported_format",
-            "Old binary .doc/.xls files are not supported; save as .docx/.xlsx.",
+            "legacy_office",
+            "Old binary .doc, .wps and .xls files cannot be read; open the file in WPS or Word "
+            "and save it as .docx (or .xlsx, or PDF), then send that.",
         )
     if data.startswith(b"%PDF"):
-        raise DocumentError("unsupported_format", "PDF files are not supported; use .docx or text.")
+        from bot.importing.pdf import read_pdf
+
+        return read_pdf(data)
     if _looks_binary(data):
         raise DocumentError("binary", "The file is binary data, not a text or Office document.")
     head = data[:2048].lstrip().lower()

@@ -10,8 +10,8 @@ document is traditional: OpenCC would also change a few valid simplified spellin
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 import unicodedata
+from dataclasses import replace
 from functools import cache
 
 from bot.importing.model import SourceLine

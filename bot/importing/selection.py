@@ -73,9 +73,11 @@ def _not_duties(node: Node) -> bool:
 
 
 def _points_only(node: Node) -> bool:
-    """"一是…二是…" paragraphs without units of their own are the text of their part."""
-    return bool(node.children) and not _units_below(node) and all(
-        child.style == Style.POINT for child in node.children
+    """ "一是…二是…" paragraphs without units of their own are the text of their part."""
+    return (
+        bool(node.children)
+        and not _units_below(node)
+        and all(child.style == Style.POINT for child in node.children)
     )
 
 
@@ -104,7 +106,11 @@ def _all_unit_lines(node: Node) -> list[Line]:
 
 
 def _segments(node: Node) -> list[Segment]:
-    found = [*node.segments, *node.notes]
+    """All text of a part and its children, its number kept, for the "not used" list."""
+    found = list(node.segments)
+    if found and node.label:
+        found[0] = Segment(found[0].lineno, node.label + found[0].text)
+    found.extend(node.notes)
     found.extend(Segment(line.lineno, line.text) for line in node.unit_lines)
     for child in node.children:
         found.extend(_segments(child))

@@ -232,6 +232,13 @@ def _table_lines(table: TableBlock) -> list[Emitted]:
     for row_index, row in enumerate(table.rows):
         is_data = header_index is not None and row_index > header_index
         origin_row = f"{table.origin} row {row_index + 1}"
+        if header_index is not None and row_index < header_index:
+            texts = [
+                cell.text.strip() for cell in row if cell.text.strip() and not cell.merged_left
+            ]
+            if len(texts) == 1:  # a title row above the header, merged across the table
+                lines.append((texts[0], origin_row, "title"))
+                continue
         if is_data and content is not None:
             lines.append(("", origin_row, "row"))
         for col_index, cell in enumerate(row):
@@ -247,6 +254,9 @@ def _table_lines(table: TableBlock) -> list[Emitted]:
                     lines.append((_SPACES.sub(" ", cell.text).strip(), origin, f"category:{depth}"))
                 continue
             if cell.merged_up and not _repeat_merged(cell, role):
+                continue
+            if role == "number" and cell.text.strip() and not cell.text.strip().isdigit():
+                lines.append((cell.text.strip(), origin, "rowno"))  # "S1", "1-2"
                 continue
             lines.extend((text, origin, "") for text in _cell_lines(cell, role))
     return lines

@@ -74,6 +74,10 @@ _NAME_SEPARATORS = "、，；;, "
 _CONJUNCTIONS = re.compile(r"以及|及(?=其他|其它|各)|和(?=其他|其它|各)")
 _ETC = re.compile(r"(等(有关|相关)?(部门|单位))+$|等$")
 _JOINED_UNIT = re.compile(r"部门、单位")
+# "6月底完成", "2021年底前": a time limit printed among the units, not a unit
+_TIME_LIMIT = re.compile(
+    r"(?:\d{1,4}\s*[年月]|年底|年内|月底|季度)[^局办委部院会]*(?:前|完成|底|内)$"
+)
 
 
 @dataclass(slots=True)
@@ -132,7 +136,7 @@ def split_names(segment: str) -> list[str]:
         name = name.strip("：:。.").removesuffix("分别").removesuffix("共同")
         if name.startswith("由") and len(name) > 2:
             name = name[1:]
-        if name:
+        if name and not _TIME_LIMIT.search(name):
             names.append(name)
     return names
 
@@ -199,13 +203,18 @@ def is_unit_list(text: str) -> bool:
     return bool(names) and all(looks_like_unit(name) for name in names)
 
 
+# Units are bracketed in （）, 〔〕, 【】 or []; one mapping keeps every index in place.
+_BRACKETS = str.maketrans({"〔": "（", "〕": "）", "【": "（", "】": "）", "[": "（", "]": "）"})
+
+
 def trailing_unit_parenthesis(text: str) -> tuple[str, str] | None:
     """Split "task text（units）" into (text before, parenthesis content) if it names units.
 
     A closing parenthesis that holds something else ("（PPP）", a document number) is left in
-    the task text.
+    the task text. 〔…〕, 【…】 and […] count as parentheses.
     """
-    body = text.rstrip(" 。；")
+    original = text.rstrip(" 。；")
+    body = original.translate(_BRACKETS)
     if not body.endswith("）"):
         return None
     depth = 0
@@ -217,13 +226,19 @@ def trailing_unit_parenthesis(text: str) -> tuple[str, str] | None:
             depth -= 1
             if depth == 0:
                 content = body[index + 1 : -1]
-                return (body[:index], content) if _names_units(content) else None
+                return (original[:index], content) if _names_units(content) else None
     return None
 
 
 _LABELLED_PARENTHESIS = re.compile(
-    r"（([^（）]*(?:牵头|主责|责任|配合|协办)(?:单位|部门)：[^（）]*)）"
+    r"（([^（）]*(?:牵头|主责|责任|配合|协办|协助|起草)(?:单位|部门|处室|科室)：[^（）]*)）"
 )
+
+
+def labelled_parentheses(text: str) -> list[str]:
+    """Every labelled unit parenthesis of an item, in order (an item may print one per
+    sentence: "…（责任单位：各行政复议机关）。探索…（责任单位：法制办）。")."""
+    return [match.group(1) for match in _LABELLED_PARENTHESIS.finditer(text.translate(_BRACKETS))]
 
 
 def unit_parenthesis(text: str) -> tuple[str, str] | None:
@@ -235,7 +250,7 @@ def unit_parenthesis(text: str) -> tuple[str, str] | None:
     trailing = trailing_unit_parenthesis(text)
     if trailing is not None:
         return trailing
-    matches = list(_LABELLED_PARENTHESIS.finditer(text))
+    matches = list(_LABELLED_PARENTHESIS.finditer(text.translate(_BRACKETS)))
     return (text[: matches[-1].start()], matches[-1].group(1)) if matches else None
 
 
@@ -259,6 +274,7 @@ def _names_units(content: str) -> bool:
 
 
 _SENTENCES = re.compile(r"[。！？]")
+_PARENTHESES = re.compile(r"[（(〔【][^（）()〔〕【】]*[）)〕】]")
 _SUBJECT_CLAUSES = re.compile(r"[，；,;]")
 
 
@@ -278,6 +294,8 @@ def subject_units(text: str) -> str | None:
     only mentions a unit ("区政府要…") gives None.
     """
     found: list[str] = []
+    while _PARENTHESES.search(text):  # a unit parenthesis is read as such, not as a subject
+        text = _PARENTHESES.sub("", text)
     for sentence in _SENTENCES.split(text):
         clauses = [c for c in _SUBJECT_CLAUSES.split(sentence) if c.strip()]
         found.extend(c.strip().removeprefix("由") for c in clauses if _unit_clause(c))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.importing.model import UnitKind, UnitRef
 
-LEVELS = ("区", "县", "市", "旗")
+LEVELS = ("区", "县", "市", "旗", "省", "自治区", "州", "盟", "地区", "镇", "乡", "街道")
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,8 +290,11 @@ class UnitDirectory:
     def _core_of_place(place: str | None) -> str | None:
         if not place:
             return None
-        core = place[:-1] if place.endswith(LEVELS) else place
-        return core if len(core) >= 2 else None
+        for level in sorted(LEVELS, key=len, reverse=True):
+            if place.endswith(level):
+                core = place.removesuffix(level)
+                return core if len(core) >= 2 else None
+        return place if len(place) >= 2 else None
 
     def group_name(self, group: Group) -> str:
         """The group's name in this jurisdiction ("{J}直各部门" → "县直各部门")."""
@@ -308,8 +311,8 @@ class UnitDirectory:
         party = f"{self.level}委"
         if name.startswith(party) and len(name) > len(party):
             prefix, core = party, name[len(party) :]
-        elif name.startswith(self.level) and len(name) > 1:
-            prefix, core = self.level, name[1:]
+        elif name.startswith(self.level) and len(name) > len(self.level):
+            prefix, core = self.level, name[len(self.level) :]
         elif _NO_PREFIX_START.match(name) or any(p in name for p in _NO_PREFIX_PART):
             return name
         else:

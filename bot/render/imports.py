@@ -14,12 +14,21 @@ from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome
 MESSAGE_LIMIT = 4000
 NUMBERS_SHOWN = 12
 NAMES_SHOWN = 12
+UNUSED_SHOWN = 12
+UNUSED_CHARS = 70
 
 DOCUMENT_ERRORS = {
     "empty": _("The file is empty."),
     "binary": _("The file is binary data, not a text or Office document."),
     "undecodable": _("The file's text encoding could not be recognised (UTF-8, GBK, GB18030)."),
-    "unsupported_format": _("This file type is not supported; send .txt, .html, .docx or .xlsx."),
+    "unsupported_format": _(
+        "This file type is not supported; send .txt, .html, .docx, .xlsx or .pdf."
+    ),
+    "legacy_office": _(
+        "Old .doc, .wps and .xls files cannot be read: open the file in WPS or Word, save it "
+        "as .docx (or .xlsx or PDF) and send that."
+    ),
+    "no_text": _("The PDF has no text layer (a scan?); send the original document or a text PDF."),
     "corrupt": _("The file is damaged and cannot be opened."),
     "no_items": _("No numbered tasks were found in the document, so there is nothing to import."),
     "unreadable": _("The file could not be read as a plan document."),
@@ -100,6 +109,7 @@ def plan_block(plan: PlanOutcome, t: Translator) -> str:
     lines = [
         f"📋 {plan.title}",
         t.gettext(_("Issued by: {issuer}"), issuer=plan.issuer or "—"),
+        t.gettext(_("Place: {place}"), place=plan.jurisdiction or "—"),
         t.gettext(_("Period: {period}"), period=_period(plan, t)),
         t.gettext(
             _("Items: {items} · Units named: {units}"),
@@ -139,6 +149,37 @@ def _footer(result: ImportResult, t: Translator) -> list[str]:
     return lines
 
 
+def unused_block(result: ImportResult, t: Translator) -> str | None:
+    """The text that went into no item, so a coordinator sees what was left out and why."""
+    unused = [text for source in result.sources for text in source.unused]
+    chrome = sum(source.chrome_lines for source in result.sources)
+    if not unused and not chrome:
+        return None
+    lines = []
+    if unused:
+        lines.append(
+            t.ngettext(
+                "📝 Not imported ({count} passage: preamble, headings' prose, notes):",
+                "📝 Not imported ({count} passages: preamble, headings' prose, notes):",
+                len(unused),
+            )
+        )
+        for text in unused[:UNUSED_SHOWN]:
+            shown = text.text if len(text.text) <= UNUSED_CHARS else text.text[:UNUSED_CHARS] + "…"
+            lines.append(t.gettext(_("• line {line}: {text}"), line=text.lineno, text=shown))
+        if len(unused) > UNUSED_SHOWN:
+            lines.append(t.gettext(_("… and {count} more."), count=len(unused) - UNUSED_SHOWN))
+    if chrome:
+        lines.append(
+            t.ngettext(
+                "{count} line of web-page furniture (menus, page numbers) was left out.",
+                "{count} lines of web-page furniture (menus, page numbers) were left out.",
+                chrome,
+            )
+        )
+    return "\n".join(lines)
+
+
 def _pack(blocks: list[str]) -> list[str]:
     """Join blocks into as few messages as fit, never splitting a block."""
     messages: list[str] = []
@@ -163,7 +204,9 @@ def preview_messages(result: ImportResult, file_name: str, t: Translator) -> lis
         ]
     )
     tail = "\n".join([*_footer(result, t), t.gettext(_("Import it?"))])
-    return _pack([head, *(plan_block(plan, t) for plan in result.plans), tail])
+    unused = unused_block(result, t)
+    blocks = [head, *(plan_block(plan, t) for plan in result.plans)]
+    return _pack([*blocks, *([unused] if unused else []), tail])
 
 
 def imported_message(result: ImportResult, file_name: str, t: Translator) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.importing import ParsedDocument, ReviewReason
+from bot.importing import ParsedDocument, ReviewReason, UnusedText
 from bot.usecases.planning import PlanningReport
 from scheduling.model import Rule
 
@@ -118,6 +118,8 @@ class SourceSummary:
     encoding: str | None
     digest: str
     warnings: tuple[str, ...]
+    unused: tuple[UnusedText, ...] = ()
+    chrome_lines: int = 0
 
 
 @dataclass

@@ -299,6 +299,8 @@ async def persist_documents(
                 encoding=source.document.encoding,
                 digest=source.digest,
                 warnings=tuple(source.document.warnings),
+                unused=tuple(source.document.unused),
+                chrome_lines=source.document.chrome_lines,
             )
             for source in sources
         ],
