@@ -10,19 +10,34 @@ CELL = re.compile(r"\s*[|｜]\s*")
 
 
 def _rows(lines: list[str]) -> list[list[str]]:
+    """The grid: a short row lacks its leading cells, merged with the rows above."""
     rows = [[cell for cell in CELL.split(line) if cell.strip()] for line in lines]
+    rows = [row for row in rows if row]
     width = max(len(row) for row in rows)
-    return [row + [""] * (width - len(row)) for row in rows]
+    return [[""] * (width - len(row)) + row for row in rows]
+
+
+def _merged_runs(column: list[str]) -> list[tuple[int, int]]:
+    """Runs of a filled cell followed by empty ones: one merged cell in the PDF."""
+    runs = []
+    start = None
+    for index, text in enumerate([*column, "end"]):
+        if text:
+            if start is not None and index - 1 > start:
+                runs.append((start, index - 1))
+            start = index
+    return runs
 
 
 def text_to_pdf(text: str) -> bytes:
     """The text as an A4 landscape PDF: runs of "|" lines become one ruled table."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     cell = ParagraphStyle("zh", fontName="STSong-Light", fontSize=10, leading=14, wordWrap="CJK")
@@ -39,7 +54,12 @@ def text_to_pdf(text: str) -> bytes:
             [[Paragraph(escape(text), cell) for text in row] for row in rows],
             colWidths=[width] * len(rows[0]),
         )
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+        spans = [
+            ("SPAN", (column, start), (column, end))
+            for column in range(len(rows[0]))
+            for start, end in _merged_runs([row[column] for row in rows])
+        ]
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), *spans]))
         story.append(table)
         pending.clear()
 

@@ -64,4 +64,6 @@ def is_chrome(line: str) -> bool:
         return False
     if len(stripped) > _MAX_CHROME_LEN and not stripped.endswith("..."):
         return False
+    if "。" in stripped and not stripped.endswith(("...", "…")):
+        return False  # a sentence is text, even one that names a website or a phone number
     return bool(_CHROME.search(stripped))

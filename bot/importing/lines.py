@@ -36,6 +36,8 @@ class LineKind(StrEnum):
     ATTACHMENTS = "attachments"
     ROW_START = "row_start"
     ROW_NUMBER = "row_number"
+    ASIDE = "aside"
+    CONTINUATION = "continuation"
     CATEGORY = "category"
     TEXT = "text"
 
@@ -95,6 +97,10 @@ def classify(source: SourceLine) -> Line:
         return make(LineKind.ROW_START)
     if source.role == "rowno" and text:
         return make(LineKind.ROW_NUMBER)
+    if source.role == "cont" and text:
+        return make(LineKind.CONTINUATION)
+    if source.role == "aside" and text:
+        return make(LineKind.ASIDE)
     if source.role == "title" and text:
         return make(LineKind.TITLE)
     if source.role.startswith("category:") and text:

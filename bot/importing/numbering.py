@@ -115,7 +115,8 @@ def marker_at(text: str, position: int = 0) -> Marker | None:
         end = match.end()
         while end < len(text) and text[end] == " ":
             end += 1
-        digit = end < len(text) and text[end].isdigit()
+        # "12.4宪法日", "1.5万": a digit right after "N." may be a decimal, not a number
+        digit = style == Style.ARABIC and end < len(text) and text[end].isdigit()
         return Marker(style, value, match.group(0), position, end, digit)
     return None
 

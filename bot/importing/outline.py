@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.importing.headings import plain_heading
 from bot.importing.lines import Line, LineKind
 from bot.importing.normalize import join_continuation
 from bot.importing.numbering import Marker, Style, inline_markers, marker_at
@@ -71,6 +72,7 @@ class Node:
     closed: bool = False
     unclear: bool = False
     columns: TableColumns | None = None
+    aside: bool = False  # under an unnumbered heading of background ("活动目标")
     section_index: int = 0  # which unnumbered heading (title line) it sits under
 
     @property
@@ -141,6 +143,7 @@ class OutlineReader:
         self._section_index = 0
         self._after_unit_list: Node | None = None
         self._row_pending = False
+        self._aside = False
         self._grid = False  # rows are marked by the table's grid, not guessed from text
         self._row_number = ""  # a row's printed number that is not a count ("S1")
         self._next: Line | None = None
@@ -183,7 +186,9 @@ class OutlineReader:
         expected = self._last_value.get(marker.style, 0) + 1
         fresh = marker.value in {1, expected}
         if inline:
-            if not (self.glued and fresh and (self._stack or marker.value == 1)):
+            if marker.digit_follows or not self.glued or not fresh:
+                return None
+            if not self._stack and marker.value != 1:
                 return None
             return len(self._stack), False
         if marker.digit_follows and not fresh:
@@ -227,6 +232,7 @@ class OutlineReader:
         number = marker.number if marker else ""
         node = Node(style, value, label, number, line.lineno, columns=self._columns)
         node.section_index = self._section_index
+        node.aside = self._aside and level == 0
         parent = self._stack[level - 1] if level > 0 else None
         node.parent = parent
         if parent is None:
@@ -369,7 +375,9 @@ class OutlineReader:
     def _flush_header(self) -> None:
         header, self._header = self._header, []
         if len(header) < 2:
-            self.loose.extend(Segment(line.lineno, line.text) for line in header)
+            for line in header:  # one word alone is a heading ("活动内容"), not a table's
+                if not self._plain_heading(line):
+                    self.loose.append(Segment(line.lineno, line.text))
             return
         columns = TableColumns.from_header([line.text for line in header])
         if columns.has_task or columns.unit_roles:
@@ -411,6 +419,16 @@ class OutlineReader:
             return
         if kind is LineKind.CATEGORY:
             self._category(line)
+            return
+        if kind is LineKind.CONTINUATION:
+            node = self._current()
+            if node is not None and not node.closed and not node.unit_lines:
+                node.segments.append(Segment(line.lineno, line.text))
+            else:
+                self.loose.append(Segment(line.lineno, line.text))
+            return
+        if kind is LineKind.ASIDE:
+            self.loose.append(Segment(line.lineno, line.text))
             return
         if kind is LineKind.ROW_NUMBER:
             self._row_number = line.text
@@ -488,7 +506,20 @@ class OutlineReader:
         node.unclear = place[1]
         node.awaiting_text = True
 
+    def _plain_heading(self, line: Line) -> bool:
+        """An unnumbered heading ("活动目标", "活动内容"): what follows is background or duties."""
+        heading = plain_heading(line.text)
+        if heading is None:
+            return False
+        self._aside = heading
+        self._close()
+        self._stack = []
+        self.loose.append(Segment(line.lineno, line.text))
+        return True
+
     def _prose(self, line: Line) -> None:
+        if self._plain_heading(line):
+            return
         if self._heads_row(line):
             line.value = 0
             self._category(line)

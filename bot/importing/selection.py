@@ -9,23 +9,15 @@ unless they name units of their own. Everything that is not an item's text is ke
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from bot.importing.headings import not_duties
 from bot.importing.lines import Line
 from bot.importing.normalize import join_continuation
 from bot.importing.numbering import Style
 from bot.importing.outline import Node, Outline, PlanOutline, Segment
 from bot.importing.unit_text import subject_units, unit_parenthesis
 
-_NOT_DUTIES = re.compile(
-    r"^(?:总体要求|指导思想|基本原则|工作原则|主要原则|总体目标|工作目标|主要目标|目标要求|"
-    r"发展目标|实施步骤|工作步骤|方法步骤|步骤安排|进度安排|时间安排|实施安排|阶段安排|保障措施|"
-    r"组织保障|工作保障|工作要求|有关要求|相关要求|组织实施|组织领导|其他事项|附则|实施范围|"
-    r"适用范围|编制依据|背景|现状|活动主题|宣传主题|主题|活动背景|活动目的|目的意义|活动目标|"
-    r"活动时间|时间和地点|活动地点|活动对象|参加人员|参加对象|预期效果|活动预期|注意事项|组织机构|"
-    r"领导小组|工作机构|充分认识|提高认识|重要意义|统一思想)"
-)
 _LONG_HEADING = 40
 
 
@@ -69,7 +61,7 @@ def _units_below(node: Node) -> bool:
 
 
 def _not_duties(node: Node) -> bool:
-    return bool(_NOT_DUTIES.match(node.own_text.lstrip("：: ")))
+    return node.aside or not_duties(node.own_text.lstrip("：: "))
 
 
 def _points_only(node: Node) -> bool:

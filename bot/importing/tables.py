@@ -63,7 +63,7 @@ _SPACES = re.compile(r"\s+")
 
 _HEADER_SHAPE = re.compile(
     r"^[\u4e00-\u9fff（）]{0,8}(内容|单位|部门|处室|科室|股室|时限|完成时间|时间安排|措施|任务"
-    r"|要求|备注|序号|指标|项目|事项|分工)$"
+    r"|要求|备注|序号|指标|项目|事项|分工|清单|领导|责任人|对象|载体|方式)$"
 )
 _NOT_HEADER_START = ("各", "有关", "相关", "其他", "其它")
 
@@ -110,12 +110,30 @@ _UNIT_COLUMN = ("单位", "部门", "处室", "科室", "股室")
 _MARKED_CELL = re.compile(r"^\s*(?:\d{1,4}\s*[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 
 
+def _header_words(row: list[TableCell]) -> int:
+    return sum(1 for cell in row if not cell.merged_left and is_header_word(cell.text))
+
+
 def _header_row(rows: list[list[TableCell]]) -> int | None:
     for index, row in enumerate(rows[:10]):
-        words = sum(1 for cell in row if not cell.merged_left and is_header_word(cell.text))
-        if words >= 2:
+        if _header_words(row) >= 2:
             return index
     return None
+
+
+def _merge_header(top: list[TableCell], sub: list[TableCell], width: int) -> list[TableCell]:
+    """A two-row header as one: the sub-row replaces the top cells it sits under, found by
+    the words they share ("责任清单" over "责任领导 | 责任人 | 责任处室")."""
+    spanned = len(top) + len(sub) - width
+    if spanned < 1 or spanned > len(top):
+        return sub if len(sub) >= len(top) else top
+
+    def shared(start: int) -> int:
+        words = "".join(cell.text for cell in top[start : start + spanned])
+        return sum(1 for cell in sub for char in set(cell.text) if char in words)
+
+    start = max(range(len(top) - spanned + 1), key=shared)
+    return [*top[:start], *sub, *top[start + spanned :]]
 
 
 def _contentful(texts: list[str]) -> bool:
@@ -173,7 +191,7 @@ def _aligned(
     for row in rows:
         missing = width - len(row)
         if missing <= 0:
-            grid.append(row[:width] if missing < 0 else row)
+            grid.append(row)
             continue
         scores = [
             sum(_cell_score(cell.text, roles.get(offset + i)) for i, cell in enumerate(row))
@@ -217,10 +235,19 @@ def _table_lines(table: TableBlock) -> list[Emitted]:
     """A table as lines: header words, then per data row a row start, its heading cells
     (columns left of the task column), its number, task text, units and time limit."""
     header_index = _header_row(table.rows)
-    roles = _column_roles(table.rows[header_index]) if header_index is not None else {}
+    header = table.rows[header_index] if header_index is not None else []
     if header_index is not None and any(len(row) != len(table.rows[0]) for row in table.rows):
-        width = len(table.rows[header_index])
-        table = TableBlock(_aligned(table.rows, roles, width), table.origin)
+        # rows printed with "|": a second header row splits a top cell; widths differ
+        rows = table.rows
+        width = max(len(row) for row in rows[header_index:])
+        below = rows[header_index + 1] if header_index + 1 < len(rows) else []
+        if _header_words(below) >= 2:
+            header = _merge_header(header, below, width)
+            rows = [*rows[: header_index + 1], *rows[header_index + 2 :]]
+        header = [*header, *(TableCell("") for _ in range(width - len(header)))]
+        rows = [*rows[:header_index], header, *rows[header_index + 1 :]]
+        table = TableBlock(_aligned(rows, _column_roles(header), width), table.origin)
+    roles = _column_roles(header) if header_index is not None else {}
     data = table.rows[header_index + 1 :] if header_index is not None else []
     content = _content_column(data, roles) if header_index is not None else None
     categories = [
@@ -228,6 +255,10 @@ def _table_lines(table: TableBlock) -> list[Emitted]:
         for column in range(content or 0)
         if column not in roles and any(column < len(row) and row[column].text for row in data)
     ]
+    first_role_after = min(
+        (column for column in roles if content is not None and column > content),
+        default=max((len(row) for row in table.rows), default=0),
+    )
     lines: list[Emitted] = []
     for row_index, row in enumerate(table.rows):
         is_data = header_index is not None and row_index > header_index
@@ -245,7 +276,8 @@ def _table_lines(table: TableBlock) -> list[Emitted]:
             if cell.merged_left:
                 continue
             role = roles.get(col_index) if is_data else None
-            if role == "people":
+            if role == "people":  # a person is not a unit; listed as not used, not dropped
+                lines.append((cell.text.strip(), f"{origin_row} col {col_index + 1}", "aside"))
                 continue
             origin = f"{origin_row} col {col_index + 1}"
             if is_data and col_index in categories:
@@ -254,6 +286,11 @@ def _table_lines(table: TableBlock) -> list[Emitted]:
                     lines.append((_SPACES.sub(" ", cell.text).strip(), origin, f"category:{depth}"))
                 continue
             if cell.merged_up and not _repeat_merged(cell, role):
+                continue
+            if is_data and content is not None and col_index > content and role is None:
+                # the task's own columns go on its text; columns after units are remarks
+                kind = "cont" if col_index < first_role_after else "aside"
+                lines.extend((text, origin, kind) for text in _cell_lines(cell, None))
                 continue
             if role == "number" and cell.text.strip() and not cell.text.strip().isdigit():
                 lines.append((cell.text.strip(), origin, "rowno"))  # "S1", "1-2"
