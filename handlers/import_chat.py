@@ -16,6 +16,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import Translator, _
 from bot.importing import DocumentError
+from bot.importing.review import Decisions
 from bot.render.imports import document_error, imported_message, preview_messages
 from bot.usecases import import_chat
 from bot.usecases.importing import MAX_BYTES
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 PRESS = re.compile(r"imp:(ok|no):(\d{1,12})")
 
 
-async def _download(context: BotContext, file_id: str) -> bytes:
+async def download(context: BotContext, file_id: str) -> bytes:
     telegram_file = await context.bot.get_file(file_id)
     return bytes(await telegram_file.download_as_bytearray())
 
@@ -63,26 +64,48 @@ async def _preview(
         await bot.send_message(chat_id=chat_id, text=document_error("too_large", t))
         return
     await bot.send_chat_action(chat_id=chat_id, action="typing")
-    data = await _download(context, document.file_id)
+    data = await download(context, document.file_id)
+    await send_preview(context, data, document.file_id, name, member_id, chat_id, t)
+
+
+async def send_preview(
+    context: BotContext,
+    data: bytes,
+    file_id: str,
+    name: str,
+    member_id: int,
+    chat_id: int,
+    t: Translator,
+    decisions: Decisions | None = None,
+) -> None:
+    """Dry-run the file (with review decisions, if any) and show it with Confirm / Cancel,
+    and Review when items still need a decision."""
+    bot = context.bot
     services = context.services
     try:
-        upload, result = await import_chat.preview(services, data, document.file_id, name)
+        shown = await import_chat.preview(services, data, file_id, name, decisions)
     except DocumentError as exc:
         await bot.send_message(chat_id=chat_id, text=document_error(exc.reason, t))
         return
     async with services.sessions() as session, session.begin():
         pending_id = await import_chat.remember(
-            session, member_id, chat_id, upload, services.clock.now()
+            session, member_id, chat_id, shown.upload, services.clock.now(), shown.review
         )
-    messages = preview_messages(result, name, t)
-    buttons = keyboard(
+    messages = preview_messages(shown.result, name, t)
+    rows = [
         (
-            (
-                Button("✅ " + t.gettext(_("Confirm")), f"imp:ok:{pending_id}"),
-                Button("✖️ " + t.gettext(_("Cancel")), f"imp:no:{pending_id}"),
-            ),
+            Button("✅ " + t.gettext(_("Confirm")), f"imp:ok:{pending_id}"),
+            Button("✖️ " + t.gettext(_("Cancel")), f"imp:no:{pending_id}"),
         )
-    )
+    ]
+    if shown.review is not None:
+        label = t.ngettext(
+            "🔍 Review {count} item first",
+            "🔍 Review {count} items first",
+            len(shown.review.entries),
+        )
+        rows.insert(0, (Button(label, f"imr:{pending_id}:go"),))
+    buttons = keyboard(tuple(rows))
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
         await bot.send_message(chat_id=chat_id, text=text, reply_markup=buttons if last else None)
@@ -119,7 +142,7 @@ async def import_pressed(update: Update, context: BotContext) -> None:
         )
         return
     await context.bot.send_chat_action(chat_id=chat_id, action="typing")
-    data = await _download(context, upload.file_id)
+    data = await download(context, upload.file_id)
     try:
         result = await import_chat.confirm(context.services, upload, data)
     except DocumentError as exc:

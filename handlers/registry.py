@@ -25,6 +25,7 @@ from handlers import (
     basics,
     events,
     import_chat,
+    import_review,
     invites,
     office_docs,
     status_actions,
@@ -61,6 +62,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(events.report_pressed, r"^ev:r:"), group=0)
     application.add_handler(CallbackQueryHandler(status_cmd.office_page_pressed, r"^o:"), group=0)
     application.add_handler(CallbackQueryHandler(import_chat.import_pressed, r"^imp:"), group=0)
+    application.add_handler(CallbackQueryHandler(import_review.review_pressed, r"^imr:"), group=0)
     application.add_handler(CallbackQueryHandler(basics.stale_button), group=0)
 
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command), group=0)
@@ -72,6 +74,13 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
         MessageHandler(
             filters.Document.ALL & filters.ChatType.PRIVATE & ~filters.REPLY,
             import_chat.document_received,
+        ),
+        group=-1,
+    )
+    # A unit name typed during an import's review, likewise before the generic handler.
+    application.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, import_review.typed_name
         ),
         group=-1,
     )

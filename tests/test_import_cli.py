@@ -179,3 +179,34 @@ def test_units_and_groups_listing_and_editing(
     assert code == 2 and err.startswith("dutybot: unknown unit '县交通'") and "县交通运输局" in err
     code, _out, err = run(capsys, "groups", "add", "无此组", "县司法局")
     assert (code, err) == (2, "dutybot: unknown group '无此组'; see `dutybot groups`\n")
+
+
+def test_review_at_the_command_line_gives_units_merges_and_leaves_out(
+    capsys: pytest.CaptureFixture[str],
+    database: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`dutybot import --review`: the chat's decisions, typed at the terminal."""
+    plan = tmp_path / "普法计划.txt"
+    plan.write_text(
+        "2027年度某县普法工作计划\n一、工作任务\n"
+        "1、开展宪法宣传周活动。（责任单位：县司法局）\n"
+        "2、组织执法人员培训。（责任单位：县司法）\n"
+        "3、编印普法读本。\n"
+        "4、其他工作。\n",
+        encoding="utf-8",
+    )
+    answers = iter(["1", "县教育局、县司法局", "l"])
+    monkeypatch.setattr("builtins.input", lambda _prompt="": next(answers))
+    code, out, _err = run(capsys, "import", "--review", "--json", str(plan))
+    assert code == 0, out
+    data = json.loads(out[out.index("{") :])
+    [parsed] = data["plans"]
+    items = {item["number"]: item for item in parsed["items"]}
+    assert set(items) == {"1", "2", "3"}, "item 4 was left out"
+    assert items["2"]["lead_units"] == [] and items["2"]["responsible_units"] == ["县司法局"]
+    assert items["3"]["lead_units"] == ["县教育局", "县司法局"]
+    with sqlite3.connect(database) as connection:
+        aliases = {row[0] for row in connection.execute("SELECT alias FROM unit_aliases")}
+    assert "县司法" in aliases, "the merged spelling is kept as an alias"

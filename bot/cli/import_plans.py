@@ -10,6 +10,7 @@ import argparse
 import json
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,15 @@ from rich.markup import escape
 
 from bot.cli.common import console, require_year, with_services
 from bot.cli.errors import CommandError
+from bot.cli.import_review import review_source
 from bot.i18n import Translator
 from bot.importing import DocumentError
+from bot.importing.review import apply_decisions
 from bot.render.import_json import import_json
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome
+from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome, Source
+from bot.usecases.import_review import known_unit_names
 from bot.usecases.importing import import_sources, read_paths
 
 LIST_LIMIT = 12
@@ -38,6 +42,11 @@ def register(subparsers: Any) -> None:
         "--dry-run", action="store_true", help="show what would change, write nothing"
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument(
+        "--review",
+        action="store_true",
+        help="before importing, decide on items without units and unknown names",
+    )
     parser.set_defaults(handler=run_import)
 
 
@@ -49,6 +58,8 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         sources = read_paths(args.paths, args.plan_year)
     except DocumentError as exc:
         raise CommandError(exc.message) from None
+    if args.review:
+        sources = _reviewed(settings, sources)
     parsed = time.perf_counter()
 
     async def work(services: Services) -> ImportResult:
@@ -64,6 +75,21 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         print_plan(plan)
     print_footer(result, parse_seconds=parsed - started, store_seconds=finished - parsed)
     return 0
+
+
+def _reviewed(settings: Settings, sources: list[Source]) -> list[Source]:
+    """The sources with the decisions asked for at the terminal applied."""
+
+    async def known(services: Services) -> list[str]:
+        async with services.sessions() as session:
+            return await known_unit_names(session)
+
+    names = with_services(settings, known)
+    reviewed = []
+    for source in sources:
+        decisions = review_source(source, names, input)
+        reviewed.append(replace(source, document=apply_decisions(source.document, decisions)))
+    return reviewed
 
 
 def _short(text: str, limit: int = 50) -> str:

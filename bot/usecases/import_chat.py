@@ -8,15 +8,17 @@ its bytes are still the ones previewed.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.importing import DocumentError
+from bot.importing.review import Decisions, apply_decisions
 from bot.services import Services
-from bot.usecases.import_result import ImportResult
+from bot.usecases.import_result import ImportResult, Source
+from bot.usecases.import_review import ReviewState, known_unit_names, new_review
 from bot.usecases.importing import import_sources, read_source
 from bot.usecases.members import is_coordinator
 from bot.usecases.pending import BUTTON_KINDS, PENDING_TTL
@@ -32,6 +34,7 @@ class Upload:
     file_id: str
     file_name: str
     digest: str
+    decisions: Decisions = field(default_factory=Decisions)
 
 
 async def wants_import(session: AsyncSession, member_id: int, chat_id: int, now: datetime) -> bool:
@@ -50,17 +53,47 @@ async def wants_import(session: AsyncSession, member_id: int, chat_id: int, now:
     return waiting is None or waiting.kind in BUTTON_KINDS or waiting.expires_at < now
 
 
+@dataclass(frozen=True)
+class Preview:
+    """A dry run of an upload, and the review it still needs (None: nothing to decide)."""
+
+    upload: Upload
+    result: ImportResult
+    review: ReviewState | None
+
+
+def decided(source: Source, decisions: Decisions) -> Source:
+    """The source with the coordinator's review decisions applied."""
+    return replace(source, document=apply_decisions(source.document, decisions))
+
+
 async def preview(
-    services: Services, data: bytes, file_id: str, file_name: str
-) -> tuple[Upload, ImportResult]:
+    services: Services,
+    data: bytes,
+    file_id: str,
+    file_name: str,
+    decisions: Decisions | None = None,
+) -> Preview:
     """Parse and dry-run the import; raises `DocumentError` for a document it cannot use."""
+    decisions = decisions or Decisions()
     source = await asyncio.to_thread(read_source, data, file_name)
+    if decisions:
+        source = decided(source, decisions)
     result = await import_sources(services, [source], dry_run=True)
-    return Upload(file_id=file_id, file_name=file_name, digest=source.digest), result
+    async with services.sessions() as session:
+        known = await known_unit_names(session)
+    review = None if decisions else new_review(source.document, known)
+    upload = Upload(file_id=file_id, file_name=file_name, digest=source.digest, decisions=decisions)
+    return Preview(upload, result, review)
 
 
 async def remember(
-    session: AsyncSession, member_id: int, chat_id: int, upload: Upload, now: datetime
+    session: AsyncSession,
+    member_id: int,
+    chat_id: int,
+    upload: Upload,
+    now: datetime,
+    review: ReviewState | None = None,
 ) -> int:
     """Keep the upload for the Confirm button (replacing anything pending); returns its id."""
     await session.execute(
@@ -76,6 +109,8 @@ async def remember(
             "file_id": upload.file_id,
             "file_name": upload.file_name,
             "digest": upload.digest,
+            "decisions": upload.decisions.to_json(),
+            **({"review": review.to_json()} if review is not None else {}),
         },
         created_at=now,
         expires_at=now + PENDING_TTL,
@@ -97,11 +132,21 @@ async def claim(
         return None
     if not await is_coordinator(session, member_id):
         return None
-    payload = pending.payload
+    return upload_of(pending)
+
+
+def upload_of(pending: PendingInput) -> Upload:
+    """The upload a pending import holds, with the decisions its review made so far."""
+    payload = pending.payload or {}
+    review = ReviewState.from_json(payload.get("review"))
+    decisions = (
+        review.decisions if review is not None else Decisions.from_json(payload.get("decisions"))
+    )
     return Upload(
         file_id=str(payload.get("file_id", "")),
         file_name=str(payload.get("file_name", "")),
         digest=str(payload.get("digest", "")),
+        decisions=decisions,
     )
 
 
@@ -110,4 +155,4 @@ async def confirm(services: Services, upload: Upload, data: bytes) -> ImportResu
     source = await asyncio.to_thread(read_source, data, upload.file_name)
     if source.digest != upload.digest:
         raise DocumentError("changed", "The file is not the one that was previewed.")
-    return await import_sources(services, [source])
+    return await import_sources(services, [decided(source, upload.decisions)])
