@@ -42,7 +42,11 @@ class LineKind(StrEnum):
     TEXT = "text"
 
 
-_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
+_CN_DIGIT = "〇○零一二三四五六七八九十"
+_DATE = re.compile(
+    rf"^(?:(?:19|20)\d{{2}}年\d{{1,2}}月\d{{1,2}}日|[{_CN_DIGIT}]{{4}}年[{_CN_DIGIT}]{{1,2}}月"
+    rf"[{_CN_DIGIT}]{{1,3}}日)$"
+)
 _NOTICE = re.compile(r"^.{0,60}关于.*的通\s*知$")
 _TITLE = re.compile(
     r"(方案|规划|计划|台账|要点|清单|意见|办法|细则|纲要|分工|分工表|任务表|安排|责任表|分解表)"

@@ -20,7 +20,8 @@ _FIVE_YEAR = {
 }
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _DATE_YEAR = re.compile(
-    r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日|发布(?:时间|日期)：\s*((?:19|20)\d{2})"
+    r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日|发布(?:时间|日期)：\s*((?:19|20)\d{2})|"
+    r"^([〇○零一二三四五六七八九]{4})年"
 )
 _PLACE_CHAR = r"(?:(?![市省州中共各全本我])[\u4e00-\u9fff])"
 _PLACE_IN_ORGAN = re.compile(rf"({_PLACE_CHAR}{{1,4}}?[区县旗])(?:委|人民政府|政府)")
@@ -53,8 +54,17 @@ def document_year(lines: list[Line]) -> int | None:
     """The year the document was signed or published (signature date, 发布时间)."""
     for line in lines:
         if match := _DATE_YEAR.search(line.text):
+            if match.group(3):
+                return _cn_year(match.group(3))
             return int(match.group(1) or match.group(2))
     return None
+
+
+def _cn_year(text: str) -> int:
+    """ "二〇一七" → 2017."""
+    digits = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4}
+    digits.update({"五": 5, "六": 6, "七": 7, "八": 8, "九": 9})
+    return int("".join(str(digits[char]) for char in text))
 
 
 def _organ_line(line: Line) -> str | None:
@@ -100,7 +110,9 @@ _PLACE_SUFFIXES = (
     "乡",
 )  # not a bare 州: 泰州, 杭州 and 广州 are cities
 _PLACE_PIECE = re.compile(
-    r"(?:(?![中共各全本我该])[\u4e00-\u9fff]){1,8}?(?:" + "|".join(_PLACE_SUFFIXES) + ")"
+    r"(?![根经按为由在对关现])(?:(?![中共各全本我该其])[\u4e00-\u9fff]){2,8}?(?:"
+    + "|".join(_PLACE_SUFFIXES)
+    + ")"
 )
 _ORGAN_AFTER_PLACE = re.compile(
     r"^(?:人民政府|政府|委员会|党委|党工委|工委|委|人大|政协|办事处|依法治|全面依法|[\u4e00-\u9fff]{1,8}"

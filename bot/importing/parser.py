@@ -289,10 +289,12 @@ def parse_bytes(data: bytes, filename: str, *, plan_year: int | None = None) -> 
     notice = builder.notice.text if builder.notice else None
     first_title = builder.first_title.text if builder.first_title else None
     document_title = fallback_title(notice, preamble) or first_title or Path(filename).stem
-    place_hints = [
+    place_hints = [  # names and titles around the plan, not its prose
         line.text
-        for line in preamble[:40]
+        for line in preamble[:60]
         if line.kind in {LineKind.TEXT, LineKind.UNIT_LIST, LineKind.TITLE, LineKind.CHROME}
+        and "，" not in line.text
+        and "。" not in line.text
     ][:12]
     document_titles = [t for t in (first_title, notice) if t]
     signed_year = document_year([line for line in preamble if line.kind is not LineKind.BLANK])
