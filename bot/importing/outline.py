@@ -143,6 +143,8 @@ class OutlineReader:
         self._section_index = 0
         self._after_unit_list: Node | None = None
         self._row_pending = False
+        self._inline_head = ""  # the text before an inline marker being placed
+        self._inline_bounded = True
         self._aside = False
         self._grid = False  # rows are marked by the table's grid, not guessed from text
         self._row_number = ""  # a row's printed number that is not a count ("S1")
@@ -186,10 +188,20 @@ class OutlineReader:
         expected = self._last_value.get(marker.style, 0) + 1
         fresh = marker.value in {1, expected}
         if inline:
-            if marker.digit_follows or not self.glued or not fresh:
+            if marker.digit_follows or not fresh:
+                return None
+            if not self.glued and not (marker.value == 1 and self._title_so_far()):
+                return None
+            if (
+                not self.glued
+                and not self._inline_bounded
+                and (self._grid or not self._title_so_far())
+            ):
                 return None
             if not self._stack and marker.value != 1:
                 return None
+            if fresh and marker.style in _TOP_STYLES and self._stack:
+                return self._level_by_rank(marker.style), False
             return len(self._stack), False
         if marker.digit_follows and not fresh:
             return None
@@ -214,6 +226,16 @@ class OutlineReader:
         while level < len(self._stack) and _rank(self._stack[level].style) < rank:
             level += 1
         return level
+
+    def _title_so_far(self) -> bool:
+        """The open part has only a heading yet ("1.深化商事制度改革。"), so a first sub-point
+        may follow on the same line ("(1)全面落实…")."""
+        node = self._current()
+        if node is None or node.unit_lines or node.children:
+            return False
+        text = (node.own_text + self._inline_head).rstrip(" ")
+        body = text.rstrip("。：:")
+        return 0 < len(body) <= 40 and not any(mark in body for mark in "。；！？，、")
 
     def _is_repeat(self, marker: Marker, level: int, body: str) -> bool:
         """A merged table heading printed again at a page break or in every row."""
@@ -272,8 +294,15 @@ class OutlineReader:
         return self._stack[-1] if self._stack else None
 
     def _split_inline(self, line: Line, text: str) -> tuple[str, Marker, str] | None:
-        for candidate in inline_markers(text, anywhere=self.glued):
-            if self._place(candidate, inline=True) is not None:
+        bounded = {marker.start for marker in inline_markers(text)}
+        for candidate in inline_markers(text, anywhere=True):
+            if not self.glued and candidate.start not in bounded and candidate.value != 1:
+                continue  # glued to a word: only a heading's first sub-point, see _title_so_far
+            self._inline_head = text[: candidate.start]
+            self._inline_bounded = candidate.start in bounded
+            placed = self._place(candidate, inline=True)
+            self._inline_head, self._inline_bounded = "", True
+            if placed is not None:
                 marker = marker_at(text, candidate.start)
                 assert marker is not None
                 return text[: marker.start], marker, text[marker.end :]

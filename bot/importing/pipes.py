@@ -23,11 +23,52 @@ def _is_row(text: str) -> bool:
     return "|" in text or "｜" in text
 
 
+def _cell_rows(blocks: list[Block]) -> list[Block] | None:
+    """Cells one per line with a lone "|" after each, and "|" twice where a row ends: the
+    rows rebuilt as a table (None when the text does not mark rows that way)."""
+    kinds = [
+        "sep"
+        if isinstance(b, TextBlock) and _SEPARATOR.match(b.text) and b.text.strip()
+        else "blank"
+        if isinstance(b, TextBlock) and not b.text.strip()
+        else "cell"
+        for b in blocks
+    ]
+    significant = [kind for kind in kinds if kind != "blank"]
+    doubled = sum(1 for a, b in zip(significant, significant[1:], strict=False) if a == b == "sep")
+    if doubled < 2:
+        return None
+    first = kinds.index("sep")
+    out: list[Block] = list(blocks[:first])
+    rows: list[list[TableCell]] = []
+    row: list[TableCell] = []
+    previous = "sep"
+    for block, kind in zip(blocks[first:], kinds[first:], strict=True):
+        if kind == "blank":
+            continue
+        if kind == "sep":
+            if previous == "sep" and row:
+                rows.append(row)
+                row = []
+            previous = "sep"
+            continue
+        assert isinstance(block, TextBlock)
+        row.append(TableCell(block.text.strip()))
+        previous = "cell"
+    if row:
+        rows.append(row)
+    out.append(TableBlock(rows, f"{blocks[first].origin} (table)"))
+    return out
+
+
 def split_pipes(blocks: list[Block]) -> list[Block]:
     """Text blocks with "|" cells as tables (rows per line) or plain lines (cells per line)."""
     texts = [block for block in blocks if isinstance(block, TextBlock)]
     if sum(1 for block in texts if _is_row(block.text)) < _MIN_PIPE_LINES:
         return blocks
+    rebuilt = _cell_rows(blocks)
+    if rebuilt is not None:
+        return rebuilt
     out: list[Block] = []
     rows: list[list[TableCell]] = []
     first_origin = ""

@@ -64,7 +64,7 @@ def is_glued(lines: list[Line]) -> bool:
     return runs >= starts
 
 
-_SENTENCE_END = set("。；！？：）”】;!?:)")
+_SENTENCE_END = set("。；！？：）”】〕」』》;!?:)]")
 _CHUNK_LINE = 100
 
 

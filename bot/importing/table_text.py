@@ -21,7 +21,7 @@ _RESPONSIBLE = ("责任", "配合", "协办", "参与", "协助", "实施单位"
 _TIME = ("时限", "完成时间", "时间节点", "时间安排", "进度", "期限")
 _TASK = ("任务", "措施", "内容", "事项", "举措", "工作要点", "具体项目", "要求")
 _NUMBER = ("序号", "编号")
-_UNIT_COLUMN = ("单位", "部门", "处室", "科室", "股室")
+UNIT_COLUMN_ENDINGS = ("单位", "部门", "处室", "科室", "股室", "主体")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ class TableColumns:
                 roles.append("lead")
             elif responsible:
                 roles.append("responsible")
-            elif word.endswith(_UNIT_COLUMN):  # 授课单位, 实施部门: the unit in charge
+            elif word.endswith(UNIT_COLUMN_ENDINGS):  # 授课单位, 实施部门: the unit in charge
                 roles.append("lead")
             elif any(key in word for key in _TIME):
                 time = True

@@ -13,6 +13,7 @@ import re
 
 from bot.importing.model import SourceLine
 from bot.importing.reading import RawDocument, TableBlock, TableCell, TextBlock
+from bot.importing.table_text import UNIT_COLUMN_ENDINGS as _UNIT_COLUMN
 from bot.importing.table_text import looks_like_time
 from bot.importing.unit_text import is_unit_list, parse_unit_text, starts_with_label
 from bot.importing.units import is_collective, match_group
@@ -106,7 +107,6 @@ def _column_roles(header: list[TableCell]) -> dict[int, str]:
 
 
 _PEOPLE = ("领导", "责任人", "联系人", "负责人")
-_UNIT_COLUMN = ("单位", "部门", "处室", "科室", "股室")
 _MARKED_CELL = re.compile(r"^\s*(?:\d{1,4}\s*[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 
 
