@@ -7,7 +7,7 @@ import re
 from datetime import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
@@ -49,6 +49,9 @@ class RunMode(StrEnum):
     WEBHOOK = "webhook"
 
 
+CheckinCadence = Literal["month", "quarter", "half_year", "year", "off"]
+
+
 class Settings(BaseSettings):
     """Everything an administrator can set; see the README's configuration reference."""
 
@@ -73,6 +76,15 @@ class Settings(BaseSettings):
     lead_days: list[int] = Field(default_factory=lambda: [14, 7, 3, 1, 0])
     overdue_every_days: int = Field(default=2, ge=1, le=60)
     overdue_max_repeats: int = Field(default=5, ge=0, le=50)
+    statutory_profile: str = Field(
+        default="national",
+        description="national, or a province's earlier internal dates (departments_by_march_1)",
+    )
+    checkin_every: CheckinCadence = Field(
+        default="quarter",
+        description="how often undated duties are asked about: month, quarter, "
+        "half_year, year or off",
+    )
     log_level: str = "INFO"
     mode: RunMode = RunMode.POLLING
     webhook_url: str | None = None
@@ -98,6 +110,15 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
         return (init_settings, env_settings, dotenv_settings, toml, file_secret_settings)
+
+    @field_validator("statutory_profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        from scheduling.statutory import profiles
+
+        if value not in profiles():
+            raise ValueError(f"unknown profile {value!r} (one of {', '.join(profiles())})")
+        return value
 
     @field_validator("timezone")
     @classmethod

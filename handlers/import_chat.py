@@ -77,13 +77,14 @@ async def send_preview(
     chat_id: int,
     t: Translator,
     decisions: Decisions | None = None,
+    past: str = "ask",
 ) -> None:
     """Dry-run the file (with review decisions, if any) and show it with Confirm / Cancel,
     and Review when items still need a decision."""
     bot = context.bot
     services = context.services
     try:
-        shown = await import_chat.preview(services, data, file_id, name, decisions)
+        shown = await import_chat.preview(services, data, file_id, name, decisions, past)
     except DocumentError as exc:
         await bot.send_message(chat_id=chat_id, text=document_error(exc.reason, t))
         return
@@ -91,13 +92,15 @@ async def send_preview(
         pending_id = await import_chat.remember(
             session, member_id, chat_id, shown.upload, services.clock.now(), shown.review
         )
-    messages = preview_messages(shown.result, name, t)
+    messages = preview_messages(shown.result, name, t, past)
     rows = [
         (
             Button("✅ " + t.gettext(_("Confirm")), f"imp:ok:{pending_id}"),
             Button("✖️ " + t.gettext(_("Cancel")), f"imp:no:{pending_id}"),
         )
     ]
+    if any(plan.past for plan in shown.result.plans):
+        rows.insert(0, past_buttons(pending_id, past, t))
     if shown.review is not None:
         label = t.ngettext(
             "🔍 Review {count} item first",
@@ -109,6 +112,58 @@ async def send_preview(
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
         await bot.send_message(chat_id=chat_id, text=text, reply_markup=buttons if last else None)
+
+
+PAST_PRESS = re.compile(r"impp:(\d{1,12}):(ask|done|skip)")
+PAST_LABELS = {"ask": _("Ask once"), "done": _("Record as done"), "skip": _("Leave out")}
+
+
+def past_buttons(pending_id: int, chosen: str, t: Translator) -> tuple[Button, ...]:
+    """What to do with past deadlines: the current choice ticked."""
+    return tuple(
+        Button(("✔️ " if choice == chosen else "") + t.gettext(label), f"impp:{pending_id}:{choice}")
+        for choice, label in PAST_LABELS.items()
+    )
+
+
+async def past_pressed(update: Update, context: BotContext) -> None:
+    """impp:<pending id>:<choice> — what Confirm does with the deadlines that passed."""
+    query = update.callback_query
+    await query.answer()
+    match = read_button(PAST_PRESS, query.data)
+    async with turn(update, context) as tr:
+        if tr is None:
+            return
+        t = tr.t
+        upload = None
+        if match is not None:
+            upload = await import_chat.choose_past(
+                tr.session,
+                int(match.group(1)),
+                tr.member.id,
+                match.group(2),
+                context.services.clock.now(),
+            )
+    if upload is None:
+        await context.bot.send_message(
+            chat_id=update.effective_chat.id,
+            text=t.gettext(_("This import is no longer waiting. Please send the file again.")),
+        )
+        return
+    markup = query.message.reply_markup if query.message else None
+    if markup is None:
+        return
+    pending_id = int(match.group(1))
+    rows = [
+        past_buttons(pending_id, upload.past, t)
+        if any(b.callback_data and b.callback_data.startswith("impp:") for b in row)
+        else tuple(Button(b.text, b.callback_data or "") for b in row)
+        for row in markup.inline_keyboard
+    ]
+    try:
+        await query.edit_message_reply_markup(reply_markup=keyboard(tuple(rows)))
+    except TelegramError:
+        log.debug("could not tick the past-deadline choice", exc_info=True)
 
 
 async def import_pressed(update: Update, context: BotContext) -> None:

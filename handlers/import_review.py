@@ -96,7 +96,15 @@ async def _finish(
     await context.bot.send_chat_action(chat_id=chat_id, action="typing")
     data = await download(context, upload.file_id)
     await send_preview(
-        context, data, upload.file_id, upload.file_name, member_id, chat_id, t, upload.decisions
+        context,
+        data,
+        upload.file_id,
+        upload.file_name,
+        member_id,
+        chat_id,
+        t,
+        upload.decisions,
+        upload.past,
     )
 
 

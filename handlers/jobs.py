@@ -87,8 +87,9 @@ async def planning_tick(context: BotContext) -> None:
         )
         if planning.fallback_years:
             log.warning(
-                "no official holiday data for %s: working days counted as Monday to Friday; "
-                "load the holidays with `dutybot calendar load FILE`",
+                "no official holiday data for %s: working days counted without weekends and the "
+                "statutory public holidays, make-up working days unknown; load the State "
+                "Council's notice with `dutybot calendar load FILE`",
                 ", ".join(str(year) for year in sorted(planning.fallback_years)),
             )
 

@@ -63,6 +63,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(status_cmd.office_page_pressed, r"^o:"), group=0)
     application.add_handler(CallbackQueryHandler(import_chat.import_pressed, r"^imp:"), group=0)
     application.add_handler(CallbackQueryHandler(import_review.review_pressed, r"^imr:"), group=0)
+    application.add_handler(CallbackQueryHandler(import_chat.past_pressed, r"^impp:"), group=0)
     application.add_handler(CallbackQueryHandler(basics.stale_button), group=0)
 
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command), group=0)

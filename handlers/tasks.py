@@ -35,6 +35,8 @@ FILTER_WORDS = {
     "done": TaskFilter.DONE,
     "已完成": TaskFilter.DONE,
     "open": TaskFilter.OPEN,
+    "ongoing": TaskFilter.ONGOING,
+    "长期": TaskFilter.ONGOING,
 }
 
 

@@ -2,6 +2,11 @@
 
 "每年1月31日前 → every year by January 31, covering the previous year". The phrase is shown
 as written; the reading is translated.
+
+A reading about the previous year's report says what the duty does with it, following the
+duty's verb (`params["action"]`, or for a rule whose phrase is the whole sentence, as in the
+statutory calendar, the phrase's own verb): 公开/公布 → "公开", 报送/报告/提交 → "报送", and
+neither word when the duty names neither.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from scheduling.labels import (
     month_day,
     month_name,
 )
+from scheduling.textnorm import duty_action
 
 if TYPE_CHECKING:
     from bot.i18n import Translator
@@ -27,12 +33,35 @@ ONE_OFF = {
     "explicit": _("by {date}"),
     "plan": _("by {date} (year taken from the plan)"),
     "plan_start": _("by {date} (year taken from the plan's first year)"),
+    "plan_next": _("by {date} (the year after the plan's year)"),
+    "plan_start_next": _("by {date} (the year after the plan's first year)"),
 }
 PERIODIC = {
     "month": _("every month, due at the end of the month"),
     "quarter": _("every quarter, due at the end of the quarter"),
     "half_year": _("every half-year, due at the end of June and of December"),
     "year": _("every year, due at the end of the year"),
+}
+MONTH_DAY = _("every month by day {day}")
+MONTH_DAY_CLAMPED = _("every month by day {day}, or by the last day of a shorter month")
+# Readings about the previous year, by the duty's verb: "report" (报送; the original wording),
+# "publish" (公开), None (neither named).
+PREVIOUS_YEAR_DATE = {
+    "report": _("every year by {day}, covering the previous year"),
+    "publish": _("every year by {day}, made public, covering the previous year"),
+    None: _("every year by {day}, for the previous year"),
+}
+PREVIOUS_YEAR_MONTH = {
+    "report": _("every year during {month}, by {day}, covering the previous year"),
+    "publish": _("every year during {month}, by {day}, made public, covering the previous year"),
+    None: _("every year during {month}, by {day}, for the previous year"),
+}
+PREVIOUS_YEAR_WINDOW = {
+    "report": _("every year in {window} ({start} to {end}), covering the previous year"),
+    "publish": _(
+        "every year in {window} ({start} to {end}), made public, covering the previous year"
+    ),
+    None: _("every year in {window} ({start} to {end}), for the previous year"),
 }
 ONGOING = {
     "month": _("no date in the text: a check-in every month"),
@@ -82,6 +111,11 @@ def _one_off(rule: Rule, tr: Translator) -> str:
     return tr.gettext(ONE_OFF.get(source, ONE_OFF["explicit"]), date=long_date(tr, due))
 
 
+def _action(rule: Rule) -> str | None:
+    """What the duty does with its report: the verb read with the rule, else its phrase's."""
+    return rule.params.get("action") or duty_action(rule.phrase)
+
+
 def _yearly_date(rule: Rule, tr: Translator) -> str:
     p = rule.params
     day = month_day(tr, p["month"], p["day"])
@@ -89,12 +123,12 @@ def _yearly_date(rule: Rule, tr: Translator) -> str:
     if p.get("whole_month"):
         month = month_name(tr, p["month"])
         if previous:
-            msg = _("every year during {month}, by {day}, covering the previous year")
+            msg = PREVIOUS_YEAR_MONTH[_action(rule)]
         else:
             msg = _("every year during {month}, by {day}")
         return tr.gettext(msg, month=month, day=day)
     if previous:
-        return tr.gettext(_("every year by {day}, covering the previous year"), day=day)
+        return tr.gettext(PREVIOUS_YEAR_DATE[_action(rule)], day=day)
     return tr.gettext(_("every year by {day}"), day=day)
 
 
@@ -121,7 +155,7 @@ def _yearly_window(rule: Rule, tr: Translator) -> str:
         "end": month_day(tr, p["end_month"], monthrange(2001, p["end_month"])[1]),
     }
     if p.get("covers") == "previous_year":
-        msg = _("every year in {window} ({start} to {end}), covering the previous year")
+        msg = PREVIOUS_YEAR_WINDOW[_action(rule)]
     else:
         msg = _("every year in {window} ({start} to {end})")
     return tr.gettext(msg, **values)
@@ -149,6 +183,9 @@ def _periodic(rule: Rule, tr: Translator) -> str:
     every = rule.params.get("every", 1)
     if every > 1:
         return tr.gettext(_("every {count} years, due at the end of the last year"), count=every)
+    day = rule.params.get("day")
+    if day is not None:  # "每月10日前"; only months have a due day
+        return tr.gettext(MONTH_DAY_CLAMPED if day > 28 else MONTH_DAY, day=day)
     return tr.gettext(PERIODIC[rule.params["period"]])
 
 
@@ -163,7 +200,15 @@ def _yearly_count(rule: Rule, tr: Translator) -> str:
         msg = _("at least {amount} every year; progress is counted from status replies")
     else:
         msg = _("{amount} every year; progress is counted from status replies")
-    return tr.gettext(msg, amount=amount)
+    text = tr.gettext(msg, amount=amount)
+    tier = rule.params.get("tier")
+    if rule.params.get("holder") == "body":
+        text += tr.gettext(_(" (the lead unit's own count)"))
+    elif tier == "others":
+        text += tr.gettext(_(" (for the other units)"))
+    elif tier:
+        text += tr.gettext(_(" (for {tier})"), tier=tier)
+    return text
 
 
 def _event_relative(rule: Rule, tr: Translator) -> str:

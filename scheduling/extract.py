@@ -3,11 +3,15 @@
 What counts as a deadline (and what deliberately does not):
 
 * Counted: explicit deadlines ("2016年年底前", "2017年6月底前", "到2022年", "2024年前"),
-  month deadlines resolved against the plan's year ("10月底前"), start bounds ("2020年起"),
+  deadlines resolved against the plan's year ("10月底前", "12月上旬" → the 10th, "中旬" → the
+  20th, "下旬" → the month's end, "三季度末前", "上半年" / "年中" → 30 June, "下半年" / "年内" →
+  31 December, "当年12月底前"; "次年3月底前" → the year after), start bounds ("2020年起"),
   recurring dates and windows ("每年1月31日前", "每年第一季度", "12月份…宣传月"), the
-  Constitution Day / Week, periods ("每季度", "每两年", "日排查、周调度、月汇总、季分析"),
+  Constitution Day / Week, periods ("每季度", "季度末", "每两年", "日排查、周调度、月汇总、季分析"),
+  days of every month ("每月10日前", "每月上旬" → the 10th),
   yearly counts ("每年至少举办2期", "不少于4次"), and event-relative limits
-  ("自发布之日起15日内", "收到…文件后20个工作日内").
+  ("自发布之日起15日内", "收到…文件后20个工作日内"). A rule about the previous year's report
+  also records the duty's verb (公开/公布 → publish, 报送/报告/提交 → report) for its wording.
 * Ignored, and reported as such: years inside titles 《…》 and document numbers
   ("国办发〔2018〕118号"), plan periods ("(2021-2025年)"), five-year-plan names ("十三五"),
   page timestamps and signature dates (a full date with no 前/底/起), years used as
@@ -30,6 +34,7 @@ from scheduling.masks import DATED, find_masks
 from scheduling.matchers_dates import annual_report, explicit_dates, plan_year_dates
 from scheduling.matchers_recurring import (
     events,
+    monthly_days,
     periodic,
     yearly_counts,
     yearly_dates,
@@ -63,6 +68,7 @@ SIMPLE_MATCHERS: list[Matcher] = [
     yearly_dates,
     yearly_windows,
     yearly_counts,
+    monthly_days,
     durations,
 ]
 LATE_MATCHERS: list[Matcher] = [explicit_dates, plan_year_dates]

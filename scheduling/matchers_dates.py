@@ -1,5 +1,6 @@
 """Matchers for one-off deadlines and start bounds, with or without their year ("2016年年底前",
-"到2022年", "2024年前", "2020年起", "10月底前"), and for years that are not deadlines."""
+"到2022年", "2024年前", "2020年起", "10月底前", "12月上旬", "三季度末前", "次年3月底前"), and for
+years that are not deadlines."""
 
 from __future__ import annotations
 
@@ -47,6 +48,11 @@ RE_FULL_DATE = re.compile(
     rf"\s*(?P<tail>{BEFORE}|起|开始)?"
 )
 RE_MONTH_END = re.compile(rf"{Y}\s*(?P<m>\d{{1,2}})\s*月\s*(?:底|末)\s*{BEFORE}?")
+RE_MONTH_DEKAD = re.compile(
+    rf"{Y}\s*(?P<m>\d{{1,2}})\s*月\s*(?:份\s*)?(?P<dekad>[上中下])旬\s*{BEFORE}?"
+)
+# The last day of each 旬 (ten-day part of a month); None: the month's last day.
+DEKAD_DAYS: dict[str, int | None] = {"上": 10, "中": 20, "下": None}
 RE_MONTH_BEFORE = re.compile(rf"{Y}\s*(?P<m>\d{{1,2}})\s*月\s*份?\s*{BEFORE}")
 RE_MONTH_START = re.compile(rf"(?:自|从)?\s*{Y}\s*(?P<m>\d{{1,2}})\s*月\s*份?\s*(?:起|开始)")
 RE_YEAR_END = re.compile(
@@ -78,6 +84,12 @@ def _vision(ctx: Context, m: re.Match[str], year: int) -> str | None:
     return None
 
 
+def dekad_end(year: int, month: int, dekad: str) -> date:
+    """ "上旬" → the 10th, "中旬" → the 20th, "下旬" → the month's last day."""
+    day = DEKAD_DAYS[dekad]
+    return month_end(year, month) if day is None else date(year, month, day)
+
+
 def _one_off(ctx: Context, m: re.Match[str], due: date, granularity: str) -> Hit:
     reason = _vision(ctx, m, due.year)
     if reason is not None:
@@ -101,6 +113,9 @@ def explicit_dates(ctx: Context) -> Iterator[Hit]:
     for m in RE_MONTH_END.finditer(ctx.text):
         if valid(int(m["y"]), int(m["m"])):
             yield _one_off(ctx, m, month_end(int(m["y"]), int(m["m"])), "month")
+    for m in RE_MONTH_DEKAD.finditer(ctx.text):
+        if valid(int(m["y"]), int(m["m"])):
+            yield _one_off(ctx, m, dekad_end(int(m["y"]), int(m["m"]), m["dekad"]), "dekad")
     for m in RE_MONTH_BEFORE.finditer(ctx.text):
         year, month = int(m["y"]), int(m["m"])
         if valid(year, month):
@@ -136,31 +151,77 @@ def explicit_dates(ctx: Context) -> Iterator[Hit]:
         yield Hit(m.start(), m.end(), reason="a length of time in years, not a date")
 
 
-RE_PLAN_MONTH_END = re.compile(rf"(?<![\d年□])(?P<m>\d{{1,2}})\s*月\s*(?:底|末)\s*{BEFORE}?")
-RE_PLAN_DAY = re.compile(rf"(?<![\d年□])(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日\s*{BEFORE}")
-NOT_A_YEAR_COUNT = r"(?<![\d年□一二两三四五六七八九十几每])"
-RE_PLAN_YEAR_END = re.compile(rf"{NOT_A_YEAR_COUNT}年\s*(?:(?:底|末)\s*{BEFORE}|内)")
-RE_PLAN_HALF = re.compile(rf"{NOT_A_YEAR_COUNT}(?:上半年|年中)\s*{BEFORE}")
+# A deadline that leaves its year to the plan may name it relative to the plan: "当年" (the plan
+# year) or "次年" (the year after). Without one, a digit, 年 or blank just before the month
+# means the year was written out (and read by `explicit_dates`) or the month is not a date.
+REL = r"(?P<rel>次|当)年\s*"
+LEAD = rf"(?:{REL}|(?<![\d年□]))"
+RE_PLAN_DEKAD = re.compile(
+    rf"{LEAD}(?P<m>\d{{1,2}})\s*月\s*(?:份\s*)?(?P<dekad>[上中下])旬\s*{BEFORE}?"
+)
+RE_PLAN_MONTH_END = re.compile(rf"{LEAD}(?P<m>\d{{1,2}})\s*月\s*(?:底|末)\s*{BEFORE}?")
+RE_PLAN_DAY = re.compile(rf"{LEAD}(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日\s*{BEFORE}")
+# "三季度末前", "第三季度末": not "上一季度末" (the quarter before some date) nor "每…".
+RE_PLAN_QUARTER_END = re.compile(
+    rf"(?:{REL}|(?<![\d年□上本下每该第]))第?\s*(?P<q>[一二三四1-4])\s*季度\s*(?:末|底)\s*{BEFORE}?"
+)
+NOT_A_YEAR_COUNT = r"(?<![\d年□一二两三四五六七八九十几每半])"
+RE_PLAN_HALF = re.compile(rf"(?:{REL}|{NOT_A_YEAR_COUNT})(?P<half>上|下)半年\s*{BEFORE}?")
+# "年中" with no 前 only where it cannot be the end of a word ("老年中心", "青年中…").
+RE_PLAN_MID_YEAR = re.compile(
+    rf"(?:{REL}|(?<=[于在至到])|(?<![\u4e00-\u9fff\d□])|{NOT_A_YEAR_COUNT}(?=年中\s*{BEFORE}))"
+    rf"(?P<mid>年中)\s*{BEFORE}?"
+)
+RE_PLAN_YEAR_END = re.compile(rf"(?:{REL}年?|{NOT_A_YEAR_COUNT}年\s*)(?:(?:底|末)\s*{BEFORE}|内)")
+PLAN_PATTERNS = (
+    RE_PLAN_DEKAD,
+    RE_PLAN_MONTH_END,
+    RE_PLAN_DAY,
+    RE_PLAN_QUARTER_END,
+    RE_PLAN_HALF,
+    RE_PLAN_MID_YEAR,
+    RE_PLAN_YEAR_END,
+)
+
+
+def _plan_due(m: re.Match[str], year: int) -> tuple[date, str] | None:
+    """The due date a plan-year pattern gives in `year`, and its granularity."""
+    groups = m.groupdict()
+    if groups.get("q"):
+        _, last = QUARTER_MONTHS[parse_number(groups["q"])]
+        return month_end(year, last), "quarter"
+    if groups.get("half"):
+        return (date(year, 6, 30) if groups["half"] == "上" else date(year, 12, 31)), "half_year"
+    if groups.get("mid"):
+        return date(year, 6, 30), "half_year"
+    if not groups.get("m"):
+        return date(year, 12, 31), "year"
+    month = int(groups["m"])
+    if not valid(year, month, int(groups.get("d") or 1)):
+        return None
+    if groups.get("d"):
+        return before_day(year, month, int(groups["d"])), "day"
+    if groups.get("dekad"):
+        return dekad_end(year, month, groups["dekad"]), "dekad"
+    return month_end(year, month), "month"
 
 
 def plan_year_dates(ctx: Context) -> Iterator[Hit]:
-    """Deadlines that leave the year to the plan: "10月底前" in a 2019 plan is 2019-10-31."""
+    """Deadlines that leave the year to the plan: "10月底前" in a 2019 plan is 2019-10-31,
+    "12月上旬" 2019-12-10, "三季度末前" 2019-09-30, "上半年" / "年中" 2019-06-30, "下半年" and
+    "年内" 2019-12-31, "当年12月底前" 2019-12-31 and "次年3月底前" 2020-03-31."""
     resolved = ctx.plan.resolve()
-    for pattern in (RE_PLAN_MONTH_END, RE_PLAN_DAY, RE_PLAN_YEAR_END, RE_PLAN_HALF):
+    for pattern in PLAN_PATTERNS:
         for m in pattern.finditer(ctx.text):
             if resolved is None:
                 yield Hit(m.start(), m.end(), reason="a month deadline with no plan year")
                 continue
             year, source = resolved
-            groups = m.groupdict()
-            half = pattern is RE_PLAN_HALF
-            month = 6 if half else int(groups.get("m") or 12)
-            if not valid(year, month, int(groups.get("d") or 1)):
+            if m["rel"] == "次":
+                year, source = year + 1, f"{source}_next"
+            found = _plan_due(m, year)
+            if found is None:
                 continue
-            if groups.get("d"):
-                due, granularity = before_day(year, month, int(groups["d"])), "day"
-            else:
-                due = month_end(year, month)
-                granularity = "month" if groups.get("m") else "half_year" if half else "year"
+            due, granularity = found
             params = {"due": iso(due), "granularity": granularity, "year_source": source}
             yield Hit(m.start(), m.end(), RuleKind.ONE_OFF, params)

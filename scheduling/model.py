@@ -45,6 +45,8 @@ RECURRING_KINDS = frozenset(
 PERIODS = ("month", "quarter", "half_year", "year")
 EVENTS = ("constitution_day", "constitution_week")
 COVERS = ("previous_year", "current_year")
+ACTIONS = ("publish", "report")  # the duty's verb (公开/公布, 报送/报告/提交), for the wording
+YEAR_SOURCES = ("explicit", "plan", "plan_start", "plan_next", "plan_start_next")
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,9 @@ def check_params(kind: RuleKind | str, params: Mapping[str, Any]) -> None:
     if kind is RuleKind.ONE_OFF:
         _check_iso(params, "due", kind, required=True)
         _check_iso(params, "window_start", kind, required=False)
+        source = params.get("year_source", "explicit")
+        if source not in YEAR_SOURCES:
+            raise ValueError(f"{kind} rule: unknown year_source {source!r}")
     elif kind is RuleKind.YEARLY_DATE:
         month = _require(params, "month", kind, int)
         day = _require(params, "day", kind, int)
@@ -160,11 +165,22 @@ def check_params(kind: RuleKind | str, params: Mapping[str, Any]) -> None:
         every = params.get("every", 1)
         if not isinstance(every, int) or every < 1 or (every > 1 and period != "year"):
             raise ValueError(f"{kind} rule: 'every' must be 1, or N years")
+        if "day" in params:  # "每月10日前": due on that day of every month
+            day = _require(params, "day", kind, int)
+            if kind is not RuleKind.PERIODIC or period != "month" or every != 1:
+                raise ValueError(f"{kind} rule: a due day is only read for every month")
+            if not 1 <= day <= 31:
+                raise ValueError(f"{kind} rule: day {day} out of range")
     elif kind is RuleKind.YEARLY_COUNT:
         target = _require(params, "target", kind, int)
         if target < 1:
             raise ValueError(f"{kind} rule: target must be at least 1")
         _require(params, "unit_noun", kind, str)
+        if params.get("holder", "body") != "body":
+            raise ValueError(f"{kind} rule: unknown holder {params['holder']!r}")
+        tier = params.get("tier")
+        if tier is not None and (not isinstance(tier, str) or not tier.strip()):
+            raise ValueError(f"{kind} rule: a tier is a name")
     elif kind is RuleKind.EVENT_RELATIVE:
         days = _require(params, "days", kind, int)
         if days < 0:
@@ -174,3 +190,6 @@ def check_params(kind: RuleKind | str, params: Mapping[str, Any]) -> None:
     covers = params.get("covers")
     if covers is not None and covers not in COVERS:
         raise ValueError(f"{kind} rule: unknown covers {covers!r}")
+    action = params.get("action")
+    if action is not None and action not in ACTIONS:
+        raise ValueError(f"{kind} rule: unknown action {action!r}")

@@ -178,7 +178,7 @@ def _from_period(rule: Rule, period: Period) -> OccurrenceSpec:
         period_start=period.start,
         period_end=period.end,
         window_start=period.start,
-        due_date=period.end,
+        due_date=period.due_on(rule.params.get("day")),
     )
 
 

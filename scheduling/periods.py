@@ -30,6 +30,13 @@ class Period:
             return f"{self.start.year}-{self.end.year}"
         return str(self.start.year)
 
+    def due_on(self, day: int | None = None) -> date:
+        """When an occurrence of this period is due: its last day, or for "每月10日前" that day
+        of its (first) month, clamped to the month's last day (31 → 30 April, 28/29 February)."""
+        if day is None:
+            return self.end
+        return clamp_day(self.start.year, self.start.month, day)
+
 
 def month_end(year: int, month: int) -> date:
     return date(year, month, monthrange(year, month)[1])

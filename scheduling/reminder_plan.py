@@ -11,6 +11,9 @@
 * After the due date: a reminder every `overdue_every` working days, `overdue_max` times,
   then one escalation (to the coordinator) `overdue_every` working days later.
 * One reminder per day at most; when two fall on the same day the more urgent kind is kept.
+* A duty with no date is not a deadline: each period (a quarter by default) it gets one
+  progress check-in, `CHECKIN_LEAD` working days before the period ends, and never a due,
+  overdue or escalation reminder.
 
 Everything is in the deployment's zone at `time_of_day`, returned as aware UTC instants. The
 caller passes the policy (built from settings) and drops reminders already in the past.
@@ -27,8 +30,16 @@ from scheduling.model import RuleKind
 from scheduling.occurrences import OccurrenceSpec
 from scheduling.workdays import WorkdayCalendar
 
-ReminderKind = Literal["window_open", "lead", "due", "overdue", "escalation"]
-URGENCY: dict[str, int] = {"window_open": 0, "lead": 1, "due": 2, "overdue": 3, "escalation": 4}
+ReminderKind = Literal["checkin", "window_open", "lead", "due", "overdue", "escalation"]
+URGENCY: dict[str, int] = {
+    "checkin": 0,
+    "window_open": 1,
+    "lead": 2,
+    "due": 3,
+    "overdue": 4,
+    "escalation": 5,
+}
+CHECKIN_LEAD = 10  # working days before a check-in period ends
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,8 @@ class PlannedReminder:
     """One reminder to send: what kind, when (UTC), and the local day it is for.
 
     `lead_days` is the number of working days left (for window_open, lead and due reminders).
-    `approximate` is set when the day was worked out with the weekends-only fallback calendar.
+    `approximate` is set when the day was worked out without the year's official data (weekends
+    and the computed statutory holidays only).
     """
 
     kind: ReminderKind
@@ -74,13 +86,16 @@ def _at(day: date, policy: ReminderPolicy) -> datetime:
 def _candidates(
     occ: OccurrenceSpec, policy: ReminderPolicy, calendar: WorkdayCalendar
 ) -> list[tuple[ReminderKind, date, int | None]]:
+    if occ.rule_kind == RuleKind.ONGOING:
+        day = calendar.add_workdays(calendar.previous_workday(occ.due_date), -CHECKIN_LEAD)
+        return [("checkin", max(day, calendar.next_workday(occ.period_start)), None)]
     last_day = calendar.previous_workday(occ.due_date)
     found: list[tuple[ReminderKind, date, int | None]] = []
     opens = calendar.next_workday(occ.window_start) if occ.window_start is not None else None
     if opens is not None and opens >= last_day:
         opens = None
     # An event-relative window opens when the liaison reports the event: no need to say so.
-    announce = policy.window_open and occ.rule_kind is not RuleKind.EVENT_RELATIVE
+    announce = policy.window_open and occ.rule_kind != RuleKind.EVENT_RELATIVE
     if opens is not None and announce:
         found.append(("window_open", opens, calendar.workdays_between(opens, occ.due_date)))
     for lead in policy.lead_days:

@@ -18,7 +18,8 @@ from typing import Any
 
 from scheduling.model import Rule, RuleKind, check_params
 
-GROUPS = ("各行政执法部门", "区直各部门", "全体单位")
+GROUPS = ("各行政执法部门", "区直各部门", "各镇办", "政府信息公开工作主管部门", "全体单位")
+CERTAINTIES = ("certain", "likely", "uncertain")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class StatutoryEntry:
     cites_zh: str
     cites_en: str
     enabled: bool = True
+    source: str = ""  # where the cited text was read
+    certainty: str = "certain"  # certain / likely / uncertain: how sure the citation is
+    local: bool = False  # a local rule, not a national one: off unless switched on
 
     def title(self, locale: str) -> str:
         return self.title_zh if locale.startswith("zh") else self.title_en
@@ -86,8 +90,13 @@ def _entry(raw: Mapping[str, Any]) -> StatutoryEntry:
         cites_zh=raw["cites"]["zh_CN"],
         cites_en=raw["cites"]["en"],
         enabled=bool(raw.get("enabled", True)),
+        source=str(raw.get("source", "")),
+        certainty=str(raw.get("certainty", "certain")),
+        local=bool(raw.get("local", False)),
     )
     check_params(entry.kind, entry.params)
+    if entry.certainty not in CERTAINTIES:
+        raise StatutoryError(f"{entry.key}: unknown certainty {entry.certainty!r}")
     return entry
 
 
@@ -111,10 +120,36 @@ def _apply(entry: StatutoryEntry, override: StatutoryOverride) -> StatutoryEntry
     )
 
 
-def load_statutory(overrides: Iterable[StatutoryOverride] = ()) -> list[StatutoryEntry]:
-    """Every entry, switched-off ones included, with the overrides applied in order."""
+def profiles() -> dict[str, str]:
+    """The province profiles the data defines, with what each changes (in Chinese)."""
+    return {name: raw["about"]["zh_CN"] for name, raw in _data().get("profiles", {}).items()}
+
+
+def profile_overrides(profile: str) -> list[StatutoryOverride]:
+    """A profile's overrides (a province's earlier internal dates); [] for "national"."""
+    raw = _data().get("profiles", {}).get(profile)
+    if raw is None:
+        raise StatutoryError(
+            f"unknown statutory profile {profile!r} (one of {', '.join(profiles())})"
+        )
+    return [
+        StatutoryOverride(
+            key=item["key"],
+            kind=item.get("kind"),
+            params=item.get("params"),
+            replace_params=bool(item.get("replace_params", False)),
+        )
+        for item in raw.get("overrides", [])
+    ]
+
+
+def load_statutory(
+    overrides: Iterable[StatutoryOverride] = (), profile: str = "national"
+) -> list[StatutoryEntry]:
+    """Every entry, switched-off ones included, with the profile's and then the deployment's
+    overrides applied in order."""
     entries = {raw["key"]: _entry(raw) for raw in _data()["entries"]}
-    for override in overrides:
+    for override in [*profile_overrides(profile), *overrides]:
         if override.key not in entries:
             raise StatutoryError(f"no statutory entry {override.key!r}")
         entries[override.key] = _apply(entries[override.key], override)

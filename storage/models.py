@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -84,11 +85,18 @@ def _enum(cls: type[StrEnum]) -> Enum:
 
 
 class UnitKind(StrEnum):
+    """Mirror of `bot.importing.model.UnitKind` (a test keeps the two in step)."""
+
     DEPARTMENT = "department"
+    PARTY = "party"
+    CONGRESS = "congress"
+    JUDICIAL = "judicial"
+    MASS = "mass"
     TOWN = "town"
     STREET = "street"
-    COMMITTEE = "committee"
+    INSTITUTION = "institution"
     GOVERNMENT = "government"
+    COMMITTEE = "committee"
     OTHER = "other"
 
 
@@ -130,6 +138,7 @@ CLOSED_STATUSES = frozenset(
 
 
 class ReminderKind(StrEnum):
+    CHECKIN = "checkin"  # a progress question about an undated duty, not a deadline
     WINDOW_OPEN = "window_open"
     LEAD = "lead"
     DUE = "due"
@@ -366,6 +375,11 @@ class Assignment(Base):
     progress_count: Mapped[int] = mapped_column(Integer, default=0)
     status_changed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # an undated duty's period: asked about, never overdue, never escalated
+    checkin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # other duties requiring the same activity of this unit in the same year (a plan item
+    # restating a statutory duty, Constitution Day and Week named together): joined here
+    also_duties: Mapped[list[int] | None] = mapped_column(JSON)
 
     occurrence: Mapped[Occurrence] = relationship(back_populates="assignments")
     unit: Mapped[Unit] = relationship()

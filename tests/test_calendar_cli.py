@@ -67,11 +67,11 @@ def test_a_malformed_holiday_file_changes_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps([{"date": "2031-10-01", "kind": "holiday"}, "x"]), "utf-8")
+    bad.write_text(json.dumps([{"date": "2031-10-09", "kind": "holiday"}, "x"]), "utf-8")
     code, _out, err = run(capsys, "calendar", "load", str(bad))
     assert code == 2 and "entry 1: expected an object" in err
     code, out, _err = run(capsys, "calendar", "show", "2031")
-    assert code == 0 and "2031-10-01" not in out
+    assert code == 0 and "2031-10-09" not in out
 
 
 def holiday_rows(database: Path) -> list[tuple[str, int, str | None]]:
@@ -165,8 +165,8 @@ def test_a_holiday_file_of_impossible_years_changes_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     far = tmp_path / "far.csv"
-    far.write_text("date,kind,name\n2031-10-01,holiday,国庆节\n9999-10-01,holiday,x\n", "utf-8")
+    far.write_text("date,kind,name\n2031-10-09,holiday,国庆节\n9999-10-01,holiday,x\n", "utf-8")
     code, _out, err = run(capsys, "calendar", "load", str(far))
     assert code == 2 and "9999-10-01 is outside the years 1990-2100" in err, err
     code, out, _err = run(capsys, "calendar", "show", "2031")
-    assert code == 0 and "2031-10-01" not in out
+    assert code == 0 and "2031-10-09" not in out

@@ -41,6 +41,11 @@ def buttons(message: dict[str, Any]) -> list[str]:
     return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
+def confirm_buttons(message: dict[str, Any]) -> list[str]:
+    """Confirm and Cancel (the preview may also ask what to do with past deadlines)."""
+    return [data for data in buttons(message) if data.startswith("imp:")]
+
+
 async def upload(h: Harness, user: int, data: bytes, name: str) -> list[dict[str, Any]]:
     """Send a document; returns the bot's messages up to the one with buttons (or the first)."""
     after = await h.last_seq(user)
@@ -75,7 +80,8 @@ async def test_coordinator_uploads_confirms_and_the_duties_exist(
         assert "📋 2019年度全县法治政府建设工作计划" in text and "宝应县人民政府" in text
         assert "Items: 38" in text and "New plan: 38 duties will be added." in text
         assert "县直有关部门" in text, "the empty hand-picked group is pointed out"
-        ok, no = buttons(summary)
+        assert any(data.startswith("impp:") for data in buttons(summary)), "2019 has passed"
+        ok, no = confirm_buttons(summary)
         assert ok.startswith("imp:ok:") and no.startswith("imp:no:")
         assert all(len(data.encode()) <= 64 for data in (ok, no))
         assert await imported_duties(h) == 0, "the preview wrote nothing"
@@ -103,7 +109,7 @@ async def test_cancel_writes_nothing_and_bad_files_get_one_sentence(
     async with running_bot(sqlite_url, tmp_path, clock) as h:
         wang = await coordinator(h)
         [summary] = await upload(h, wang, SEED_004.read_bytes(), "plan.txt")
-        _ok, no = buttons(summary)
+        _ok, no = confirm_buttons(summary)
         cancelled = await press(h, wang, summary, no)
         assert cancelled["text"] == "Import cancelled. Nothing was written."
         assert await imported_duties(h) == 0
@@ -165,6 +171,6 @@ async def test_a_coordinator_answering_a_question_sends_evidence_not_a_plan(
         assert buttons(summary), "with nothing awaited, the next document is an import"
         chatter = await h.say(wang, "hello")
         assert "/help" in chatter["text"], "text while an import waits is handled as usual"
-        done = await press(h, wang, summary, buttons(summary)[0])
+        done = await press(h, wang, summary, confirm_buttons(summary)[0])
         assert done["text"].startswith("✅ Imported plan.txt.")
         assert await imported_duties(h) == 39

@@ -127,10 +127,13 @@ async def test_five_seeds_land_as_plans_duties_units_groups_and_rules(services: 
     assert await _group_members(services, "全体单位") == all_units
     enforcement = await _group_members(services, "各行政执法部门")
     assert {"县公安局", "县市场监督管理局", "区生态环境局", "区司法局"} <= enforcement
-    assert "县教育局" in all_units and "县教育局" not in enforcement
+    assert "县教育局" in enforcement, "education is an enforcement agency (#16)"
+    assert "县法院" not in enforcement and "区检察院" not in enforcement
     assert all(any(word in name for word in ENFORCEMENT_KEYWORDS) for name in enforcement)
     departments = await _group_members(services, "区直各部门")
     assert "区司法局" in departments and "五泉镇" not in departments
+    # party organs, the congress, courts and mass organisations are not government departments
+    assert not {"区委宣传部", "区人大常委会", "区法院", "团区委"} & departments
     assert await _group_members(services, "县直有关部门") == set(), "selective: coordinator picks"
     assert "县直有关部门" in {group.name for group in result.groups_needing_members}
 

@@ -137,7 +137,9 @@ async def test_export_import_export_is_identical(
     for name in first_book.sheetnames:
         assert sheet_rows(first, name) == sheet_rows(second, name), name
     rows = [row for name in first_book.sheetnames[:-1] for row in sheet_rows(first, name)[2:]]
-    assert sum(1 for row in rows if isinstance(row[6], datetime)) >= 3, "due dates shown"
+    # Seed 001 read from 1 March 2021: the Constitution Week and the yearly lecture count
+    # (the 60 学时 a person studies is not a unit's count since issue #16).
+    assert sum(1 for row in rows if isinstance(row[6], datetime)) >= 2, "due dates shown"
     if prefix != KUNQU:  # 昆区's plan names no units, so nothing is assigned
         assert len(sheet_rows(first, first_book.sheetnames[-1])) > 4, "units summed up"
         assert sum(1 for row in rows if "未开始" in str(row[7])) >= 3, "statuses shown"

@@ -362,12 +362,18 @@ def test_statutory_entries_and_groups() -> None:
     assert set(entries) == {
         "enforcement_statistics",
         "information_disclosure_annual_report",
+        "government_information_disclosure_annual_report",
         "rule_of_law_annual_report",
         "rule_of_law_annual_report_publication",
         "annual_work_summary",
         "constitution_week",
         "constitution_day",
     }
+    assert "第四十九条第二款" in entries["government_information_disclosure_annual_report"].cites(
+        "zh_CN"
+    )
+    assert not entries["annual_work_summary"].enabled, "a local rule, off by default (#16)"
+    assert entries["rule_of_law_annual_report"].groups == ("区直各部门", "各镇办")
     assert entries["enforcement_statistics"].groups == ("各行政执法部门",)
     assert "118号" in entries["enforcement_statistics"].cites("zh_CN")
     assert "第四十九条" in entries["information_disclosure_annual_report"].cites("zh_CN")

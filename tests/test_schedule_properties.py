@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from scheduling.model import Rule, RuleKind
 from scheduling.occurrences import OccurrenceSpec, occurrence_for_event, occurrences
 from scheduling.reminder_plan import ReminderPolicy, plan_reminders
-from scheduling.workdays import BUNDLED_YEARS, HolidayEntry, WorkdayCalendar
+from scheduling.workdays import (
+    BUNDLED_YEARS,
+    STATUTORY_FROM,
+    HolidayEntry,
+    WorkdayCalendar,
+    statutory_holidays,
+)
 
 CALENDAR = WorkdayCalendar()
 ZONES = ["Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "UTC"]  # no DST since 1992
@@ -129,7 +135,8 @@ def test_calendar_agrees_with_chinese_calendar(day: date) -> None:
 @given(days)
 def test_unknown_years_fall_back_to_weekends(day: date) -> None:
     if day.year not in BUNDLED_YEARS:
-        assert CALENDAR.is_workday(day) == (day.weekday() < 5)
+        statutory = day.year >= STATUTORY_FROM and day in statutory_holidays(day.year)
+        assert CALENDAR.is_workday(day) == (day.weekday() < 5 and not statutory)
         assert not CALENDAR.is_official(day.year)
         assert CALENDAR.fallback_years_in([day.year]) == [day.year]
 
@@ -249,7 +256,7 @@ def test_reminders_land_on_working_days_at_the_set_time(
         assert CALENDAR.is_workday(reminder.local_date)
         assert local.date() == reminder.local_date
         assert local.time().replace(fold=0) == policy.time_of_day.replace(fold=0)
-        if reminder.kind in ("window_open", "lead", "due"):
+        if reminder.kind in ("checkin", "window_open", "lead", "due"):
             assert reminder.local_date <= occ.due_date
         else:
             assert reminder.local_date > occ.due_date
@@ -262,6 +269,9 @@ def test_reminders_are_one_a_day_and_in_order(occ: OccurrenceSpec, policy: Remin
     local_days = [r.local_date for r in reminders]
     assert local_days == sorted(set(local_days))
     kinds = [r.kind for r in reminders]
+    if occ.rule_kind == RuleKind.ONGOING:  # no deadline: one check-in, never chased
+        assert kinds == ["checkin"]
+        return
     assert kinds.count("escalation") == 1 and kinds[-1] == "escalation"
     assert kinds.count("overdue") <= policy.overdue_max
 

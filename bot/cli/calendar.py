@@ -118,9 +118,14 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
         table.add_row(f"{day} {day.strftime('%a')}", label)
     console.print(table)
     console.print(f"Constitution Week {args.year}: {week[0]} – {week[1]}")
-    if source == "weekends":
+    if source in ("weekends", "statutory"):
+        computed = (
+            "weekends and the statutory public holidays (computed) are days off"
+            if source == "statutory"
+            else "Monday to Friday are counted as working days"
+        )
         console.print(
-            "No official data for this year: Monday to Friday are counted as working days. "
+            f"No official data for this year: {computed}; make-up working days are not known. "
             "Load the State Council's notice with `dutybot calendar load FILE`."
         )
     return 0

@@ -43,6 +43,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument(
+        "--past",
+        choices=("ask", "done", "skip"),
+        default="ask",
+        help="duties whose deadlines passed before the import: ask each unit once whether "
+        "they were done (default), record them as done, or leave them out",
+    )
+    parser.add_argument(
         "--review",
         action="store_true",
         help="before importing, decide on items without units and unknown names",
@@ -63,7 +70,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     parsed = time.perf_counter()
 
     async def work(services: Services) -> ImportResult:
-        return await import_sources(services, sources, dry_run=args.dry_run)
+        return await import_sources(services, sources, dry_run=args.dry_run, past=args.past)
 
     result = with_services(settings, work)
     finished = time.perf_counter()
@@ -135,6 +142,13 @@ def print_plan(plan: PlanOutcome) -> None:
             console.print(f"    + {escape(item.number)} {escape(_short(item.text))}")
         for removed in plan.removed:
             console.print(f"    - {escape(removed.number)} {escape(_short(removed.text))}")
+    past = plan.past
+    if past:
+        whole = " (every deadline of the plan)" if plan.all_past else ""
+        console.print(
+            f"  past     [yellow]{len(past)} items' deadlines have passed{whole}[/]: "
+            f"items {escape(_numbers(past))}"
+        )
     flagged = plan.needs_review
     if not flagged:
         console.print("  review   [green]nothing to review[/]")
@@ -202,6 +216,13 @@ def print_footer(result: ImportResult, parse_seconds: float, store_seconds: floa
         if planning
         else ""
     )
+    if result.past_settled:
+        console.print(
+            f"past deadlines: {result.past_settled} assignments "
+            f"({'asked once' if result.past_choice == 'ask' else 'recorded as done'})"
+        )
+    elif any(plan.past for plan in result.plans) and result.past_choice == "skip":
+        console.print("past deadlines: left out (--past skip)")
     verdict = "imported" if result.changed_anything else "nothing changed"
     console.print(
         f"\n[bold]{verdict}[/]: {len(result.plans)} plans, {items} items{planned} ({timing})"

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.usecases.simulation import Timeline, simulate
 
 KIND_LABELS = {
+    "checkin": "check-in",
     "window_open": "window opens",
     "lead": "reminder",
     "due": "due today",
@@ -96,6 +97,7 @@ def print_timeline(timeline: Timeline) -> None:
     console.print(f"{len(timeline.events)} events.")
     for year in timeline.fallback_years:
         console.print(
-            f"~ {year}: no official holiday data yet; working days counted Monday to Friday. "
-            f"Load the State Council's holidays with `dutybot calendar load FILE`."
+            f"~ {year}: no official holiday data yet; working days skip weekends and the "
+            f"statutory public holidays, make-up working days unknown. Load the State "
+            f"Council's notice with `dutybot calendar load FILE`."
         )

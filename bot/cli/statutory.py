@@ -51,20 +51,22 @@ def register(subparsers: Any) -> None:
 def run_list(_args: argparse.Namespace, settings: Settings) -> int:
     async def work(services: Services) -> list[Any]:
         async with services.sessions() as session:
-            return load_statutory(await stored_overrides(session))
+            return load_statutory(await stored_overrides(session), settings.statutory_profile)
 
     entries = with_services(settings, work)
-    table = Table(title="Statutory calendar")
-    for column in ("key", "on", "duty", "rule", "groups", "cites"):
+    table = Table(title=f"Statutory calendar (profile: {settings.statutory_profile})")
+    for column in ("key", "on", "duty", "rule", "groups", "certainty", "cites"):
         table.add_column(column, overflow="fold")
     for entry in entries:
+        on = ("yes" if entry.enabled else "no") + (" (local)" if entry.local else "")
         table.add_row(
             entry.key,
-            "yes" if entry.enabled else "no",
+            on,
             entry.title_zh,
             f"{entry.kind.value} {entry.params}",
             "、".join(entry.groups),
-            entry.cites_zh[:80],
+            entry.certainty,
+            f"{entry.cites_zh}\n{entry.source}",
         )
     console.print(table)
     return 0

@@ -17,12 +17,14 @@ from bot.usecases.replan import replan
 from bot.usecases.unit_admin import (
     AliasOutcome,
     GroupRow,
+    KindOutcome,
     UnitAdminError,
     UnitRow,
     Unresolved,
     alias_unit,
     list_groups,
     list_units,
+    set_unit_kind,
     unresolved_names,
 )
 
@@ -42,6 +44,14 @@ def register(subparsers: Any) -> None:
     alias.add_argument("alias")
     alias.add_argument("unit")
     alias.set_defaults(handler=run_alias)
+    kind = actions.add_parser(
+        "kind",
+        help="correct a unit's kind (department, party, congress, judicial, mass, town, street, "
+        "institution, government, other): groups and statutory duties follow",
+    )
+    kind.add_argument("unit")
+    kind.add_argument("kind")
+    kind.set_defaults(handler=run_kind)
 
 
 def run_units(args: argparse.Namespace, settings: Settings) -> int:
@@ -110,4 +120,21 @@ def run_alias(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         console.print(f"{escape(outcome.alias)} is a spelling of {escape(outcome.unit)}")
+    return 0
+
+
+def run_kind(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(services: Services) -> KindOutcome:
+        async with services.sessions() as session, session.begin():
+            await write_lock(session)
+            try:
+                outcome = await set_unit_kind(session, args.unit, args.kind)
+            except UnitAdminError as exc:
+                raise CommandError(str(exc)) from None
+            await replan(session, services, list(outcome.duty_ids))
+            return outcome
+
+    outcome = with_services(settings, work)
+    left = f"; left {outcome.groups_left} automatic groups" if outcome.groups_left else ""
+    console.print(f"{escape(outcome.unit)}: {outcome.old} → {outcome.new}{left}")
     return 0

@@ -30,13 +30,20 @@ class DocumentError(Exception):
 
 
 class UnitKind(StrEnum):
-    """A guess at what sort of body a unit name denotes; groups expand by these kinds."""
+    """What sort of body a unit is (`unit_kinds.classify`); groups and statutory duties bind
+    by these kinds. COMMITTEE is what earlier versions called party, congress and zone
+    bodies alike; new names get the finer kinds."""
 
-    DEPARTMENT = "department"
-    TOWN = "town"
-    STREET = "street"
+    DEPARTMENT = "department"  # a government department (局, 委, 办 of the government)
+    PARTY = "party"  # an organ of the party committee (区委办, 组织部, 政法委, 纪委监委 …)
+    CONGRESS = "congress"  # the people's congress or CPPCC and their offices
+    JUDICIAL = "judicial"  # the court or the procuratorate
+    MASS = "mass"  # a mass organisation (工会, 团委, 妇联, 科协, 残联 …)
+    TOWN = "town"  # a township or town government
+    STREET = "street"  # a street office
+    INSTITUTION = "institution"  # a public institution or enterprise (中心, 医院, 学校, 公司 …)
+    GOVERNMENT = "government"  # a people's government itself, a zone's administration
     COMMITTEE = "committee"
-    GOVERNMENT = "government"
     OTHER = "other"
 
 

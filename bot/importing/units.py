@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.importing.model import UnitKind, UnitRef
+from bot.importing.unit_kinds import classify
 
 LEVELS = ("区", "县", "市", "旗", "省", "自治区", "州", "盟", "地区", "镇", "乡", "街道")
 
@@ -82,7 +83,7 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group(
         "各镇区",
-        (UnitKind.TOWN, UnitKind.COMMITTEE),
+        (UnitKind.TOWN, UnitKind.GOVERNMENT, UnitKind.COMMITTEE),
         False,
         ("各镇区", "镇区", "各镇（区）"),
     ),
@@ -104,7 +105,17 @@ GROUPS: tuple[Group, ...] = (
     Group("各政法单位", _D, False, ("各政法单位", "政法各单位", "各政法部门")),
     Group(
         "各单位党委（党组）",
-        (UnitKind.DEPARTMENT, UnitKind.COMMITTEE),
+        (
+            UnitKind.DEPARTMENT,
+            UnitKind.PARTY,
+            UnitKind.CONGRESS,
+            UnitKind.JUDICIAL,
+            UnitKind.MASS,
+            UnitKind.INSTITUTION,
+            UnitKind.TOWN,
+            UnitKind.STREET,
+            UnitKind.COMMITTEE,
+        ),
         False,
         ("各单位党委（党组）", "各级党委（党组）", "各单位党组（党委）"),
     ),
@@ -250,21 +261,11 @@ def looks_like_unit(name: str) -> bool:
 
 
 def guess_kind(name: str, level: str = "区") -> UnitKind:
-    """A kind guess from the name's ending; groups expand by kind, so it matters."""
+    """The kind of a unit name (see `unit_kinds`); groups expand by it, so it matters."""
     core = _TRAILING_PAREN.sub("", name)
-    if "街道" in core or "街办" in core:
-        return UnitKind.STREET
-    if core.endswith(("镇", "乡", "镇政府", "乡政府", "镇人民政府", "乡人民政府")):
-        return UnitKind.TOWN
-    if core.endswith("政府"):
-        return UnitKind.GOVERNMENT
-    if core == f"{level}委" or core.endswith(
-        ("委员会", "常委会", "人大", "政协", "工委", "管委会", "纪委监委", "监委")
-    ):
-        return UnitKind.COMMITTEE
-    if core.endswith(_UNIT_SUFFIXES) and not any(p in core for p in _NOT_GOVERNMENT):
-        return UnitKind.DEPARTMENT
-    return UnitKind.OTHER
+    if core == f"{level}委":
+        return UnitKind.PARTY
+    return classify(core)
 
 
 @dataclass(slots=True)

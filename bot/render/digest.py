@@ -245,8 +245,9 @@ def note_lines(
         notes.append(
             t.gettext(
                 _(
-                    "📅 No official holiday data for {years} yet: working days there are counted "
-                    "Monday to Friday. An administrator can load that year's holidays from a file."
+                    "📅 No official holiday data for {years} yet: working days there skip weekends "
+                    "and the statutory public holidays, but make-up working days are not known. An "
+                    "administrator can load that year's holidays from a file."
                 ),
                 years="、".join(str(year) for year in digest.fallback_years),
             )

@@ -87,6 +87,39 @@ def _review_lines(plan: PlanOutcome, t: Translator) -> list[str]:
     return lines
 
 
+PAST_CHOICE_TEXT = {
+    "ask": _("On Confirm, each unit is asked once whether it was done (no reminders after)."),
+    "done": _("On Confirm, they are recorded as done."),
+    "skip": _("On Confirm, they are left out: nobody is asked."),
+}
+
+
+def _past_lines(plan: PlanOutcome, t: Translator) -> list[str]:
+    past = plan.past
+    if not past:
+        return []
+    if plan.all_past:
+        first = t.gettext(
+            _("⏰ Every deadline of this plan has passed already ({count} items)."),
+            count=len(past),
+        )
+    else:
+        first = t.ngettext(
+            "⏰ {count} item's deadline has passed already: items {numbers}",
+            "⏰ {count} items' deadlines have passed already: items {numbers}",
+            len(past),
+            numbers=_numbers(past),
+        )
+    return [first]
+
+
+def past_choice_line(result: ImportResult, choice: str, t: Translator) -> str | None:
+    """What Confirm does with the duties whose deadlines passed, when there are any."""
+    if not any(plan.past for plan in result.plans):
+        return None
+    return t.gettext(PAST_CHOICE_TEXT.get(choice, PAST_CHOICE_TEXT["ask"]))
+
+
 def _change_line(plan: PlanOutcome, t: Translator) -> str:
     if plan.is_new:
         return t.ngettext(
@@ -118,6 +151,7 @@ def plan_block(plan: PlanOutcome, t: Translator) -> str:
         ),
         _change_line(plan, t),
         *_review_lines(plan, t),
+        *_past_lines(plan, t),
     ]
     text = "\n".join(lines)
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
@@ -191,7 +225,9 @@ def _pack(blocks: list[str]) -> list[str]:
     return messages
 
 
-def preview_messages(result: ImportResult, file_name: str, t: Translator) -> list[str]:
+def preview_messages(
+    result: ImportResult, file_name: str, t: Translator, past: str = "ask"
+) -> list[str]:
     """The dry run's summary, one or more messages; the buttons go under the last."""
     head = "\n".join(
         [
@@ -203,7 +239,10 @@ def preview_messages(result: ImportResult, file_name: str, t: Translator) -> lis
             ),
         ]
     )
-    tail = "\n".join([*_footer(result, t), t.gettext(_("Import it?"))])
+    choice = past_choice_line(result, past, t)
+    tail = "\n".join(
+        [*_footer(result, t), *([choice] if choice else []), t.gettext(_("Import it?"))]
+    )
     unused = unused_block(result, t)
     blocks = [head, *(plan_block(plan, t) for plan in result.plans)]
     return _pack([*blocks, *([unused] if unused else []), tail])
@@ -220,6 +259,14 @@ def imported_message(result: ImportResult, file_name: str, t: Translator) -> str
                 added=len(plan.added),
                 changed=len(plan.changed),
                 removed=len(plan.removed),
+            )
+        )
+    if result.past_settled:
+        lines.append(
+            t.ngettext(
+                "{count} past deadline settled as chosen.",
+                "{count} past deadlines settled as chosen.",
+                result.past_settled,
             )
         )
     planning = result.planning

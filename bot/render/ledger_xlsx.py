@@ -185,7 +185,7 @@ def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translato
             row.text,
             lead or None,
             responsible or None,
-            row.due or "—",
+            row.due or (t.gettext(_("ongoing, no deadline")) if row.ongoing else "—"),
             status_text(row, ledger.as_of, t),
             _report_text(row, t) or None,
             report.at.astimezone(t.zone).date() if report else None,

@@ -17,6 +17,10 @@ NOTICE_TEXTS: dict[str, str] = {
         "⏳ {member} ({unit}) asks for more time on “{duty}”: new date {date}. Reason: {note}"
     ),
     "blocked": _("⛔ {member} ({unit}) reports “{duty}” is blocked: {note}"),
+    "revived": _(
+        "🔔 “{duty}” is open again, so its reminders are back on. Report its status when "
+        "there is news."
+    ),
 }
 
 

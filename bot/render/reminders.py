@@ -51,6 +51,8 @@ class RenderedMessage:
 
 
 def _headline(entry: ReminderEntry, t: Translator) -> str:
+    if entry.kind is ReminderKind.CHECKIN:
+        return t.gettext(_("🗓 Progress check-in: how is this ongoing duty going? (no deadline)"))
     if entry.kind is ReminderKind.WINDOW_OPEN:
         return t.gettext(_("🟢 The window for this duty is open"))
     if entry.kind is ReminderKind.ESCALATION:
@@ -82,7 +84,11 @@ def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) 
         _clip(entry.duty_text, DUTY_TEXT_LIMIT),
         t.gettext(_("Unit: {unit}"), unit=entry.unit_name),
         t.gettext(_("Period: {period}"), period=period_label(entry.period_key, t)),
-        t.gettext(_("Due: {date}"), date=t.date_with_weekday(entry.due_date)),
+        *(
+            []
+            if entry.kind is ReminderKind.CHECKIN
+            else [t.gettext(_("Due: {date}"), date=t.date_with_weekday(entry.due_date))]
+        ),
         t.gettext(
             _("Source: {plan}, item {number}"),
             plan=_clip(entry.plan_title, 120),
@@ -142,8 +148,77 @@ def entry_buttons(
     )
 
 
+CHECKINS_LISTED = 25
+CHECKIN_TEXT = 40
+
+
+def _asked_after_the_fact(entry: ReminderEntry) -> bool:
+    """A check-in about a deadline that passed before the plan was imported."""
+    return entry.due_date < entry.planned_at.date()
+
+
+def render_past(entries: list[ReminderEntry], t: Translator) -> RenderedMessage:
+    """The one question about duties whose deadlines passed before the plan was imported."""
+    units = sorted({entry.unit_name for entry in entries})
+    lines = [
+        t.ngettext(
+            "⏰ {units}: the deadline of {count} duty passed before this plan reached the bot. "
+            "Was it done? One answer is enough; nothing is overdue.",
+            "⏰ {units}: the deadlines of {count} duties passed before this plan reached the bot. "
+            "Were they done? One answer each is enough; nothing is overdue.",
+            len(entries),
+            units="、".join(units),
+        )
+    ]
+    for index, entry in enumerate(entries[:CHECKINS_LISTED], start=1):
+        lines.append(
+            f"{index}. {_clip(entry.duty_text, CHECKIN_TEXT)} · {t.date(entry.due_date, 'short')}"
+        )
+    if len(entries) > CHECKINS_LISTED:
+        lines.append(t.gettext(_("… and {count} more."), count=len(entries) - CHECKINS_LISTED))
+    button = Button("📋 " + t.gettext(_("Report progress")), "t:ongoing:0")
+    ids = [reminder_id for entry in entries for reminder_id in entry.reminder_ids]
+    return RenderedMessage("\n".join(lines), ((button,),), ids)
+
+
+def render_checkins(entries: list[ReminderEntry], t: Translator) -> RenderedMessage:
+    """All of a chat's check-ins in one message: the duties without a deadline, listed, and
+    one button to report on them one by one (not twenty buttons)."""
+    units = sorted({entry.unit_name for entry in entries})
+    lines = [
+        t.ngettext(
+            "🗓 Progress check-in ({period}): {units} has {count} ongoing duty without a "
+            "deadline. How is it going?",
+            "🗓 Progress check-in ({period}): {units} has {count} ongoing duties without a "
+            "deadline. How are they going?",
+            len(entries),
+            period=period_label(entries[0].period_key, t),
+            units="、".join(units),
+        )
+    ]
+    for index, entry in enumerate(entries[:CHECKINS_LISTED], start=1):
+        lines.append(f"{index}. {_clip(entry.duty_text, CHECKIN_TEXT)}")
+    if len(entries) > CHECKINS_LISTED:
+        lines.append(t.gettext(_("… and {count} more."), count=len(entries) - CHECKINS_LISTED))
+    lines.append(t.gettext(_("Nothing is overdue here; a word on progress is enough.")))
+    button = Button("📋 " + t.gettext(_("Report progress")), "t:ongoing:0")
+    ids = [reminder_id for entry in entries for reminder_id in entry.reminder_ids]
+    return RenderedMessage("\n".join(lines), ((button,),), ids)
+
+
 def render_reminders(entries: list[ReminderEntry], t: Translator) -> list[RenderedMessage]:
-    """One message for one entry; several entries share messages, split by entries."""
+    """One message for one entry; several entries share messages, split by entries; a
+    chat's check-ins go together in one message of their own."""
+    checkins = [entry for entry in entries if entry.kind is ReminderKind.CHECKIN]
+    if checkins:
+        dated = [entry for entry in entries if entry.kind is not ReminderKind.CHECKIN]
+        past = [entry for entry in checkins if _asked_after_the_fact(entry)]
+        ongoing = [entry for entry in checkins if not _asked_after_the_fact(entry)]
+        return [
+            *(render_reminders(dated, t) if dated else []),
+            *([render_checkins(ongoing, t)] if ongoing else []),
+            *([render_past(past, t)] if past else []),
+        ]
     if len(entries) == 1:
         entry = entries[0]
         buttons = (

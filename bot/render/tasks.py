@@ -23,6 +23,7 @@ STATUS_PAGE_SIZE = 25
 FILTER_NAMES = {
     TaskFilter.OPEN: _("open"),
     TaskFilter.OVERDUE: _("overdue"),
+    TaskFilter.ONGOING: _("ongoing, no deadline"),
     TaskFilter.MONTH: _("this month"),
     TaskFilter.ALL: _("all"),
     TaskFilter.DONE: _("done"),
@@ -50,6 +51,12 @@ def task_line(index: int, row: TaskRow, today: date, t: Translator) -> str:
     count = ""
     if row.target_count:
         count = f" [{row.progress_count}/{row.target_count}]"
+    if row.checkin:  # an undated duty: no deadline to show, only the period asked about
+        when = t.gettext(
+            _("No deadline · progress check-in for {period}"),
+            period=period_label(row.period_key, t),
+        )
+        return f"{index}. {icon} {_clip(row.text, 90)}{count}\n    {when} · {row.unit_name}"
     due = _due_phrase(row.due, today, t, row.overdue(today))
     return (
         f"{index}. {icon} {_clip(row.text, 90)}{count}\n"
@@ -155,9 +162,19 @@ def render_card(
                 due=t.date_with_weekday(card.due),
             )
         )
+    elif card.checkin and card.due >= today:
+        lines.append(t.gettext(_("No deadline: progress is asked about each period.")))
     else:
         lines.append(t.gettext(_("Due: {date}"), date=t.date_with_weekday(card.due)))
     lines.append(t.gettext(_("Status: {status}"), status=status_label(card.status, t)))
+    for title, number in card.also:
+        lines.append(
+            t.gettext(
+                _("Also required by: {plan}, item {number} (one deadline for both)"),
+                plan=_clip(title, 60),
+                number=number,
+            )
+        )
     if card.target_count:
         lines.append(
             t.gettext(
@@ -231,6 +248,13 @@ def render_unit_status(
             soon=counts.due_soon,
         )
     )
+    if counts.ongoing:
+        lines.append(
+            t.gettext(
+                _("ongoing duties without a deadline (asked about each period): {count}"),
+                count=counts.ongoing,
+            )
+        )
     if deadlines:
         lines.append("")
         lines.append(t.gettext(_("Next deadlines:")))

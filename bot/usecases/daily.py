@@ -64,7 +64,9 @@ async def run_daily(services: Services, force: bool = False) -> DailyReport | No
         entry = await session.get(ConfigEntry, LAST_RUN_KEY)
         if not force and entry is not None and entry.value.get("day") == today.isoformat():
             return None
-        _duty_ids, changed_rules = await sync_statutory(session, now)
+        _duty_ids, changed_rules = await sync_statutory(
+            session, now, services.settings.statutory_profile
+        )
         redated = await drop_future_occurrences(session, changed_rules, today)
         retired = await retire_inactive(session, today)
         report = await plan_everything(session, now, services.settings, services.calendar)

@@ -42,6 +42,16 @@ def digest_day(week_start: date, settings: Settings, calendar: WorkdayFinder) ->
     return calendar.next_workday(nominal)
 
 
+def superseded(week_start: date, settings: Settings, calendar: WorkdayFinder) -> bool:
+    """A week's digest moved past a long holiday onto the day of the next week's digest (the
+    Spring Festival moves two Mondays to one day): only the later one goes out (the
+    dispatcher cancels the older row when both are due), so a coordinator never gets two
+    digests in one morning; `simulate` shows it the same way."""
+    return digest_day(week_start + ONE_WEEK, settings, calendar) == digest_day(
+        week_start, settings, calendar
+    )
+
+
 def digest_moment(week_start: date, settings: Settings, calendar: WorkdayFinder) -> datetime:
     """When the week's digest is due, as an aware UTC instant."""
     day = digest_day(week_start, settings, calendar)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.usecases.tasks import (
     DUE_SOON_DAYS,
     OPEN_STATUSES,
+    deadline,
     effective_due,
     unit_counts,
     units_without_liaison,
@@ -198,7 +199,7 @@ def _listing() -> Any:
 
 async def overdue_items(session: AsyncSession, today: date) -> list[OverdueItem]:
     """Every open assignment past its (extended) due date, oldest first."""
-    rows = await session.execute(_listing().where(effective_due() < today))
+    rows = await session.execute(_listing().where(deadline() < today))
     return [
         OverdueItem(aid, unit, text, due, (today - due).days, status)
         for aid, unit, text, due, status in rows
@@ -210,7 +211,7 @@ async def due_soon_items(
 ) -> list[DueSoonItem]:
     """Open assignments due from today to DUE_SOON_DAYS ahead, soonest first."""
     until = today + timedelta(days=DUE_SOON_DAYS)
-    due = effective_due()
+    due = deadline()
     rows = await session.execute(_listing().where(due >= today, due <= until))
     return [
         DueSoonItem(aid, unit, text, day, calendar.workdays_between(today, day), status)
@@ -337,7 +338,7 @@ async def changes_since(
             Assignment.status_changed_at <= now,
         )
     )
-    due = effective_due()
+    due = deadline()
     newly = await session.scalar(
         select(func.count()).where(
             Assignment.status.in_(OPEN_STATUSES),

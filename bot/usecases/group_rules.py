@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConfigEntry, Unit, UnitGroup, UnitGroupMember, UnitKind
@@ -53,6 +53,28 @@ ENFORCEMENT_KEYWORDS: tuple[str, ...] = (
     "统计局",
     "林业",
     "消防救援",
+    "发展和改革",
+    "发改",
+    "教育",
+    "科技",
+    "工业和信息化",
+    "工信",
+    "经信",
+    "民政",
+    "财政",
+    "商务",
+    "审计",
+    "退役军人",
+    "人防",
+    "气象",
+    "粮食",
+    "档案",
+    "体育",
+    "文体",
+    "文旅",
+    "广电",
+    "民族宗教",
+    "烟草",
 )
 
 
@@ -129,6 +151,8 @@ POLITICAL_LEGAL_KEYWORDS: tuple[str, ...] = (
 STATUTORY_GROUP_RULES: dict[str, GroupRule] = {
     "全体单位": GroupRule(kinds=(EVERY_KIND,)),
     "区直各部门": GroupRule(kinds=_DEPARTMENTS),
+    "各镇办": GroupRule(kinds=(UnitKind.TOWN.value, UnitKind.STREET.value)),
+    "政府信息公开工作主管部门": GroupRule(kinds=_DEPARTMENTS, keywords=("政府办",)),
     "各行政执法部门": GroupRule(kinds=_DEPARTMENTS, keywords=ENFORCEMENT_KEYWORDS),
 }
 
@@ -195,3 +219,26 @@ async def sync_members(session: AsyncSession, rules: dict[str, GroupRule]) -> di
     if added:
         await session.flush()
     return added
+
+
+async def drop_by_kind(
+    session: AsyncSession, rules: dict[str, GroupRule], unit_id: int, kind: str
+) -> list[int]:
+    """Take a unit out of the automatic groups its new kind no longer admits (its kind was
+    corrected: a party organ is not one of "区直各部门"); returns the group ids left."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None:
+        return []
+    left: list[int] = []
+    for group in await session.scalars(select(UnitGroup).where(UnitGroup.name.in_(rules))):
+        rule = rules[group.name]
+        if not rule.automatic or rule.admits(unit.name, kind):
+            continue
+        result = await session.execute(
+            delete(UnitGroupMember).where(
+                UnitGroupMember.group_id == group.id, UnitGroupMember.unit_id == unit_id
+            )
+        )
+        if result.rowcount:
+            left.append(group.id)
+    return left

@@ -21,6 +21,7 @@ from bot.usecases.import_result import ImportResult, Source
 from bot.usecases.import_review import ReviewState, known_unit_names, new_review
 from bot.usecases.importing import import_sources, read_source
 from bot.usecases.members import is_coordinator
+from bot.usecases.past_duties import PAST_CHOICES, PastChoice
 from bot.usecases.pending import BUTTON_KINDS, PENDING_TTL
 from storage.models import PendingInput
 
@@ -35,6 +36,7 @@ class Upload:
     file_name: str
     digest: str
     decisions: Decisions = field(default_factory=Decisions)
+    past: PastChoice = "ask"  # what Confirm does with duties whose deadlines passed
 
 
 async def wants_import(session: AsyncSession, member_id: int, chat_id: int, now: datetime) -> bool:
@@ -73,6 +75,7 @@ async def preview(
     file_id: str,
     file_name: str,
     decisions: Decisions | None = None,
+    past: PastChoice = "ask",
 ) -> Preview:
     """Parse and dry-run the import; raises `DocumentError` for a document it cannot use."""
     decisions = decisions or Decisions()
@@ -83,7 +86,13 @@ async def preview(
     async with services.sessions() as session:
         known = await known_unit_names(session)
     review = None if decisions else new_review(source.document, known)
-    upload = Upload(file_id=file_id, file_name=file_name, digest=source.digest, decisions=decisions)
+    upload = Upload(
+        file_id=file_id,
+        file_name=file_name,
+        digest=source.digest,
+        decisions=decisions,
+        past=past,
+    )
     return Preview(upload, result, review)
 
 
@@ -110,6 +119,7 @@ async def remember(
             "file_name": upload.file_name,
             "digest": upload.digest,
             "decisions": upload.decisions.to_json(),
+            "past": upload.past,
             **({"review": review.to_json()} if review is not None else {}),
         },
         created_at=now,
@@ -142,12 +152,27 @@ def upload_of(pending: PendingInput) -> Upload:
     decisions = (
         review.decisions if review is not None else Decisions.from_json(payload.get("decisions"))
     )
+    past = payload.get("past")
     return Upload(
         file_id=str(payload.get("file_id", "")),
         file_name=str(payload.get("file_name", "")),
         digest=str(payload.get("digest", "")),
         decisions=decisions,
+        past=past if past in PAST_CHOICES else "ask",
     )
+
+
+async def choose_past(
+    session: AsyncSession, pending_id: int, member_id: int, choice: str, now: datetime
+) -> Upload | None:
+    """The coordinator picks what Confirm does with past deadlines; None if not theirs."""
+    pending = await session.get(PendingInput, pending_id)
+    if pending is None or pending.kind != IMPORT_KIND or pending.member_id != member_id:
+        return None
+    if pending.expires_at < now or choice not in PAST_CHOICES:
+        return None
+    pending.payload = {**(pending.payload or {}), "past": choice}
+    return upload_of(pending)
 
 
 async def confirm(services: Services, upload: Upload, data: bytes) -> ImportResult:
@@ -155,4 +180,4 @@ async def confirm(services: Services, upload: Upload, data: bytes) -> ImportResu
     source = await asyncio.to_thread(read_source, data, upload.file_name)
     if source.digest != upload.digest:
         raise DocumentError("changed", "The file is not the one that was previewed.")
-    return await import_sources(services, [decided(source, upload.decisions)])
+    return await import_sources(services, [decided(source, upload.decisions)], past=upload.past)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from bot.importing import ParsedDocument, ReviewReason, UnusedText
@@ -40,6 +41,7 @@ class ItemOutcome:
     change: Change
     changed_fields: tuple[str, ...] = ()
     duty_id: int | None = None
+    past_due: date | None = None  # every deadline of it fell before the import
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,17 @@ class PlanOutcome:
     @property
     def needs_review(self) -> list[ItemOutcome]:
         return [item for item in self.items if item.review]
+
+    @property
+    def past(self) -> list[ItemOutcome]:
+        """Items whose deadlines all passed before the import."""
+        return [item for item in self.items if item.past_due is not None]
+
+    @property
+    def all_past(self) -> bool:
+        """Every dated item of the plan is past (a plan imported after its end)."""
+        dated = [item for item in self.items if any(r.kind != "ongoing" for r in item.rules)]
+        return bool(dated) and all(item.past_due is not None for item in dated)
 
     @property
     def renumbered(self) -> int:
@@ -133,6 +146,8 @@ class ImportResult:
     dry_run: bool
     touched_duty_ids: list[int] = field(default_factory=list)
     planning: PlanningReport | None = None
+    past_choice: str = "ask"
+    past_settled: int = 0  # assignments made for duties whose deadlines had passed
 
     @property
     def changed_anything(self) -> bool:

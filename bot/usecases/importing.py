@@ -17,7 +17,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -37,10 +37,12 @@ from bot.usecases.import_result import (
 )
 from bot.usecases.import_views import group_summaries, unit_summaries
 from bot.usecases.locking import write_lock
+from bot.usecases.past_duties import PastChoice, settle_past
 from bot.usecases.planning import drop_future_occurrences, retire_inactive
 from bot.usecases.replan import replan
 from bot.usecases.retire import retire_dropped_units
 from bot.usecases.unit_book import UnitBook
+from scheduling.past import passed_by
 from scheduling.rules import extract_rules
 from storage.models import Duty, DutyUnit, Plan, ScheduleRule, UnitRole
 
@@ -280,7 +282,10 @@ async def persist_documents(
         )
     for work in works:
         work.outcome.plan_id = work.row.id
-        work.outcome.items = work.sync.outcomes()
+        work.outcome.items = [
+            replace(item, past_due=passed_by(item.rules, today, work.row.year_to))
+            for item in work.sync.outcomes()
+        ]
         work.outcome.removed = work.sync.removed_items()
 
     named_units = {name for work in works for name in work.outcome.unit_names}
@@ -320,9 +325,16 @@ async def persist_documents(
 
 
 async def import_sources(
-    services: Services, sources: Sequence[Source], *, dry_run: bool = False
+    services: Services,
+    sources: Sequence[Source],
+    *,
+    dry_run: bool = False,
+    past: PastChoice = "ask",
 ) -> ImportResult:
-    """Import in one transaction and plan the touched duties; a dry run rolls it all back."""
+    """Import in one transaction and plan the touched duties; a dry run rolls it all back.
+
+    Duties whose deadlines all passed before the import are settled as `past` says (ask
+    the units once, record as done, or leave them)."""
     now = services.clock.now()
     today = now.astimezone(services.settings.zone).date()
     async with services.sessions() as session:
@@ -334,6 +346,16 @@ async def import_sources(
             if dry_run:
                 await transaction.rollback()
                 return result
+            past_ids = [
+                item.duty_id
+                for plan in result.plans
+                for item in plan.past
+                if item.duty_id is not None and (plan.is_new or item.change == "added")
+            ]
+            result.past_settled = len(
+                await settle_past(session, past_ids, past, now, today, services.calendar)
+            )
+            result.past_choice = past
             result.planning = await replan(session, services, result.touched_duty_ids)
             await transaction.commit()
         except BaseException:

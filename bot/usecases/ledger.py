@@ -44,6 +44,7 @@ class LedgerAssignment:
     extended: bool
     progress_count: int
     target_count: int | None
+    checkin: bool = False  # an undated duty's period: never overdue
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,12 @@ class LedgerRow:
     assignments: tuple[LedgerAssignment, ...] = ()
     last_report: LedgerReport | None = None
     evidence: tuple[Evidence, ...] = ()
+    ongoing: bool = False  # an undated duty: no due date, a progress check-in each period
 
     def light(self, today: date, yellow_until: date) -> str | None:
         """red (overdue), yellow (due within 3 working days, not started), green (all
         done), or None (nothing to colour)."""
-        live = [a for a in self.assignments if a.status in OPEN_STATUSES]
+        live = [a for a in self.assignments if a.status in OPEN_STATUSES and not a.checkin]
         if any(a.due < today for a in live):
             return "red"
         if any(a.status is AssignmentStatus.OPEN and a.due <= yellow_until for a in live):
@@ -218,6 +220,7 @@ def _row(
             extended=a.extended_due is not None,
             progress_count=a.progress_count,
             target_count=occurrence.target_count,
+            checkin=a.checkin,
         )
         for a, name in pairs
     )
@@ -235,9 +238,11 @@ def _row(
             evidence.setdefault((report.evidence_name or report.evidence_url, report.evidence_url))
         elif report.evidence_name:
             evidence.setdefault((report.evidence_name, None))
+    ongoing = bool(pairs) and all(a.checkin for a, _ in pairs)
     return replace(
         base,
-        due=occurrence.due_date,
+        due=None if ongoing else occurrence.due_date,
+        ongoing=ongoing,
         period_key=occurrence.period_key,
         assignments=assignments,
         last_report=last,

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,9 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.dml import Insert
 
 from bot.settings import Settings
-from scheduling.model import Rule
+from scheduling.activities import activity_of
+from scheduling.count_scope import count_units
+from scheduling.model import Rule, RuleKind
 from scheduling.occurrences import OccurrenceSpec, occurrences
 from scheduling.reminder_plan import PlannedReminder, ReminderPolicy, plan_reminders
 from scheduling.statutory import constitution_weeks
@@ -42,10 +44,13 @@ from storage.models import (
     ReminderKind,
     ReminderState,
     Role,
+    ScheduleRule,
     StatusReport,
+    UnitGroup,
     UnitGroupMember,
     UnitRole,
 )
+from storage.models import RuleKind as StoredRuleKind
 
 DEFAULT_HORIZON_DAYS = 400
 OUTBOX_WINDOW = timedelta(days=45)
@@ -75,6 +80,7 @@ class PlanningReport:
     assignments: int = 0
     reminders: int = 0
     cancelled: int = 0
+    revived: int = 0
     fallback_years: set[int] = field(default_factory=set)
 
 
@@ -110,7 +116,7 @@ def _insert(
     return construct(model).values(rows).on_conflict_do_nothing(index_elements=list(keys))
 
 
-async def _insert_ignoring(
+async def insert_ignoring(
     session: AsyncSession, model: type, rows: list[dict[str, Any]], keys: Sequence[str]
 ) -> int:
     inserted = 0
@@ -121,7 +127,7 @@ async def _insert_ignoring(
     return inserted
 
 
-async def _group_members(session: AsyncSession) -> dict[int, list[int]]:
+async def group_members(session: AsyncSession) -> dict[int, list[int]]:
     members: dict[int, list[int]] = defaultdict(list)
     for group_id, unit_id in await session.execute(
         select(UnitGroupMember.group_id, UnitGroupMember.unit_id)
@@ -130,7 +136,7 @@ async def _group_members(session: AsyncSession) -> dict[int, list[int]]:
     return members
 
 
-def _assigned_units(duty: Duty, groups: dict[int, list[int]]) -> dict[int, UnitRole]:
+def assigned_units(duty: Duty, groups: dict[int, list[int]]) -> dict[int, UnitRole]:
     """Lead and responsible units of a duty, groups expanded; lead wins over responsible."""
     assigned: dict[int, UnitRole] = {}
     for link in sorted(duty.units, key=lambda link: link.role != UnitRole.LEAD):
@@ -153,6 +159,15 @@ def _spec_for(occurrence: Occurrence, due: date) -> OccurrenceSpec:
     )
 
 
+def _with_cadence(rule: Rule, checkin_every: str) -> Rule | None:
+    """An undated duty's rule with the deployment's check-in cadence (None: no check-ins)."""
+    if rule.kind is not RuleKind.ONGOING:
+        return rule
+    if checkin_every == "off":
+        return None
+    return Rule(rule.kind, rule.phrase, {**rule.params, "period": checkin_every})
+
+
 async def materialize(
     session: AsyncSession,
     now: datetime,
@@ -161,6 +176,7 @@ async def materialize(
     duty_ids: Iterable[int] | None = None,
     horizon_days: int = DEFAULT_HORIZON_DAYS,
     report: PlanningReport | None = None,
+    checkin_every: str = "quarter",
 ) -> PlanningReport:
     """Create the occurrences due in [today, today + horizon] and their assignments."""
     report = report or PlanningReport()
@@ -174,7 +190,7 @@ async def materialize(
     if duty_ids is not None:
         query = query.where(Duty.id.in_(list(duty_ids)))
     duties = list(await session.scalars(query))
-    groups = await _group_members(session)
+    groups = await group_members(session)
     end = today + timedelta(days=horizon_days)
     occurrence_rows: list[dict[str, Any]] = []
     for duty in duties:
@@ -182,8 +198,13 @@ async def materialize(
             if not stored.enabled:
                 continue
             try:
-                rule = Rule(stored.kind.value, stored.phrase, dict(stored.params or {}))
+                rule = _with_cadence(
+                    Rule(stored.kind.value, stored.phrase, dict(stored.params or {})),
+                    checkin_every,
+                )
             except ValueError:
+                continue
+            if rule is None:
                 continue
             for spec in occurrences(
                 rule,
@@ -196,16 +217,16 @@ async def materialize(
             ):
                 if spec.fallback_calendar:
                     report.fallback_years.add(spec.due_date.year)
-                occurrence_rows.append(_occurrence_row(duty.id, stored.id, spec, now))
+                occurrence_rows.append(occurrence_row(duty.id, stored.id, spec, now))
     if occurrence_rows:
-        report.occurrences += await _insert_ignoring(
+        report.occurrences += await insert_ignoring(
             session, Occurrence, occurrence_rows, ["rule_id", "period_key"]
         )
     await _assign(session, duties, groups, today, now, report)
     return report
 
 
-def _occurrence_row(
+def occurrence_row(
     duty_id: int, rule_id: int, spec: OccurrenceSpec, now: datetime
 ) -> dict[str, Any]:
     return {
@@ -221,6 +242,65 @@ def _occurrence_row(
     }
 
 
+@dataclass
+class _Candidate:
+    occurrence_id: int
+    duty_id: int
+    due: date
+    checkin: bool
+    activity: str | None
+    order: int
+    params: dict[str, Any]
+
+
+def _activity(
+    text: str, statutory_key: str | None, kind: Any, phrase: str, params: Any
+) -> str | None:
+    try:
+        rule = Rule(kind.value, phrase, dict(params or {}))
+    except ValueError:
+        return None
+    return activity_of(text, rule, statutory_key)
+
+
+async def _taken(
+    session: AsyncSession, candidates: list[_Candidate]
+) -> dict[tuple[int, str, int], tuple[int, int]]:
+    """(unit, activity, year) → (assignment, occurrence) already holding that deadline."""
+    years = sorted({c.due.year for c in candidates if c.activity})
+    if not years:
+        return {}
+    rows = await session.execute(
+        select(
+            Assignment.id,
+            Assignment.unit_id,
+            Assignment.occurrence_id,
+            Occurrence.due_date,
+            Duty.text,
+            Duty.statutory_key,
+            ScheduleRule.kind,
+            ScheduleRule.phrase,
+            ScheduleRule.params,
+        )
+        .join(Occurrence, Occurrence.id == Assignment.occurrence_id)
+        .join(Duty, Duty.id == Occurrence.duty_id)
+        .join(ScheduleRule, ScheduleRule.id == Occurrence.rule_id)
+        .where(
+            Occurrence.due_date >= date(years[0], 1, 1),
+            Occurrence.due_date <= date(years[-1], 12, 31),
+            Assignment.status != AssignmentStatus.CANCELLED,
+            Assignment.checkin.is_(False),
+        )
+        .order_by(Assignment.id)
+    )
+    taken: dict[tuple[int, str, int], tuple[int, int]] = {}
+    for aid, unit_id, occurrence_id, due, text, key, kind, phrase, params in rows:
+        activity = _activity(text, key, kind, phrase, params)
+        if activity:
+            taken.setdefault((unit_id, activity, due.year), (aid, occurrence_id))
+    return taken
+
+
 async def _assign(
     session: AsyncSession,
     duties: list[Duty],
@@ -229,33 +309,106 @@ async def _assign(
     now: datetime,
     report: PlanningReport,
 ) -> None:
-    """Every open occurrence of these duties gets one assignment per assigned unit."""
+    """Every open occurrence of these duties gets one assignment per assigned unit, except
+    where the unit already has that activity's deadline that year: the duty joins it."""
     if not duties:
         return
-    by_duty = {duty.id: _assigned_units(duty, groups) for duty in duties}
-    rows: list[dict[str, Any]] = []
+    by_duty = {duty.id: assigned_units(duty, groups) for duty in duties}
+    tiers = {duty.id: _tiers(duty) for duty in duties}
+    groups_by_name = await _group_names(session, groups)
+    about = {duty.id: (duty.text, duty.statutory_key) for duty in duties}
     result = await session.execute(
-        select(Occurrence.id, Occurrence.duty_id, Occurrence.due_date).where(
-            Occurrence.duty_id.in_(list(by_duty)), Occurrence.due_date >= today
+        select(
+            Occurrence.id,
+            Occurrence.duty_id,
+            Occurrence.due_date,
+            ScheduleRule.kind,
+            ScheduleRule.phrase,
+            ScheduleRule.params,
         )
+        .join(ScheduleRule, ScheduleRule.id == Occurrence.rule_id)
+        .where(Occurrence.duty_id.in_(list(by_duty)), Occurrence.due_date >= today)
     )
-    for occurrence_id, duty_id, due in result:
-        for unit_id, role in by_duty[duty_id].items():
+    candidates = []
+    for occurrence_id, duty_id, due, kind, phrase, params in result:
+        text, key = about[duty_id]
+        activity = _activity(text, key, kind, phrase, params)
+        week_first = 0 if (params or {}).get("event") == "constitution_week" or key else 1
+        candidates.append(
+            _Candidate(
+                occurrence_id,
+                duty_id,
+                due,
+                kind == StoredRuleKind.ONGOING,
+                activity,
+                week_first,
+                dict(params or {}),
+            )
+        )
+    candidates.sort(key=lambda c: (c.order, c.due, c.occurrence_id))
+    taken = await _taken(session, candidates)
+    rows: list[dict[str, Any]] = []
+    joined: dict[tuple[int, int], set[int]] = defaultdict(set)  # (occurrence, unit) → duties
+    for candidate in candidates:
+        assigned = by_duty[candidate.duty_id]
+        units = count_units(candidate.params, assigned, tiers[candidate.duty_id], groups_by_name)
+        for unit_id, role in assigned.items():
+            if unit_id not in units:
+                continue
+            if candidate.activity:
+                slot = (unit_id, candidate.activity, candidate.due.year)
+                _holder, occurrence_id = taken.setdefault(slot, (-1, candidate.occurrence_id))
+                if occurrence_id != candidate.occurrence_id:
+                    joined[(occurrence_id, unit_id)].add(candidate.duty_id)
+                    continue
             rows.append(
                 {
-                    "occurrence_id": occurrence_id,
+                    "occurrence_id": candidate.occurrence_id,
                     "unit_id": unit_id,
                     "role": role,
-                    "due_date": due,
+                    "due_date": candidate.due,
                     "status": "open",
                     "progress_count": 0,
                     "created_at": now,
+                    "checkin": candidate.checkin,
                 }
             )
     if rows:
-        report.assignments += await _insert_ignoring(
+        report.assignments += await insert_ignoring(
             session, Assignment, rows, ["occurrence_id", "unit_id"]
         )
+    await _record_joined(session, joined)
+
+
+def _tiers(duty: Duty) -> list[str]:
+    """The tiers the duty's yearly counts name ("民生部门", "others")."""
+    return [str(rule.params["tier"]) for rule in duty.rules if (rule.params or {}).get("tier")]
+
+
+async def _group_names(session: AsyncSession, groups: dict[int, list[int]]) -> dict[str, set[int]]:
+    names = await session.execute(select(UnitGroup.id, UnitGroup.name))
+    return {name: set(groups.get(group_id, [])) for group_id, name in names}
+
+
+async def _record_joined(session: AsyncSession, joined: dict[tuple[int, int], set[int]]) -> None:
+    """The duties that joined an assignment are listed on it (its card shows them)."""
+    for (occurrence_id, unit_id), duty_ids in joined.items():
+        assignment = await session.scalar(
+            select(Assignment).where(
+                Assignment.occurrence_id == occurrence_id, Assignment.unit_id == unit_id
+            )
+        )
+        if assignment is None:
+            continue
+        have = set(assignment.also_duties or [])
+        own = await session.scalar(
+            select(Occurrence.duty_id).where(Occurrence.id == assignment.occurrence_id)
+        )
+        wanted = sorted((have | duty_ids) - {own})
+        if wanted != sorted(have):
+            assignment.also_duties = wanted
+    if joined:
+        await session.flush()
 
 
 async def _recipients(
@@ -297,6 +450,21 @@ async def _coordinators(session: AsyncSession) -> list[tuple[int, int]]:
     return [(member_id, chat_id) for member_id, chat_id in rows]
 
 
+ASK_WINDOW = timedelta(days=30)
+
+
+def past_question(
+    created_at: datetime, settings: Settings, calendar: WorkdayCalendar
+) -> PlannedReminder:
+    """The one question about a duty whose deadline passed before it was imported: on the
+    first working day after the import, at the reminder time (fixed by the import's moment,
+    so planning again finds the same reminder)."""
+    zone = settings.zone
+    day = calendar.next_workday(created_at.astimezone(zone).date() + timedelta(days=1))
+    at = datetime.combine(day, settings.reminder_time, tzinfo=zone).astimezone(UTC)
+    return PlannedReminder("checkin", at, None, day, not calendar.is_official(day.year))
+
+
 def dedupe_key(assignment_id: int, planned: PlannedReminder, chat_id: int) -> str:
     return f"a{assignment_id}:{planned.kind}:{planned.planned_at:%Y%m%dT%H%M}:c{chat_id}"
 
@@ -331,7 +499,8 @@ async def plan_outbox(
         query = query.where(Assignment.id.in_(list(assignment_ids)))
     else:
         horizon = today - timedelta(days=90)
-        query = query.where(Assignment.due_date >= horizon)
+        asked = and_(Assignment.checkin.is_(True), Assignment.created_at >= now - ASK_WINDOW)
+        query = query.where(or_(Assignment.due_date >= horizon, asked))
     if unit_ids is not None:
         query = query.where(Assignment.unit_id.in_(list(unit_ids)))
     assignments = list(await session.scalars(query))
@@ -348,6 +517,8 @@ async def plan_outbox(
         )
         cache_key = (assignment.occurrence_id, due, policy_key)
         planned = plans_cache.get(cache_key)
+        if assignment.checkin and assignment.occurrence.rule.kind != StoredRuleKind.ONGOING:
+            planned = [past_question(assignment.created_at, settings, calendar)]
         if planned is None:
             spec = _spec_for(assignment.occurrence, due)
             policy = policy_from_settings(settings, assignment.unit.reminder_policy)
@@ -382,8 +553,72 @@ async def plan_outbox(
                     }
                 )
     if rows:
-        report.reminders += await _insert_ignoring(session, Reminder, rows, ["dedupe_key"])
+        revived = await _revive_cancelled(session, rows, now)
+        report.revived += len(revived)
+        await _tell_revived(session, revived, now)
+        report.reminders += await insert_ignoring(session, Reminder, rows, ["dedupe_key"])
     return report
+
+
+async def _revive_cancelled(
+    session: AsyncSession, rows: list[dict[str, Any]], now: datetime
+) -> list[tuple[int, int, int]]:
+    """Reminders planning would write again but that were cancelled earlier (the duty was
+    done and reopened, the liaison unbound and bound again, the item removed and restored):
+    the assignment is open again, so they are planned again. Returns (assignment, member,
+    chat) of each revived one."""
+    wanted = {row["dedupe_key"]: row for row in rows}
+    revived: list[tuple[int, int, int]] = []
+    keys = list(wanted)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        cancelled = list(
+            await session.scalars(
+                select(Reminder).where(
+                    Reminder.dedupe_key.in_(chunk), Reminder.state == ReminderState.CANCELLED
+                )
+            )
+        )
+        for reminder in cancelled:
+            row = wanted[reminder.dedupe_key]
+            reminder.state = ReminderState.PLANNED
+            reminder.send_after = row["send_after"]
+            reminder.member_id = row["member_id"]
+            reminder.claimed_by = None
+            reminder.last_error = None
+            revived.append((row["assignment_id"], row["member_id"], row["chat_id"]))
+    if revived:
+        await session.flush()
+    return revived
+
+
+async def _tell_revived(
+    session: AsyncSession, revived: list[tuple[int, int, int]], now: datetime
+) -> None:
+    """One notice per liaison and duty that its reminders are back on (once a day at most)."""
+    seen: set[tuple[int, int]] = set()
+    for assignment_id, member_id, chat_id in revived:
+        if (assignment_id, chat_id) in seen:
+            continue
+        seen.add((assignment_id, chat_id))
+        assignment = await session.get(Assignment, assignment_id)
+        if assignment is None:
+            continue
+        occurrence = await session.get(Occurrence, assignment.occurrence_id)
+        duty = await session.get(Duty, occurrence.duty_id) if occurrence else None
+        row = {
+            "dedupe_key": f"revived:a{assignment_id}:c{chat_id}:{now:%Y%m%d}",
+            "kind": ReminderKind.NOTICE,
+            "member_id": member_id,
+            "chat_id": chat_id,
+            "planned_at": now,
+            "send_after": now,
+            "state": ReminderState.PLANNED,
+            "attempts": 0,
+            "payload": {"notice": "revived", "duty": duty.text[:200] if duty else "—"},
+            "created_at": now,
+        }
+        await insert_ignoring(session, Reminder, [row], ["dedupe_key"])
 
 
 async def cancel_unbound(session: AsyncSession) -> int:
@@ -414,7 +649,16 @@ async def plan_everything(
     """The whole pipeline for some duties (or all): occurrences, assignments, reminders."""
     report = PlanningReport()
     today = now.astimezone(settings.zone).date()
-    await materialize(session, now, today, calendar, duty_ids, horizon_days, report)
+    await materialize(
+        session,
+        now,
+        today,
+        calendar,
+        duty_ids,
+        horizon_days,
+        report,
+        checkin_every=settings.checkin_every,
+    )
     await plan_outbox(session, now, settings, calendar, report=report, window=window)
     report.cancelled += await cancel_unbound(session)
     return report

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.services import Services
+from bot.usecases.digest import digest_day, superseded, week_start_of
 from bot.usecases.planning import materialize, policy_from_settings
 from bot.usecases.statutory import sync_statutory
 from scheduling.occurrences import OccurrenceSpec
@@ -44,6 +45,7 @@ class TimelineEvent:
     due: date
     recipients: tuple[str, ...]
     approximate: bool
+    rule_kind: str = ""  # the schedule rule's kind (not in the JSON, whose shape is fixed)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -80,8 +82,15 @@ async def simulate(
     async with services.sessions() as session:
         transaction = await session.begin()
         try:
-            await sync_statutory(session, now)
-            await materialize(session, now, start, calendar, horizon_days=horizon)
+            await sync_statutory(session, now, settings.statutory_profile)
+            await materialize(
+                session,
+                now,
+                start,
+                calendar,
+                horizon_days=horizon,
+                checkin_every=settings.checkin_every,
+            )
             query = (
                 select(Assignment)
                 .where(
@@ -137,6 +146,7 @@ async def simulate(
                             due=due,
                             recipients=tuple(recipients),
                             approximate=planned.approximate,
+                            rule_kind=occurrence.rule.kind.value,
                         )
                     )
             timeline.events.extend(_digests(services, start, end, coordinators))
@@ -150,14 +160,15 @@ async def simulate(
 def _digests(
     services: Services, start: date, end: date, coordinators: tuple[str, ...]
 ) -> list[TimelineEvent]:
-    """The weekly digest, on the configured day (or the next working day)."""
+    """The weekly digest as the planner schedules it: on the configured day (or the next
+    working day), one a day at most."""
     settings = services.settings
     calendar = services.calendar
     events = []
-    day = start - timedelta(days=(start.weekday() - settings.digest_weekday_index) % 7)
-    while day <= end:
-        send_day = day if calendar.is_workday(day) else calendar.next_workday(day)
-        if start <= send_day <= end:
+    week = week_start_of(start) - timedelta(days=7)
+    while week <= end:
+        send_day = digest_day(week, settings, calendar)
+        if start <= send_day <= end and not superseded(week, settings, calendar):
             events.append(
                 TimelineEvent(
                     at=datetime.combine(send_day, settings.digest_time, tzinfo=settings.zone),
@@ -172,7 +183,7 @@ def _digests(
                     approximate=not calendar.is_official(send_day.year),
                 )
             )
-        day += timedelta(days=7)
+        week += timedelta(days=7)
     return events
 
 

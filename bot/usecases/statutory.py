@@ -84,12 +84,14 @@ async def get_or_create_group(session: AsyncSession, name: str, now: datetime) -
     return group
 
 
-async def sync_statutory(session: AsyncSession, now: datetime) -> tuple[list[int], list[int]]:
-    """Make the built-in plan match the statutory data and overrides.
+async def sync_statutory(
+    session: AsyncSession, now: datetime, profile: str = "national"
+) -> tuple[list[int], list[int]]:
+    """Make the built-in plan match the statutory data, the province profile and overrides.
 
     Returns the plan's duty ids and the ids of rules whose dates changed (their future
     occurrences must be re-made)."""
-    entries = load_statutory(await stored_overrides(session))
+    entries = load_statutory(await stored_overrides(session), profile)
     plan = await session.scalar(
         select(Plan)
         .where(Plan.plan_key == STATUTORY_PLAN_KEY)

@@ -44,6 +44,7 @@ class TaskFilter(StrEnum):
     OPEN = "open"
     OVERDUE = "overdue"
     MONTH = "month"
+    ONGOING = "ongoing"
     ALL = "all"
     DONE = "done"
 
@@ -60,9 +61,10 @@ class TaskRow:
     text: str
     progress_count: int
     target_count: int | None
+    checkin: bool = False  # an undated duty: asked about each period, never overdue
 
     def overdue(self, today: date) -> bool:
-        return self.due < today and self.status not in CLOSED_STATUSES
+        return not self.checkin and self.due < today and self.status not in CLOSED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,18 @@ def effective_due() -> ColumnElement[date]:
     return func.coalesce(Assignment.extended_due, Assignment.due_date)
 
 
+def deadline() -> ColumnElement[date]:
+    """The due date a duty can be late against: none for an undated duty's check-in, so it is
+    never overdue, due soon or yellow."""
+    return case((Assignment.checkin.is_(True), None), else_=effective_due())
+
+
 def _filtered(query: Select, task_filter: TaskFilter, today: date) -> Select:
-    due = effective_due()
-    if task_filter is TaskFilter.OPEN:
-        return query.where(Assignment.status.in_(OPEN_STATUSES))
+    due = deadline()
+    if task_filter is TaskFilter.OPEN:  # dated duties; undated ones are under ONGOING
+        return query.where(Assignment.status.in_(OPEN_STATUSES), Assignment.checkin.is_(False))
+    if task_filter is TaskFilter.ONGOING:
+        return query.where(Assignment.status.in_(OPEN_STATUSES), Assignment.checkin.is_(True))
     if task_filter is TaskFilter.OVERDUE:
         return query.where(Assignment.status.in_(OPEN_STATUSES), due < today)
     if task_filter is TaskFilter.MONTH:
@@ -121,7 +131,12 @@ async def task_page(
     pages = max(1, -(-total // page_size))
     page = min(max(0, page), pages - 1)
     due = effective_due()
-    order = (due.desc(),) if task_filter is TaskFilter.DONE else (due, Assignment.id)
+    # dated duties first, by due date; undated duties' check-ins after them, apart
+    order = (
+        (due.desc(),)
+        if task_filter is TaskFilter.DONE
+        else (Assignment.checkin, due, Assignment.id)
+    )
     query = (
         select(
             Assignment.id,
@@ -134,6 +149,7 @@ async def task_page(
             Duty.text,
             Assignment.progress_count,
             Occurrence.target_count,
+            Assignment.checkin,
         )
         .join(Unit, Unit.id == Assignment.unit_id)
         .join(Occurrence, Occurrence.id == Assignment.occurrence_id)
@@ -194,6 +210,8 @@ class DutyCard:
     target_count: int | None
     has_event_rule: bool = False
     others: list[tuple[str, AssignmentStatus]] = field(default_factory=list)
+    also: list[tuple[str, str]] = field(default_factory=list)  # (plan, item) requiring it too
+    checkin: bool = False
 
 
 async def duty_card(session: AsyncSession, assignment_id: int) -> DutyCard | None:
@@ -259,6 +277,17 @@ async def duty_card(session: AsyncSession, assignment_id: int) -> DutyCard | Non
         .order_by(Unit.name)
     )
     enabled_rules = [rule for rule in duty.rules if rule.enabled]
+    also = []
+    if assignment.also_duties:
+        also = [
+            (title, number)
+            for title, number in await session.execute(
+                select(Plan.title, Duty.number)
+                .join(Plan, Plan.id == Duty.plan_id)
+                .where(Duty.id.in_(list(assignment.also_duties)))
+                .order_by(Plan.title, Duty.position)
+            )
+        ]
     return DutyCard(
         assignment_id=assignment.id,
         unit_name=assignment.unit.name,
@@ -278,6 +307,8 @@ async def duty_card(session: AsyncSession, assignment_id: int) -> DutyCard | Non
         target_count=occurrence.target_count,
         has_event_rule=any(r.kind.value == "event_relative" for r in enabled_rules),
         others=[(name, status) for name, status in others],
+        also=also,
+        checkin=assignment.checkin,
     )
 
 
@@ -290,6 +321,7 @@ class UnitCounts:
     overdue: int
     due_soon: int
     yellow: int
+    ongoing: int = 0  # open undated duties (check-ins), counted apart from `open`
 
     @property
     def light(self) -> str:
@@ -302,14 +334,15 @@ class UnitCounts:
 
 def _counts_query(today: date, yellow_until: date) -> Select:
     """All five counts per unit in one pass: right for a few units (a liaison's)."""
-    due = effective_due()
+    due = deadline()
     is_open = Assignment.status.in_(OPEN_STATUSES)
+    dated = and_(is_open, Assignment.checkin.is_(False))
     return (
         select(
             Unit.id,
             Unit.name,
             func.sum(case((Assignment.status == AssignmentStatus.DONE, 1), else_=0)),
-            func.sum(case((is_open, 1), else_=0)),
+            func.sum(case((dated, 1), else_=0)),
             func.sum(case((and_(is_open, due < today), 1), else_=0)),
             func.sum(
                 case(
@@ -318,6 +351,7 @@ def _counts_query(today: date, yellow_until: date) -> Select:
                 )
             ),
             func.sum(case((_yellow(due, today, yellow_until), 1), else_=0)),
+            func.sum(case((and_(is_open, Assignment.checkin.is_(True)), 1), else_=0)),
         )
         .join(Assignment, Assignment.unit_id == Unit.id)
         .group_by(Unit.id, Unit.name)
@@ -332,15 +366,15 @@ def _status_counts() -> Select:
     """How many assignments each unit has in each status: one pass over an index that
     covers (status, unit_id), no dates evaluated; statuses as their stored strings."""
     status = type_coerce(Assignment.status, String)
-    return select(Assignment.unit_id, status, func.count()).group_by(
-        Assignment.status, Assignment.unit_id
+    return select(Assignment.unit_id, status, Assignment.checkin, func.count()).group_by(
+        Assignment.status, Assignment.unit_id, Assignment.checkin
     )
 
 
 def _near_counts(today: date, yellow_until: date) -> Select:
     """Overdue, due soon and yellow per unit: only open assignments due by the horizon count,
     so only those are read."""
-    due = effective_due()
+    due = deadline()
     soon = today + timedelta(days=DUE_SOON_DAYS)
     return (
         select(
@@ -362,14 +396,15 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
     connection = await session.connection()
     done: dict[int, int] = defaultdict(int)
     open_: dict[int, int] = defaultdict(int)
+    ongoing: dict[int, int] = defaultdict(int)
     listed: set[int] = set()  # units with any assignment, even only waived or cancelled ones
     open_values = {status.value for status in OPEN_STATUSES}
-    for unit_id, status, count in await connection.execute(_status_counts()):
+    for unit_id, status, checkin, count in await connection.execute(_status_counts()):
         listed.add(unit_id)
         if status == AssignmentStatus.DONE.value:
             done[unit_id] += count
         elif status in open_values:
-            open_[unit_id] += count
+            (ongoing if checkin else open_)[unit_id] += count
     if not listed:
         return []
     near = {
@@ -385,7 +420,14 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
         overdue, soon, yellow = near.get(unit_id, (0, 0, 0))
         rows.append(
             UnitCounts(
-                unit_id, name, done.get(unit_id, 0), open_.get(unit_id, 0), overdue, soon, yellow
+                unit_id,
+                name,
+                done.get(unit_id, 0),
+                open_.get(unit_id, 0),
+                overdue,
+                soon,
+                yellow,
+                ongoing.get(unit_id, 0),
             )
         )
     return rows
@@ -412,8 +454,17 @@ async def unit_counts(
     else:
         query = _counts_query(today, yellow_until).where(Unit.id.in_(unit_ids))
         rows = [
-            UnitCounts(uid, name, int(d or 0), int(o or 0), int(od or 0), int(s or 0), int(y or 0))
-            for uid, name, d, o, od, s, y in await session.execute(query)
+            UnitCounts(
+                uid,
+                name,
+                int(d or 0),
+                int(o or 0),
+                int(od or 0),
+                int(s or 0),
+                int(y or 0),
+                int(g or 0),
+            )
+            for uid, name, d, o, od, s, y, g in await session.execute(query)
         ]
     rank = {"red": 0, "yellow": 1, "green": 2}
     rows.sort(key=lambda c: (rank[c.light], -c.overdue, -c.yellow, c.unit_name))

@@ -12,16 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.usecases.group_rules import (
     DEFAULT_GROUP_RULES,
     GroupRule,
+    drop_by_kind,
     exclude,
     include,
     load_rules,
     save_rules,
+    sync_members,
 )
 from bot.usecases.retire import retire_dropped_units
 from bot.usecases.units import find_unit, suggest_units
@@ -37,6 +39,7 @@ from storage.models import (
     UnitGroup,
     UnitGroupAlias,
     UnitGroupMember,
+    UnitKind,
 )
 
 
@@ -382,3 +385,42 @@ async def change_group(
     if not add and changed:
         await retire_dropped_units(session, duty_ids, today)
     return GroupChange(group.name, tuple(changed), tuple(unchanged), tuple(sorted(set(duty_ids))))
+
+
+@dataclass(frozen=True)
+class KindOutcome:
+    unit: str
+    old: str
+    new: str
+    groups_left: int
+    duty_ids: tuple[int, ...]
+
+
+async def set_unit_kind(session: AsyncSession, unit_name: str, kind: str) -> KindOutcome:
+    """A coordinator corrects a unit's kind; automatic groups follow (joined or left)."""
+    try:
+        new = UnitKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in UnitKind if k is not UnitKind.COMMITTEE)
+        raise UnitAdminError(f"unknown kind {kind!r} (one of {choices})") from None
+    unit = await require_unit(session, unit_name)
+    old = str(unit.kind)
+    unit.kind = new
+    unit.needs_review = False
+    rules = await load_rules(session)
+    left = await drop_by_kind(session, rules, unit.id, new.value)
+    await sync_members(session, rules)
+    duty_ids = tuple(
+        await session.scalars(
+            select(DutyUnit.duty_id).where(
+                or_(
+                    DutyUnit.unit_id == unit.id,
+                    DutyUnit.group_id.in_(
+                        select(UnitGroupMember.group_id).where(UnitGroupMember.unit_id == unit.id)
+                    ),
+                    DutyUnit.group_id.in_(left),
+                )
+            )
+        )
+    )
+    return KindOutcome(unit.name, old, new.value, len(left), duty_ids)
