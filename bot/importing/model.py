@@ -116,6 +116,8 @@ class ParsedItem:
 
 # the workbook property where a ledger exported by dutybot declares each plan's metadata
 DECLARED_PLANS_PROPERTY = "dutybot.plans"
+# the sheets of such a ledger that are not plans (its summary by unit): not read as items
+SKIPPED_SHEETS_PROPERTY = "dutybot.skipped_sheets"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,12 @@ from html.parser import HTMLParser
 from typing import Any
 
 from bot.importing.guards import check_archive, check_sheet
-from bot.importing.model import DECLARED_PLANS_PROPERTY, DeclaredPlan, DocumentError
+from bot.importing.model import (
+    DECLARED_PLANS_PROPERTY,
+    SKIPPED_SHEETS_PROPERTY,
+    DeclaredPlan,
+    DocumentError,
+)
 
 
 @dataclass(slots=True)
@@ -56,6 +61,8 @@ class RawDocument:
     encoding: str | None
     blocks: list[Block] = field(default_factory=list)
     declared: dict[str, DeclaredPlan] = field(default_factory=dict)  # by title
+    # a ledger dutybot exported: its unit columns say exactly what the plan printed
+    exact_units: bool = False
 
 
 _BOMS = (
@@ -244,7 +251,10 @@ def _read_xlsx(data: bytes) -> RawDocument:
     except Exception as exc:
         raise DocumentError("corrupt", "The .xlsx file is damaged and cannot be opened.") from exc
     blocks: list[Block] = []
+    skipped = _skipped_sheets(workbook)
     for sheet in workbook.worksheets:
+        if sheet.title in skipped:
+            continue
         check_sheet(sheet.max_row, sheet.max_column, sheet.title)
         anchors: dict[tuple[int, int], tuple[int, int]] = {}
         for merged in sheet.merged_cells.ranges:
@@ -269,7 +279,22 @@ def _read_xlsx(data: bytes) -> RawDocument:
         if rows:
             last = get_column_letter(max(1, sheet.max_column))
             blocks.append(TableBlock(rows, f"sheet {sheet.title}!A1:{last}{sheet.max_row}"))
-    return RawDocument("xlsx", None, blocks, _declared_plans(workbook))
+    declared = _declared_plans(workbook)
+    return RawDocument("xlsx", None, blocks, declared, exact_units=_is_ledger(workbook))
+
+
+def _is_ledger(workbook: Any) -> bool:
+    return any(p.name == DECLARED_PLANS_PROPERTY for p in workbook.custom_doc_props)
+
+
+def _skipped_sheets(workbook: Any) -> set[str]:
+    """The sheets a dutybot ledger says are not plans (its summary); none for others."""
+    found = [p.value for p in workbook.custom_doc_props if p.name == SKIPPED_SHEETS_PROPERTY]
+    try:
+        names = json.loads(found[0]) if found else []
+    except (ValueError, TypeError):
+        return set()
+    return {name for name in names if isinstance(name, str)} if isinstance(names, list) else set()
 
 
 def _declared_plans(workbook: Any) -> dict[str, DeclaredPlan]:

@@ -231,9 +231,22 @@ def _repeat_merged(cell: TableCell, role: str | None) -> bool:
 Emitted = tuple[str, str, str]  # text, origin, role
 
 
-def _table_lines(table: TableBlock) -> list[Emitted]:
+NO_UNITS = "牵头单位：；责任单位："
+_UNIT_ROLES = ("lead", "responsible", "units")
+
+
+def _unitless(row: list[TableCell], roles: dict[int, str]) -> bool:
+    """Every unit cell of the row is empty and not merged from above."""
+    cells = [row[column] for column, role in roles.items() if role in _UNIT_ROLES]
+    return bool(cells) and all(not c.text.strip() and not c.merged_up for c in cells)
+
+
+def _table_lines(table: TableBlock, exact_units: bool = False) -> list[Emitted]:
     """A table as lines: header words, then per data row a row start, its heading cells
-    (columns left of the task column), its number, task text, units and time limit."""
+    (columns left of the task column), its number, task text, units and time limit.
+
+    With `exact_units` (a ledger dutybot exported) a row whose unit cells are all empty
+    names no units, as if labelled so, instead of continuing the units above it."""
     header_index = _header_row(table.rows)
     header = table.rows[header_index] if header_index is not None else []
     if header_index is not None and any(len(row) != len(table.rows[0]) for row in table.rows):
@@ -272,10 +285,15 @@ def _table_lines(table: TableBlock) -> list[Emitted]:
                 continue
         if is_data and content is not None:
             lines.append(("", origin_row, "row"))
+        unitless = exact_units and is_data and _unitless(row, roles)
+        first_unit = min((c for c, r in roles.items() if r in _UNIT_ROLES), default=None)
         for col_index, cell in enumerate(row):
             if cell.merged_left:
                 continue
             role = roles.get(col_index) if is_data else None
+            if unitless and col_index == first_unit:
+                lines.append((NO_UNITS, f"{origin_row} col {col_index + 1}", ""))
+                continue
             if role == "people":  # a person is not a unit; listed as not used, not dropped
                 lines.append((cell.text.strip(), f"{origin_row} col {col_index + 1}", "aside"))
                 continue
@@ -306,7 +324,7 @@ def flatten(raw: RawDocument) -> list[SourceLine]:
         if isinstance(block, TextBlock):
             emitted.append((block.text, block.origin, ""))
         else:
-            emitted.extend(_table_lines(block))
+            emitted.extend(_table_lines(block, raw.exact_units))
     return [
         SourceLine(index, text, origin, role)
         for index, (text, origin, role) in enumerate(emitted, 1)

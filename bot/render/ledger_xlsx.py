@@ -9,15 +9,21 @@ unit. The file imports back unchanged (`bot.importing.parse_bytes`), which const
   the importer reads (a 牵头/责任 header labels unit columns);
 - the bot's own headers must not contain 牵头, 责任, 配合, 协办, 参与, 主责, 时限 or 时间,
   which the importer would read as unit or deadline columns;
-- a duty with no units gets the empty labels "牵头单位：；责任单位：", so the importer neither
-  carries the previous row's units onto it nor runs the next cells into its text;
+- a duty with no units has empty unit cells (nothing the plan did not print); the workbook
+  says it is a dutybot ledger (`LEDGER_PROPERTY`), whose unit columns the importer reads
+  exactly, so it neither carries the previous row's units onto it nor runs the next cells
+  into its text;
 - the importer starts a second plan at its first item and forgets the headings read just
   before, unless the plan's first heading is "一、…"; so a plan whose items begin under a
   later heading ("三、主要任务") goes first, where no new plan has to be started (with two
   such plans, the second one's first section is lost on re-import);
 - the due-date or status cell is never empty, which ends the row's item for the importer;
-- counts on the summary sheet are written with their unit ("3项"): a bare number is a row
-  number to the importer, and the summary sheet comes after every plan.
+- the summary sheet holds numbers (counts, a completion share) with number formats, so they
+  sum and sort; a bare number would be a row number to the importer, so the workbook lists
+  the summary sheet as not a plan (`SKIPPED_SHEETS_PROPERTY`) and the importer passes it by.
+
+Every sheet prints on A4 landscape, fitted to the page width, its title and header rows
+repeated on every page, numbered in the footer; wrapped text gets row heights that show it.
 """
 
 from __future__ import annotations
@@ -34,9 +40,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import Translator, _
-from bot.importing.model import DECLARED_PLANS_PROPERTY
+from bot.importing.model import DECLARED_PLANS_PROPERTY, SKIPPED_SHEETS_PROPERTY
 from bot.render.labels import status_label
+from bot.render.ledger_print import fit_row_heights, set_up_printing
 from bot.usecases.ledger import Ledger, LedgerAssignment, LedgerPlan, LedgerRow
+from bot.usecases.lights import LIGHT_MEANINGS, Light
 from bot.usecases.tasks import OPEN_STATUSES, UnitCounts
 from storage.models import AssignmentStatus
 
@@ -49,7 +57,7 @@ EXTRA_HEADERS = (
     _("Reported by"),
     _("Evidence"),
 )
-WIDTHS = (18, 24, 6, 60, 20, 30, 12, 26, 40, 12, 18, 34)
+WIDTHS = (12, 16, 5, 60, 16, 22, 11, 22, 28, 11, 14, 24)
 SUMMARY_HEADERS = (
     _("Unit"),
     _("Assignments"),
@@ -60,18 +68,16 @@ SUMMARY_HEADERS = (
     _("Completion"),
     _("Light"),
 )
-SUMMARY_WIDTHS = (30, 12, 12, 12, 12, 16, 12, 30)
-NO_UNITS_LABEL = "牵头单位：；责任单位："
+SUMMARY_WIDTHS = (30, 12, 12, 12, 12, 16, 12, 36)
+COUNT_FORMAT = "0"
+SHARE_FORMAT = "0%"
 LIGHT_FILLS = {
     "red": PatternFill("solid", fgColor="F4C7C3"),
     "yellow": PatternFill("solid", fgColor="FCE8B2"),
     "green": PatternFill("solid", fgColor="B7E1CD"),
+    "grey": PatternFill("solid", fgColor="E8EAED"),
 }
-LIGHT_NAMES = {
-    "red": _("overdue"),
-    "yellow": _("due within 3 working days, not started"),
-    "green": _("on track"),
-}
+LIGHT_NAMES = LIGHT_MEANINGS
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -135,8 +141,7 @@ def _report_text(row: LedgerRow, t: Translator) -> str:
 
 
 def _units_cells(row: LedgerRow) -> tuple[str, str]:
-    if not row.lead and not row.responsible:
-        return NO_UNITS_LABEL, ""
+    """The lead and responsible cells as the plan printed them (empty when it named none)."""
     return "、".join(row.lead), "、".join(row.responsible)
 
 
@@ -213,10 +218,8 @@ def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translato
     sheet.freeze_panes = "A3"
     last = first + len(plan.rows) - 1
     sheet.auto_filter.ref = f"A2:{get_column_letter(columns)}{max(last, 2)}"
-
-
-def _count(count: int, t: Translator) -> str:
-    return t.ngettext("{count} item", "{count} items", count)
+    fit_row_heights(sheet, first, last, WIDTHS, skip_columns=(1, 2))
+    set_up_printing(sheet, t)
 
 
 def _summary_sheet(sheet: Worksheet, units: list[UnitCounts], as_of: date, t: Translator) -> None:
@@ -232,25 +235,30 @@ def _summary_sheet(sheet: Worksheet, units: list[UnitCounts], as_of: date, t: Tr
     for offset, counts in enumerate(units):
         number = 3 + offset
         total = counts.done + counts.open
-        rate = f"{round(100 * counts.done / total)}%" if total else "—"
-        values = [
+        values: list[object] = [
             counts.unit_name,
-            _count(total, t),
-            _count(counts.done, t),
-            _count(counts.open, t),
-            _count(counts.overdue, t),
-            _count(counts.due_soon, t),
-            rate,
-            t.gettext(LIGHT_NAMES[counts.light]),
+            total,
+            counts.done,
+            counts.open,
+            counts.overdue,
+            counts.due_soon,
+            counts.done / total if total else None,
+            t.gettext(LIGHT_NAMES[Light(counts.light)]),
         ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(number, column, value)
             cell.border = BORDER
             cell.alignment = WRAP_TOP
-        sheet.cell(number, len(values)).fill = LIGHT_FILLS[counts.light]
+            if 2 <= column <= 6:
+                cell.number_format = COUNT_FORMAT
+            elif column == 7:
+                cell.number_format = SHARE_FORMAT
+        sheet.cell(number, len(values)).fill = LIGHT_FILLS[str(counts.light)]
     for column, width in enumerate(SUMMARY_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A3"
+    fit_row_heights(sheet, 3, 2 + len(units), SUMMARY_WIDTHS)
+    set_up_printing(sheet, t)
 
 
 def _splits_cleanly(plan: LedgerPlan) -> bool:
@@ -272,6 +280,9 @@ def ledger_workbook(ledger: Ledger, t: Translator) -> bytes:
     _summary_sheet(summary, ledger.units, ledger.as_of, t)
     workbook.custom_doc_props.append(
         StringProperty(name=DECLARED_PLANS_PROPERTY, value=_declared_plans(ledger.plans))
+    )
+    workbook.custom_doc_props.append(
+        StringProperty(name=SKIPPED_SHEETS_PROPERTY, value=json.dumps([summary.title]))
     )
     workbook.active = len(workbook.worksheets) - 1
     buffer = io.BytesIO()

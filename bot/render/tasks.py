@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.i18n import Translator, _
 from bot.render.labels import STATUS_ICONS, period_label, status_label
+from bot.usecases.lights import LIGHT_ICONS, Light
 from bot.usecases.tasks import (
     DutyCard,
     HistoryLine,
@@ -28,7 +29,7 @@ FILTER_NAMES = {
     TaskFilter.ALL: _("all"),
     TaskFilter.DONE: _("done"),
 }
-LIGHTS = {"red": "🔴", "yellow": "🟡", "green": "🟢"}
+LIGHTS = LIGHT_ICONS
 
 
 def _clip(text: str, limit: int) -> str:
@@ -248,6 +249,15 @@ def render_unit_status(
             soon=counts.due_soon,
         )
     )
+    if counts.blocked or counts.more_time or counts.in_progress:
+        lines.append(
+            t.gettext(
+                _("in progress {progress} · blocked {blocked} · more time asked {more}"),
+                progress=counts.in_progress,
+                blocked=counts.blocked,
+                more=counts.more_time,
+            )
+        )
     if counts.ongoing:
         lines.append(
             t.gettext(
@@ -269,27 +279,37 @@ def render_office_status(
     pages = max(1, -(-len(counts) // STATUS_PAGE_SIZE))
     page = min(max(0, page), pages - 1)
     shown = counts[page * STATUS_PAGE_SIZE : (page + 1) * STATUS_PAGE_SIZE]
-    red = sum(1 for c in counts if c.light == "red")
-    yellow = sum(1 for c in counts if c.light == "yellow")
-    green = len(counts) - red - yellow
+    tally = {light: sum(1 for c in counts if c.light is light) for light in Light}
     lines = [
         t.gettext(
-            _("All units: 🔴 {red} · 🟡 {yellow} · 🟢 {green}"), red=red, yellow=yellow, green=green
+            _("All units: 🔴 {red} · 🟡 {yellow} · 🟢 {green} · ⚪ {grey}"),
+            red=tally[Light.RED],
+            yellow=tally[Light.YELLOW],
+            green=tally[Light.GREEN],
+            grey=tally[Light.GREY],
         ),
         "",
     ]
     if not counts:
         lines.append(t.gettext(_("No duties are assigned yet. Import a plan first.")))
     for c in shown:
-        lines.append(
-            f"{LIGHTS[c.light]} {_clip(c.unit_name, 24)} — "
-            + t.gettext(
+        numbers = (
+            t.gettext(
+                _("overdue {overdue}, blocked {blocked}, open {open}, done {done}"),
+                overdue=c.overdue,
+                blocked=c.blocked,
+                open=c.open,
+                done=c.done,
+            )
+            if c.blocked
+            else t.gettext(
                 _("overdue {overdue}, open {open}, done {done}"),
                 overdue=c.overdue,
                 open=c.open,
                 done=c.done,
             )
         )
+        lines.append(f"{LIGHTS[c.light]} {_clip(c.unit_name, 24)} — {numbers}")
     lines.append("")
     lines.append(
         t.gettext(

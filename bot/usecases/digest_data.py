@@ -101,16 +101,30 @@ class UnreachableLiaison:
 
 @dataclass(frozen=True)
 class UnitProgress:
-    """One bar of the chart: a unit's year-to-date completion and its traffic light."""
+    """One bar of the chart: a unit's year-to-date completion and its traffic light.
+
+    `done` of `due` count what was due by today; the parts (`year_done`, `in_progress`,
+    `overdue`, `not_yet_due`) split every dated assignment of the year, plus any still
+    overdue from earlier years, so the bar shows the whole year's work."""
 
     unit_name: str
     done: int
     due: int
     light: str
+    unit_id: int = 0
+    year_done: int = 0
+    in_progress: int = 0  # open, not overdue, being worked on (in progress, blocked, more time)
+    overdue: int = 0
+    not_yet_due: int = 0  # open, not overdue, not started
 
     @property
     def percent(self) -> float:
         return 100 * self.done / self.due if self.due else 0.0
+
+    @property
+    def total(self) -> int:
+        """Every assignment in the bar: the parts add up to it."""
+        return self.year_done + self.in_progress + self.overdue + self.not_yet_due
 
 
 @dataclass(frozen=True)
@@ -287,30 +301,63 @@ async def unreachable_liaisons(session: AsyncSession) -> list[UnreachableLiaison
     return list(found.values())
 
 
+WORKED_ON = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.BLOCKED, AssignmentStatus.MORE_TIME)
+
+
 async def unit_progress(
     session: AsyncSession, today: date, calendar: DigestCalendar
 ) -> list[UnitProgress]:
-    """Year-to-date completion per unit, worst light first (the order of `unit_counts`)."""
+    """Year-to-date completion and the year's parts per unit, worst light first (the order
+    of `unit_counts`, so the chart, the board and /status list units alike)."""
     due = effective_due()
+    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
     counted = await session.execute(
         select(
             Assignment.unit_id,
             func.count(),
             func.sum(case((Assignment.status == AssignmentStatus.DONE, 1), else_=0)),
         )
-        .where(_counted(), due >= date(today.year, 1, 1), due <= today)
+        .where(_counted(), due >= year_start, due <= today)
         .group_by(Assignment.unit_id)
     )
     per_unit = {unit_id: (int(n or 0), int(d or 0)) for unit_id, n, d in counted}
-    return [
-        UnitProgress(
-            counts.unit_name,
-            per_unit.get(counts.unit_id, (0, 0))[1],
-            per_unit.get(counts.unit_id, (0, 0))[0],
-            counts.light,
+    is_open = Assignment.status.in_(OPEN_STATUSES)
+    late = and_(is_open, due < today)
+    parts = await session.execute(
+        select(
+            Assignment.unit_id,
+            func.sum(case((Assignment.status == AssignmentStatus.DONE, 1), else_=0)),
+            func.sum(case((and_(~late, Assignment.status.in_(WORKED_ON)), 1), else_=0)),
+            func.sum(case((late, 1), else_=0)),
+            func.sum(case((and_(~late, Assignment.status == AssignmentStatus.OPEN), 1), else_=0)),
         )
-        for counts in await unit_counts(session, today, calendar)
-    ]
+        .where(
+            _counted(),
+            Assignment.checkin.is_(False),
+            due <= year_end,
+            (due >= year_start) | late,
+        )
+        .group_by(Assignment.unit_id)
+    )
+    split = {unit_id: tuple(int(value or 0) for value in values) for unit_id, *values in parts}
+    rows = []
+    for counts in await unit_counts(session, today, calendar):
+        year_done, in_progress, overdue, not_yet_due = split.get(counts.unit_id, (0, 0, 0, 0))
+        due_count, done = per_unit.get(counts.unit_id, (0, 0))
+        rows.append(
+            UnitProgress(
+                counts.unit_name,
+                done,
+                due_count,
+                counts.light.value,
+                unit_id=counts.unit_id,
+                year_done=year_done,
+                in_progress=in_progress,
+                overdue=overdue,
+                not_yet_due=not_yet_due,
+            )
+        )
+    return rows
 
 
 async def previous_digest(

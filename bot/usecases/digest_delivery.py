@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.render.chart import ChartImage, render_completion_chart
+from bot.render.chart import ChartImage, charted, render_completion_chart
 from bot.render.digest import chart_caption, render_digest
 from bot.render.reminders import RenderedMessage
 from bot.usecases.digest_data import Digest, DigestCalendar, collect_digest
@@ -54,7 +54,7 @@ async def compose_digest(
     """The digest as of `now` in the reader's language, with its chart when one can be drawn."""
     digest = await collect_digest(session, week_start, now, t.zone, calendar, member_id)
     chart = await asyncio.to_thread(render_completion_chart, digest.units, t, digest.as_of)
-    missing = chart is None and bool(digest.units)
+    missing = chart is None and bool(charted(digest.units))
     texts = render_digest(digest, t, late_since, chart_missing=missing)
     return ComposedDigest(digest, texts, chart, chart_caption(digest, t))
 

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.usecases.lights import Light, light_of
 from bot.usecases.tasks import OPEN_STATUSES, UnitCounts, unit_counts, yellow_horizon
 from storage.ids import parse_id
 from storage.models import (
@@ -78,16 +79,27 @@ class LedgerRow:
     ongoing: bool = False  # an undated duty: no due date, a progress check-in each period
 
     def light(self, today: date, yellow_until: date) -> str | None:
-        """red (overdue), yellow (due within 3 working days, not started), green (all
-        done), or None (nothing to colour)."""
-        live = [a for a in self.assignments if a.status in OPEN_STATUSES and not a.checkin]
-        if any(a.due < today for a in live):
-            return "red"
-        if any(a.status is AssignmentStatus.OPEN and a.due <= yellow_until for a in live):
-            return "yellow"
-        if self.assignments and all(a.status is AssignmentStatus.DONE for a in self.assignments):
-            return "green"
-        return None
+        """The row's light by the one definition (`bot.usecases.lights`) over its units'
+        assignments; None (no fill) while grey."""
+        dated = [a for a in self.assignments if not a.checkin]
+        live = [a for a in dated if a.status in OPEN_STATUSES]
+        light = light_of(
+            overdue=sum(1 for a in live if a.due < today),
+            blocked=sum(1 for a in self.assignments if a.status is AssignmentStatus.BLOCKED),
+            not_started_soon=sum(
+                1
+                for a in live
+                if a.status is AssignmentStatus.OPEN and today <= a.due <= yellow_until
+            ),
+            more_time=sum(1 for a in self.assignments if a.status is AssignmentStatus.MORE_TIME),
+            come_due=sum(
+                1
+                for a in dated
+                if a.status is AssignmentStatus.DONE
+                or (a.status in OPEN_STATUSES and a.due <= today)
+            ),
+        )
+        return None if light is Light.GREY else light.value
 
 
 @dataclass

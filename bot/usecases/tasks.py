@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
+from bot.usecases.lights import LIGHT_RANK, Light, light_of
 from storage.change_marker import MarkerReader
 from storage.models import (
     CLOSED_STATUSES,
@@ -322,14 +323,21 @@ class UnitCounts:
     due_soon: int
     yellow: int
     ongoing: int = 0  # open undated duties (check-ins), counted apart from `open`
+    in_progress: int = 0
+    blocked: int = 0
+    more_time: int = 0
+    due_now: int = 0  # open dated assignments due today or earlier
 
     @property
-    def light(self) -> str:
-        if self.overdue:
-            return "red"
-        if self.yellow:
-            return "yellow"
-        return "green"
+    def light(self) -> Light:
+        """See `bot.usecases.lights`: the same light everywhere."""
+        return light_of(
+            overdue=self.overdue,
+            blocked=self.blocked,
+            not_started_soon=self.yellow,
+            more_time=self.more_time,
+            come_due=self.done + self.due_now,
+        )
 
 
 def _counts_query(today: date, yellow_until: date) -> Select:
@@ -352,6 +360,10 @@ def _counts_query(today: date, yellow_until: date) -> Select:
             ),
             func.sum(case((_yellow(due, today, yellow_until), 1), else_=0)),
             func.sum(case((and_(is_open, Assignment.checkin.is_(True)), 1), else_=0)),
+            func.sum(case((Assignment.status == AssignmentStatus.IN_PROGRESS, 1), else_=0)),
+            func.sum(case((Assignment.status == AssignmentStatus.BLOCKED, 1), else_=0)),
+            func.sum(case((Assignment.status == AssignmentStatus.MORE_TIME, 1), else_=0)),
+            func.sum(case((and_(is_open, due <= today), 1), else_=0)),
         )
         .join(Assignment, Assignment.unit_id == Unit.id)
         .group_by(Unit.id, Unit.name)
@@ -382,6 +394,7 @@ def _near_counts(today: date, yellow_until: date) -> Select:
             func.sum(case((due < today, 1), else_=0)),
             func.sum(case((and_(due >= today, due <= soon), 1), else_=0)),
             func.sum(case((_yellow(due, today, yellow_until), 1), else_=0)),
+            func.sum(case((due <= today, 1), else_=0)),
         )
         .where(Assignment.status.in_(OPEN_STATUSES), due <= max(soon, yellow_until))
         .group_by(Assignment.unit_id)
@@ -397,10 +410,12 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
     done: dict[int, int] = defaultdict(int)
     open_: dict[int, int] = defaultdict(int)
     ongoing: dict[int, int] = defaultdict(int)
+    by_status: dict[tuple[int, str], int] = defaultdict(int)
     listed: set[int] = set()  # units with any assignment, even only waived or cancelled ones
     open_values = {status.value for status in OPEN_STATUSES}
     for unit_id, status, checkin, count in await connection.execute(_status_counts()):
         listed.add(unit_id)
+        by_status[unit_id, status] += count
         if status == AssignmentStatus.DONE.value:
             done[unit_id] += count
         elif status in open_values:
@@ -408,8 +423,8 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
     if not listed:
         return []
     near = {
-        unit_id: (int(overdue or 0), int(soon or 0), int(yellow or 0))
-        for unit_id, overdue, soon, yellow in await connection.execute(
+        unit_id: (int(overdue or 0), int(soon or 0), int(yellow or 0), int(now or 0))
+        for unit_id, overdue, soon, yellow, now in await connection.execute(
             _near_counts(today, yellow_until)
         )
     }
@@ -417,7 +432,7 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
     for unit_id, name in await connection.execute(select(Unit.id, Unit.name)):
         if unit_id not in listed:
             continue
-        overdue, soon, yellow = near.get(unit_id, (0, 0, 0))
+        overdue, soon, yellow, due_now = near.get(unit_id, (0, 0, 0, 0))
         rows.append(
             UnitCounts(
                 unit_id,
@@ -428,9 +443,24 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
                 soon,
                 yellow,
                 ongoing.get(unit_id, 0),
+                in_progress=by_status[unit_id, AssignmentStatus.IN_PROGRESS.value],
+                blocked=by_status[unit_id, AssignmentStatus.BLOCKED.value],
+                more_time=by_status[unit_id, AssignmentStatus.MORE_TIME.value],
+                due_now=due_now,
             )
         )
     return rows
+
+
+def worst_first(counts: UnitCounts) -> tuple[int, int, int, int, str]:
+    """The order of /status, the board and the chart: by light, then what makes it so."""
+    return (
+        LIGHT_RANK[counts.light],
+        -counts.overdue,
+        -counts.blocked,
+        -counts.yellow,
+        counts.unit_name,
+    )
 
 
 def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
@@ -446,7 +476,7 @@ def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
 async def unit_counts(
     session: AsyncSession, today: date, calendar: WorkdayCounter, unit_ids: list[int] | None = None
 ) -> list[UnitCounts]:
-    """Counts per unit, worst first (red, yellow, green; then most overdue); every unit with
+    """Counts per unit, worst first (red, yellow, green, grey; then most overdue); every unit with
     at least one assignment (of `unit_ids`, or of the whole office)."""
     yellow_until = yellow_horizon(today, calendar)
     if unit_ids is None:
@@ -463,11 +493,14 @@ async def unit_counts(
                 int(s or 0),
                 int(y or 0),
                 int(g or 0),
+                in_progress=int(p or 0),
+                blocked=int(b or 0),
+                more_time=int(m or 0),
+                due_now=int(n or 0),
             )
-            for uid, name, d, o, od, s, y, g in await session.execute(query)
+            for uid, name, d, o, od, s, y, g, p, b, m, n in await session.execute(query)
         ]
-    rank = {"red": 0, "yellow": 1, "green": 2}
-    rows.sort(key=lambda c: (rank[c.light], -c.overdue, -c.yellow, c.unit_name))
+    rows.sort(key=worst_first)
     return rows
 
 
