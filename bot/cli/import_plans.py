@@ -25,9 +25,10 @@ from bot.importing.review import apply_decisions
 from bot.render.import_json import import_json
 from bot.services import Services
 from bot.settings import Settings
+from bot.usecases.import_planning import import_and_plan
 from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome, Source
 from bot.usecases.import_review import known_unit_names
-from bot.usecases.importing import import_sources, read_paths
+from bot.usecases.importing import read_paths
 
 LIST_LIMIT = 12
 
@@ -70,7 +71,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     parsed = time.perf_counter()
 
     async def work(services: Services) -> ImportResult:
-        return await import_sources(services, sources, dry_run=args.dry_run, past=args.past)
+        return await import_and_plan(services, sources, dry_run=args.dry_run, past=args.past)
 
     result = with_services(settings, work)
     finished = time.perf_counter()
@@ -198,7 +199,8 @@ def print_footer(result: ImportResult, parse_seconds: float, store_seconds: floa
     empty = [group.name for group in result.groups_needing_members]
     if empty:
         console.print(
-            f"[yellow]groups without members[/] (set with `dutybot groups add`): "
+            f"[yellow]groups without members[/] (set with `dutybot groups add`, or /groups in "
+            "the chat): "
             f"{escape(', '.join(empty))}"
         )
     items = sum(len(plan.items) for plan in result.plans)

@@ -77,6 +77,16 @@ def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+COORDINATOR_KINDS = ("digest", "escalation")
+
+
+def _recipients(kind: str, names: tuple[str, ...]) -> str:
+    """Who gets it: the unit's liaisons, or for digests and escalations the coordinators."""
+    if kind in COORDINATOR_KINDS:
+        return "coordinators: " + "、".join(names) if names else "(no coordinator yet)"
+    return "、".join(names) if names else "(no liaison)"
+
+
 def print_timeline(timeline: Timeline) -> None:
     table = Table(title=f"dutybot simulate {timeline.start} → {timeline.end}", show_lines=False)
     for column in ("when", "what", "unit", "duty", "due", "rule", "to"):
@@ -91,7 +101,7 @@ def print_timeline(timeline: Timeline) -> None:
             f"{event.number} {duty}".strip(),
             event.due.isoformat() if event.kind != "digest" else "",
             event.rule,
-            "、".join(event.recipients) if event.recipients else "(no liaison)",
+            _recipients(event.kind, event.recipients),
         )
     console.print(table)
     console.print(f"{len(timeline.events)} events.")

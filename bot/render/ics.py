@@ -1,7 +1,8 @@
 """A unit's duties as an iCalendar feed (.ics) that calendar apps import or subscribe to.
 
-Due dates are all-day events, windows span from their opening to the due date, alarms sit
-at the bot's reminder times. Each event's UID is `assignment-<id>@dutybot` and its SEQUENCE
+Due dates are all-day events, windows span from their opening to the due date, a duty held
+over days (Constitution Week) spans those days with its preparation and its report as alarms;
+alarms sit at the bot's reminder times. Each event's UID is `assignment-<id>@dutybot` and its SEQUENCE
 grows with every status report, so importing a newer export updates the events in place
 instead of adding copies.
 """
@@ -33,16 +34,19 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _description(item: FeedEvent, t: Translator) -> str:
-    return "\n".join(
-        [
-            " ".join(item.text.split()),
-            "",
-            t.gettext(_("Source: {plan}, item {number}"), plan=item.plan_title, number=item.number),
-            t.gettext(_("Period: {period}"), period=period_label(item.period_key, t)),
-            t.gettext(_("Due: {date}"), date=t.date_with_weekday(item.due)),
-            t.gettext(_("Status: {status}"), status=status_label(item.status, t)),
-        ]
-    )
+    lines = [
+        " ".join(item.text.split()),
+        "",
+        t.gettext(_("Source: {plan}, item {number}"), plan=item.plan_title, number=item.number),
+        t.gettext(_("Period: {period}"), period=period_label(item.period_key, t)),
+    ]
+    if item.event_start is not None:
+        lines.append(t.gettext(_("Preparation from: {date}"), date=t.date_with_weekday(item.start)))
+        lines.append(t.gettext(_("Report due: {date}"), date=t.date_with_weekday(item.due)))
+    else:
+        lines.append(t.gettext(_("Due: {date}"), date=t.date_with_weekday(item.due)))
+    lines.append(t.gettext(_("Status: {status}"), status=status_label(item.status, t)))
+    return "\n".join(lines)
 
 
 def _event(item: FeedEvent, t: Translator, now: datetime) -> Event:
@@ -51,8 +55,8 @@ def _event(item: FeedEvent, t: Translator, now: datetime) -> Event:
     event.add("dtstamp", now)
     event.add("last-modified", item.updated)
     event.add("sequence", item.sequence)
-    event.add("dtstart", item.start)
-    event.add("dtend", item.due + timedelta(days=1))
+    event.add("dtstart", item.event_start or item.start)
+    event.add("dtend", (item.event_end or item.due) + timedelta(days=1))
     event.add(
         "summary",
         f"{STATUS_ICONS[item.status]} {item.unit_name}: {_clip(item.text, SUMMARY_CHARS)}",
@@ -63,11 +67,12 @@ def _event(item: FeedEvent, t: Translator, now: datetime) -> Event:
     for moment in item.alarms:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
+        preparing = item.event_start is not None and moment.astimezone(t.zone).date() < item.due
         alarm.add(
             "description",
             t.gettext(
-                _("Due {date}: {duty}"),
-                date=t.date(item.due),
+                _("Prepare for {date}: {duty}") if preparing else _("Due {date}: {duty}"),
+                date=t.date(item.event_start if preparing else item.due),
                 duty=_clip(item.text, SUMMARY_CHARS),
             ),
         )

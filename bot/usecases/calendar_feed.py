@@ -1,7 +1,10 @@
 """A unit's duties as calendar events: every assignment, its span and its alarms.
 
 Alarms fall where the bot's reminders fall: the configured lead days counted in working
-days before the due date, at the reminder time. `bot.render.ics` writes the feed.
+days before the due date, at the reminder time. A duty held over a window of days (the
+Constitution Week, December 4) is an event over that window itself, not over its
+preparation and report: the preparation's start is an alarm, and so is the report's due
+date. `bot.render.ics` writes the feed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from storage.models import (
     Duty,
     Occurrence,
     Plan,
+    RuleKind,
+    ScheduleRule,
     StatusReport,
     Unit,
 )
@@ -54,6 +59,10 @@ class FeedEvent:
     alarms: tuple[datetime, ...]
     updated: datetime
     sequence: int
+    # a duty held over days (a yearly event): the event's days; `start`..`due` is then the
+    # preparation and the report, which alarms mark instead
+    event_start: date | None = None
+    event_end: date | None = None
 
 
 def alarm_policy(settings: Settings) -> AlarmPolicy:
@@ -70,6 +79,17 @@ def alarm_moments(
             calendar.add_workdays(due, -days), policy.time_of_day, policy.zone
         ).astimezone(UTC)
         for days in policy.lead_days
+    }
+    return tuple(sorted(moment for moment in moments if moment > after))
+
+
+def event_alarms(
+    prepare_from: date, due: date, policy: AlarmPolicy, after: datetime
+) -> tuple[datetime, ...]:
+    """A held event's alarms: when its preparation starts and when its report is due."""
+    moments = {
+        datetime.combine(day, policy.time_of_day, policy.zone).astimezone(UTC)
+        for day in (prepare_from, due)
     }
     return tuple(sorted(moment for moment in moments if moment > after))
 
@@ -100,9 +120,13 @@ async def unit_feed(
             Occurrence.period_key,
             Occurrence.window_start,
             func.coalesce(reports.c.n, 0),
+            ScheduleRule.kind,
+            Occurrence.period_start,
+            Occurrence.period_end,
         )
         .join(Unit, Unit.id == Assignment.unit_id)
         .join(Occurrence, Occurrence.id == Assignment.occurrence_id)
+        .join(ScheduleRule, ScheduleRule.id == Occurrence.rule_id)
         .join(Duty, Duty.id == Occurrence.duty_id)
         .join(Plan, Plan.id == Duty.plan_id)
         .outerjoin(reports, reports.c.assignment_id == Assignment.id)
@@ -110,11 +134,18 @@ async def unit_feed(
         .order_by(Assignment.due_date, Assignment.id)
     )
     events = []
-    for assignment, unit_name, title, number, text, period, window, count in rows:
+    for row in rows:
+        assignment, unit_name, title, number, text, period, window, count = row[:8]
+        kind, event_start, event_end = row[8:]
         due = assignment.extended_due or assignment.due_date
-        alarms = (
-            alarm_moments(due, policy, calendar, now) if assignment.status in OPEN_STATUSES else ()
-        )
+        held = kind is RuleKind.YEARLY_EVENT and event_start is not None and event_end is not None
+        alarms: tuple[datetime, ...] = ()
+        if assignment.status in OPEN_STATUSES:
+            alarms = (
+                event_alarms(window or event_start, due, policy, now)
+                if held
+                else alarm_moments(due, policy, calendar, now)
+            )
         events.append(
             FeedEvent(
                 assignment_id=assignment.id,
@@ -129,6 +160,8 @@ async def unit_feed(
                 alarms=alarms,
                 updated=assignment.status_changed_at or assignment.created_at,
                 sequence=int(count),
+                event_start=event_start if held else None,
+                event_end=event_end if held else None,
             )
         )
     return events
