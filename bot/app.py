@@ -17,6 +17,7 @@ from handlers.jobs import start_jobs
 from handlers.menu import visible_commands
 from handlers.registry import register_handlers
 from handlers.telegram_limits import RetryingLimiter
+from handlers.web_server import start_web_server, stop_web_server
 from storage.schema import require_current
 
 log = logging.getLogger(__name__)
@@ -64,10 +65,12 @@ async def _post_init(application: BotApplication) -> None:
     await services.load_calendar()
     await publish_commands(application, services)
     await start_jobs(application, services)
+    await start_web_server(application, services, WEBHOOK_PATH)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
+    await stop_web_server(application)
     await services.close()
 
 
@@ -88,7 +91,9 @@ async def release_connections(application: BotApplication) -> None:
 
 async def start_application(application: BotApplication) -> None:
     """Start without run_polling (demo, tests, workers): initialize, post_init, start, and
-    receive updates by polling or webhook as configured (a delivery worker receives none)."""
+    receive updates by polling or webhook as configured (a delivery worker receives none).
+    Webhook updates arrive at the bot's own web server (`handlers/web_server.py`, started in
+    post_init), which serves the board on the same address."""
     try:
         await application.initialize()
     except BaseException:
@@ -100,16 +105,7 @@ async def start_application(application: BotApplication) -> None:
     if application.updater is None:
         return
     settings: Settings = application.bot_data[SERVICES_KEY].settings
-    if settings.mode is RunMode.WEBHOOK:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        await application.updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=WEBHOOK_PATH,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-        )
-    else:
+    if settings.mode is not RunMode.WEBHOOK:
         await application.updater.start_polling(poll_interval=0, timeout=5)
 
 

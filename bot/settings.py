@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    board_url: str | None = Field(
+        default=None,
+        description="public https address of the board (the Mini App); in webhook mode it "
+        "defaults to the webhook's host, path /board/",
+    )
+    board_listen: str = "127.0.0.1"
+    board_port: int = Field(default=8444, ge=0, le=65535, description="polling mode: 0 = any")
+    board_session_hours: float = Field(
+        default=24.0, gt=0, le=24 * 30, description="how long a board opened stays signed in"
+    )
     tick_seconds: float = Field(default=5.0, gt=0, le=3600)
     send_rate: float = Field(default=29.0, gt=0, le=10_000, description="messages/s per bot")
     private_chat_interval: float = Field(default=1.05, ge=0, le=60)
@@ -207,6 +217,15 @@ class Settings(BaseSettings):
         if info.data.get("mode") is RunMode.WEBHOOK and not value:
             raise ValueError("webhook mode (DUTYBOT_MODE=webhook) needs a public https URL")
         return value
+
+    @field_validator("board_url")
+    @classmethod
+    def _board_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL (Telegram wants https)")
+        return value if value.endswith("/") else value + "/"
 
     @property
     def zone(self) -> ZoneInfo:

@@ -23,6 +23,7 @@ from bot.usecases.planning import plan_outbox
 from bot.usecases.units import find_unit, suggest_units
 from handlers.common import Turn, turn
 from handlers.context import BotContext
+from handlers.web_server import set_board_menu
 from storage.ids import BIG_ID_MAX, parse_id
 from storage.models import Role
 
@@ -90,6 +91,7 @@ def locked_text(until: datetime, t: Translator) -> str:
 async def start_with_token(update: Update, context: BotContext, token: str) -> None:
     guard = invite_guard(context)
     clock = context.services.clock
+    menu = False
     async with turn(update, context) as tr:
         if tr is None:
             return
@@ -100,6 +102,7 @@ async def start_with_token(update: Update, context: BotContext, token: str) -> N
         else:
             result = await _redeem(tr, context, token)
             text = redeem_text(result, tr.t)
+            menu = result.outcome is RedeemOutcome.BOUND and result.role is Role.COORDINATOR
             if result.outcome is RedeemOutcome.INVALID:
                 locked = guard.failed(user_id, clock.now())
                 if locked is not None:
@@ -107,7 +110,11 @@ async def start_with_token(update: Update, context: BotContext, token: str) -> N
                     text = locked_text(locked, tr.t)
             elif result.outcome in (RedeemOutcome.BOUND, RedeemOutcome.ALREADY):
                 guard.succeeded(user_id)
+        menu = menu and tr.sender.chat_is_private
+        locale = tr.t.locale
     await update.effective_message.reply_text(text)
+    if menu:  # a new coordinator's menu button opens the board
+        await set_board_menu(context.application, update.effective_chat.id, locale)
 
 
 async def _redeem(tr: Turn, context: BotContext, token: str) -> RedeemResult:

@@ -22,6 +22,7 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("status", _("Progress of your unit; coordinators: every unit, or /status UNIT")),
     CommandInfo("whoami", _("Show your units and roles")),
     CommandInfo("calendar", _("Your unit's deadlines as a calendar file: /calendar [UNIT]")),
+    CommandInfo("board", _("The board: lights, counts and duties of every unit you follow")),
     CommandInfo("digest", _("The weekly digest, now"), True),
     CommandInfo("export", _("The ledger as an Excel file: /export [UNIT]"), True),
     CommandInfo("invite", _("Make an invite link: /invite UNIT [liaison|coordinator]"), True),

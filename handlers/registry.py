@@ -23,6 +23,7 @@ from telegram.ext import (
 
 from handlers import (
     basics,
+    board,
     events,
     import_chat,
     import_review,
@@ -52,6 +53,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CommandHandler("digest", office_docs.digest), group=0)
     application.add_handler(CommandHandler("export", office_docs.export), group=0)
     application.add_handler(CommandHandler("calendar", office_docs.calendar), group=0)
+    application.add_handler(CommandHandler("board", board.board), group=0)
 
     application.add_handler(CallbackQueryHandler(status_actions.status_pressed, r"^s:"), group=0)
     application.add_handler(CallbackQueryHandler(status_actions.undo_pressed, r"^u:"), group=0)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import (
-    WEBHOOK_PATH,
+    BotApplication,
     build_application,
     release_connections,
     start_application,
@@ -63,21 +63,26 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     asyncio.set_event_loop(loop)
     try:
         if settings.mode is RunMode.WEBHOOK:
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=WEBHOOK_PATH,
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                close_loop=False,
-            )
+            # the bot's own web server takes the updates and serves the board on that address
+            loop.run_until_complete(_serve_until_stopped(application))
         else:
             application.run_polling(close_loop=False)
     finally:
         loop.run_until_complete(release_connections(application))
         loop.close()
     return 0
+
+
+async def _serve_until_stopped(application: BotApplication) -> None:
+    await start_application(application)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await stop_application(application)
 
 
 def run_worker(_args: argparse.Namespace, settings: Settings) -> int:

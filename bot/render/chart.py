@@ -101,9 +101,9 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def rest_label(row: ChartRow, t: Translator) -> str:
+def rest_label(units: int, t: Translator) -> str:
     """The summary bar's name: how many units it holds (their lights are dots under it)."""
-    return t.ngettext("{count} more unit", "{count} more units", row.units)
+    return t.ngettext("{count} more unit", "{count} more units", units)
 
 
 def chart_texts(units: Sequence[UnitProgress], t: Translator, as_of: date) -> dict[str, str]:
@@ -137,7 +137,8 @@ def render_completion_chart(
         return None
     texts = chart_texts(units, t, as_of)
     labels = [
-        _clip(row.label, LABEL_CHARS) if row.units == 1 else rest_label(row, t) for row in rows
+        _clip(row.label, LABEL_CHARS) if row.units == 1 else rest_label(row.units, t)
+        for row in rows
     ]
     family = family or find_cjk_family()
     if family is None and _needs_cjk([*labels, *texts.values()]):

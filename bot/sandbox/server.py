@@ -33,6 +33,7 @@ from bot.sandbox.faults import FaultInjector
 from bot.sandbox.limits import COUNTED_METHODS, Limits, RateLimiter
 from bot.sandbox.params import MAX_UPLOAD_BYTES, read_params
 from bot.sandbox.state import SandboxState
+from bot.sandbox.web_apps import WebAppControl
 from bot.sandbox.webhook import WebhookManager
 
 TOKEN_RE = re.compile(r"^\d+:[^/\s]+$")
@@ -106,6 +107,7 @@ class SandboxServer:
                 web.get("/", self._handle_page),
                 web.static("/static", STATIC_DIR),
                 *self.control.routes(),
+                *WebAppControl(self.state).routes(self.control._wrap),
             ]
         )
         return app

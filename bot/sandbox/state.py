@@ -217,6 +217,8 @@ class BotState:
         self.arrived = Notifier()
         self.poll_generation = 0
         self.last_seen: float | None = None
+        self.token: str | None = None  # signs Mini App launch data (bot/sandbox/web_apps.py)
+        self.menu_buttons: dict[int | None, dict[str, Any]] = {}  # chat id (None: default)
 
     def drop_confirmed(self, offset: int) -> None:
         """getUpdates' offset confirms every update with a smaller id."""
@@ -227,6 +229,7 @@ class BotState:
         self.updates.clear()
         self.commands.clear()
         self.texts.clear()
+        self.menu_buttons.clear()
         self.arrived.notify()
 
 
@@ -308,6 +311,7 @@ class SandboxState:
             bot = BotState(bot_id, self.bot_username, self.bot_first_name)
             self.bots[bot_id] = bot
             self._drain_lobby(bot)
+        bot.token = token
         bot.last_seen = self.clock()
         return bot
 

@@ -159,6 +159,7 @@ function openChat(chatId) {
   for (const id of ["text", "file", "send"]) $(id).disabled = false;
   renderChats();
   if (view.abort) view.abort.abort(); // the long poll restarts on the new chat
+  refreshMenuButton().catch(() => {});
   $("text").focus();
 }
 
@@ -353,6 +354,9 @@ function renderKeyboard(rows, messageId) {
         element.addEventListener("click", () => press(messageId, button.callback_data));
       } else if (button.url) {
         element.addEventListener("click", () => window.open(button.url, "_blank", "noopener"));
+      } else if (button.web_app) {
+        element.dataset.webApp = button.web_app.url;
+        element.addEventListener("click", guarded(() => openWebApp(button.web_app.url, button.text)));
       } else {
         element.disabled = true;
       }
@@ -383,6 +387,32 @@ async function press(messageId, data) {
   await call("POST", "press", { user_id: view.userId, chat_id: view.chatId, message_id: messageId, data });
 }
 
+// ---- Mini Apps: opened in a phone-sized frame with launch data the sandbox signs, as a
+// Telegram client would; a private chat's menu button can open one too.
+async function openWebApp(url, title) {
+  const opened = await call("POST", "web_app", { user_id: view.userId, url, chat_id: view.chatId });
+  $("webapp-title").textContent = title || "";
+  $("webapp-frame").src = opened.url;
+  $("webapp").hidden = false;
+}
+
+function closeWebApp() {
+  $("webapp").hidden = true;
+  $("webapp-frame").src = "about:blank";
+}
+
+async function refreshMenuButton() {
+  const button = $("menu-button");
+  button.hidden = true;
+  if (view.chatId === null || view.chatId < 0 || view.bots.length === 0) return;
+  const menu = await call("GET", `menu_button?chat_id=${view.chatId}`);
+  if (menu.type === "web_app") {
+    button.textContent = `☰ ${menu.text}`;
+    button.dataset.webApp = menu.web_app.url;
+    button.hidden = false;
+  }
+}
+
 function showToast(text, alert) {
   const toast = $("toast");
   toast.textContent = text;
@@ -405,6 +435,9 @@ function guarded(action) {
 
 // ---- wiring ----------------------------------------------------------------------------------
 function wire() {
+  $("menu-button").addEventListener("click", guarded(() => openWebApp($("menu-button").dataset.webApp, $("menu-button").textContent)));
+  $("webapp-close").addEventListener("click", closeWebApp);
+
   $("composer").addEventListener("submit", guarded(async () => {
     const input = $("text");
     const picker = $("file");
@@ -461,7 +494,7 @@ async function start() {
   const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || "{}");
   if (saved.userId && view.users.some((u) => u.id === saved.userId)) selectUser(saved.userId);
   followChat();
-  setInterval(() => refreshAll().catch(() => {}), REFRESH_MS);
+  setInterval(() => refreshAll().then(refreshMenuButton).catch(() => {}), REFRESH_MS);
 }
 
 start().catch((error) => showToast(error.message, true));
