@@ -27,6 +27,8 @@ COMMANDS: tuple[CommandInfo, ...] = (
     CommandInfo("export", _("The ledger as an Excel file: /export [UNIT]"), True),
     CommandInfo("invite", _("Make an invite link: /invite UNIT [liaison|coordinator]"), True),
     CommandInfo("unbind", _("Remove a liaison: /unbind TELEGRAM_ID [UNIT]"), True),
+    CommandInfo("groups", _("Unit groups and their members: add, take out, create"), True),
+    CommandInfo("units", _("Units to review: set a unit's kind, merge a spelling"), True),
 )
 
 

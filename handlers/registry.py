@@ -28,6 +28,7 @@ from handlers import (
     import_chat,
     import_review,
     invites,
+    office,
     office_docs,
     status_actions,
     status_cmd,
@@ -54,6 +55,8 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CommandHandler("export", office_docs.export), group=0)
     application.add_handler(CommandHandler("calendar", office_docs.calendar), group=0)
     application.add_handler(CommandHandler("board", board.board), group=0)
+    application.add_handler(CommandHandler("groups", office.groups_command), group=0)
+    application.add_handler(CommandHandler("units", office.units_command), group=0)
 
     application.add_handler(CallbackQueryHandler(status_actions.status_pressed, r"^s:"), group=0)
     application.add_handler(CallbackQueryHandler(status_actions.undo_pressed, r"^u:"), group=0)
@@ -66,6 +69,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(import_chat.import_pressed, r"^imp:"), group=0)
     application.add_handler(CallbackQueryHandler(import_review.review_pressed, r"^imr:"), group=0)
     application.add_handler(CallbackQueryHandler(import_chat.past_pressed, r"^impp:"), group=0)
+    application.add_handler(CallbackQueryHandler(office.office_pressed, r"^o[gu]:"), group=0)
     application.add_handler(CallbackQueryHandler(basics.stale_button), group=0)
 
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command), group=0)
@@ -80,10 +84,12 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
         ),
         group=-1,
     )
-    # A unit name typed during an import's review, likewise before the generic handler.
+    # A name typed for /groups or /units (a new group, units to add, the unit to merge
+    # into) or during an import's review, likewise before the generic handler (one handler:
+    # only the first match of a group runs).
     application.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, import_review.typed_name
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, office.typed_in_private
         ),
         group=-1,
     )

@@ -176,7 +176,7 @@ def _footer(result: ImportResult, t: Translator) -> list[str]:
     if empty:
         lines.append(
             t.gettext(
-                _("Groups with no members yet (set them with `dutybot groups add`): {names}"),
+                _("Groups with no members yet (choose their members with /groups): {names}"),
                 names=_names(empty),
             )
         )
