@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import SettableClock
 from bot.i18n import Translator
+from bot.render.chart import charted
 from bot.render.tasks import render_office_status, render_unit_status
 from bot.services import Services
 from bot.usecases.digest_data import unit_progress
@@ -59,6 +60,10 @@ async def test_every_view_colours_a_unit_alike(services: Services, clock: Settab
     assert {n: c.light.value for n, c in one_by_one.items()} == expected, "a unit's own count"
     assert {p.unit_name: p.light for p in chart} == expected, "the chart's dots"
     assert [c.unit_name for c in office] == [p.unit_name for p in chart], "same order"
+    on_chart = {p.unit_name for p in charted(chart)}
+    assert on_chart == {n for n, light in expected.items() if light != "grey"}, (
+        "every unit with something due (or wrong) has a bar, the blocked one due next year too"
+    )
     lights = [c.light for c in office]
     assert lights == sorted(lights, key=[Light.RED, Light.YELLOW, Light.GREEN, Light.GREY].index)
     assert {c.unit_name: c.light.value for c in ledger.units} == expected, "the ledger summary"

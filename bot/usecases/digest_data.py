@@ -104,8 +104,10 @@ class UnitProgress:
     """One bar of the chart: a unit's year-to-date completion and its traffic light.
 
     `done` of `due` count what was due by today; the parts (`year_done`, `in_progress`,
-    `overdue`, `not_yet_due`) split every dated assignment of the year, plus any still
-    overdue from earlier years, so the bar shows the whole year's work."""
+    `overdue`, `not_yet_due`) split every dated assignment of the year (and of the next 14
+    days), plus any still overdue from earlier years and any being worked on (in progress,
+    blocked, more time asked) whenever due, so the bar shows the year's work and a unit
+    with a problem is never missing from it."""
 
     unit_name: str
     done: int
@@ -334,8 +336,9 @@ async def unit_progress(
         .where(
             _counted(),
             Assignment.checkin.is_(False),
-            due <= year_end,
-            (due >= year_start) | late,
+            and_(due >= year_start, due <= max(year_end, today + timedelta(days=DUE_SOON_DAYS)))
+            | late
+            | and_(is_open, Assignment.status.in_(WORKED_ON)),
         )
         .group_by(Assignment.unit_id)
     )

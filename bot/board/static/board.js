@@ -478,7 +478,14 @@ async function start() {
   applyTheme(launch.theme);
   postEvent("web_app_ready");
   postEvent("web_app_expand");
-  const lang = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh_CN" : "en";
+  // the words before sign-in: the language Telegram says the user has (only words depend
+  // on it, so unverified is fine), else the browser's
+  let language = navigator.language || "";
+  try {
+    const user = JSON.parse(new URLSearchParams(state.initData).get("user") || "{}");
+    if (typeof user.language_code === "string") language = user.language_code;
+  } catch (_) { /* no user in the launch data */ }
+  const lang = language.toLowerCase().startsWith("zh") ? "zh_CN" : "en";
   try {
     state.texts = (await (await fetch(`api/texts?lang=${lang}`)).json()).texts;
   } catch (_) { state.texts = {}; }
