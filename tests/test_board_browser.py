@@ -222,6 +222,17 @@ async def test_a_coordinator_sees_what_status_says_filters_and_opens_duties(
         await phone.click("#tab-chart")
         await _screenshot(phone, "board_chart_en.png")
 
+        # office work on the board: a unit put into a group with two taps
+        await phone.click("#tab-office")
+        streets = phone.locator(f"#groups li[data-group-id='{world.group.id}']")
+        await streets.wait_for()
+        await streets.locator("select").select_option(label="区教育局")
+        await streets.locator("button.action").click()
+        await phone.locator("#office-message:has-text('Saved')").wait_for()
+        chips = phone.locator(f"#groups li[data-group-id='{world.group.id}'] .chips button")
+        assert "区教育局 ✕" in await chips.all_inner_texts()
+        await _screenshot(phone, "board_office_en.png")
+
 
 async def test_a_liaison_sees_only_their_unit(
     sqlite_url: str, tmp_path: Path, clock: SettableClock

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.board.auth import InitDataError, LaunchData, verify
+from bot.board.office_api import OfficeApi
 from bot.board.texts import page_texts
 from bot.i18n import Translator, normalize_locale
 from bot.render.chart import MAX_BARS, PART_COLOURS, PART_NAMES, PARTS, charted, rest_label
@@ -56,7 +57,7 @@ TEXT_CHARS = 140
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
+def json_response(data: Any, status: int = 200) -> web.Response:
     return web.json_response(
         data,
         status=status,
@@ -98,9 +99,10 @@ class BoardApi:
             web.get(f"{prefix}/", self.page),
             web.static(f"{prefix}/static", STATIC_DIR),
             web.get(f"{prefix}/api/texts", self.texts),
-            web.get(f"{prefix}/api/overview", self._guarded(self.overview)),
-            web.get(f"{prefix}/api/units/{{unit_id}}", self._guarded(self.unit)),
-            web.get(f"{prefix}/api/duties/{{assignment_id}}", self._guarded(self.duty)),
+            web.get(f"{prefix}/api/overview", self.guarded(self.overview)),
+            web.get(f"{prefix}/api/units/{{unit_id}}", self.guarded(self.unit)),
+            web.get(f"{prefix}/api/duties/{{assignment_id}}", self.guarded(self.duty)),
+            *OfficeApi(self).routes(prefix),
         ]
 
     # ---- page ---------------------------------------------------------------------------
@@ -113,23 +115,23 @@ class BoardApi:
     async def texts(self, request: web.Request) -> web.Response:
         """The page's words before anyone is known (the sign-in failure says them too)."""
         locale = normalize_locale(request.query.get("lang"), self.services.settings.locale)
-        return _json({"locale": locale, "texts": page_texts(self.services.translator(locale))})
+        return json_response(
+            {"locale": locale, "texts": page_texts(self.services.translator(locale))}
+        )
 
     # ---- who asks ----------------------------------------------------------------------
-    def _guarded(
-        self, handler: Callable[[web.Request, Reader], Awaitable[web.Response]]
-    ) -> Handler:
+    def guarded(self, handler: Callable[[web.Request, Reader], Awaitable[web.Response]]) -> Handler:
         async def guarded(request: web.Request) -> web.StreamResponse:
             header = request.headers.get("Authorization", "")
             init_data = header[len(AUTH_SCHEME) :] if header.startswith(AUTH_SCHEME) else ""
             try:
                 launch = verify(init_data, self._token, self.services.clock.now(), self.max_age)
             except InitDataError as exc:
-                return _json({"error": "unauthorized", "reason": exc.reason}, status=401)
+                return json_response({"error": "unauthorized", "reason": exc.reason}, status=401)
             async with self.services.sessions() as session:
                 viewer = await board_viewer(session, launch.user.id)
             if viewer is None:
-                return _json({"error": "forbidden"}, status=403)
+                return json_response({"error": "forbidden"}, status=403)
             locale = normalize_locale(
                 viewer.language or launch.user.language_code, self.services.settings.locale
             )
@@ -182,7 +184,7 @@ class BoardApi:
             )
         kinds = sorted({unit["kind"] for unit in units})
         shown = charted(seen.progress)
-        return _json(
+        return json_response(
             {
                 "viewer": {"name": reader.viewer.name, "coordinator": reader.viewer.coordinator},
                 "locale": t.locale,
@@ -232,7 +234,7 @@ class BoardApi:
         unit_id = parse_id(request.match_info["unit_id"])
         page = parse_id(request.query.get("page", "0")) or 0
         if unit_id is None:
-            return _json({"error": "not_found"}, status=404)
+            return json_response({"error": "not_found"}, status=404)
         t = reader.t
         today = self._today()
         async with self.services.sessions() as session:
@@ -240,7 +242,7 @@ class BoardApi:
                 session, reader.viewer, unit_id, today, self.services.calendar, page
             )
             if found is None:
-                return _json({"error": "forbidden"}, status=403)
+                return json_response({"error": "forbidden"}, status=403)
             counts, listing = found
             reports = await report_summaries(session, [row.assignment_id for row in listing.rows])
         duties = []
@@ -275,7 +277,7 @@ class BoardApi:
                     else None,
                 }
             )
-        return _json(
+        return json_response(
             {
                 "unit": {
                     "id": unit_id,
@@ -294,12 +296,12 @@ class BoardApi:
     async def duty(self, request: web.Request, reader: Reader) -> web.Response:
         assignment_id = parse_id(request.match_info["assignment_id"])
         if assignment_id is None:
-            return _json({"error": "not_found"}, status=404)
+            return json_response({"error": "not_found"}, status=404)
         t = reader.t
         async with self.services.sessions() as session:
             card = await duty_detail(session, reader.viewer, assignment_id)
         if card is None:
-            return _json({"error": "forbidden"}, status=403)
+            return json_response({"error": "forbidden"}, status=403)
         history = []
         for line in card.history:
             history.append(
@@ -319,7 +321,7 @@ class BoardApi:
                     "is_undo": line.is_undo,
                 }
             )
-        return _json(
+        return json_response(
             {
                 "id": card.assignment_id,
                 "unit": card.unit_name,

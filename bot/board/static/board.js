@@ -84,6 +84,22 @@ async function api(path) {
   return response.json();
 }
 
+async function post(path, body) {
+  const response = await fetch(`api/${path}`, {
+    method: "POST",
+    headers: { Authorization: `tma ${state.initData}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(data.message || data.error || `HTTP ${response.status}`);
+    error.status = response.status;
+    error.message = data.message || "";
+    throw error;
+  }
+  return data;
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -121,6 +137,8 @@ function renderChrome() {
   $("as-of").textContent = say("as_of", { date: data.as_of_label });
   $("tab-units").textContent = say("tab_units");
   $("tab-chart").textContent = say("tab_chart");
+  $("tab-office").textContent = say("tab_office");
+  $("tab-office").hidden = !data.viewer.coordinator;
   $("search").placeholder = say("filter_search");
   fillSelect($("filter-plan"), data.plans.map((p) => [p.id, p.title]), $("filter-plan").value, "filter_plan");
   fillSelect($("filter-group"), data.groups.map((g) => [g.id, g.name]), $("filter-group").value, "filter_group");
@@ -334,8 +352,11 @@ function renderOverview() {
   renderChart(units);
   $("units-pane").hidden = state.tab !== "units";
   $("chart-pane").hidden = state.tab !== "chart";
-  $("tab-units").setAttribute("aria-selected", String(state.tab === "units"));
-  $("tab-chart").setAttribute("aria-selected", String(state.tab === "chart"));
+  $("office-pane").hidden = state.tab !== "office";
+  $("filters").hidden = state.tab === "office";
+  for (const tab of ["units", "chart", "office"]) {
+    $(`tab-${tab}`).setAttribute("aria-selected", String(state.tab === tab));
+  }
 }
 
 async function loadOverview() {
@@ -449,11 +470,117 @@ async function openDuty(assignmentId) {
   show("duty-view");
 }
 
+// ---- office work (coordinators): groups and units to review ------------------------------
+async function loadOffice() {
+  state.office = await api("office");
+  renderOffice();
+}
+
+async function officeChange(path, body) {
+  try {
+    state.office = await post(path, body);
+    $("office-message").textContent = say("saved");
+    renderOffice();
+    const tab = state.tab;
+    state.data = await api("overview");
+    renderChrome();
+    state.tab = tab;
+    renderOverview();
+  } catch (error) {
+    if (error.status === 401 || error.status === 403) throw error;
+    $("office-message").textContent = error.message || say("failed");
+  }
+}
+
+function unitPicker(exclude, first) {
+  const select = el("select");
+  const none = el("option", null, first);
+  none.value = "";
+  select.append(none);
+  for (const unit of state.office.units) {
+    if (exclude.has(unit.id)) continue;
+    const option = el("option", null, unit.name);
+    option.value = String(unit.id);
+    select.append(option);
+  }
+  return select;
+}
+
+function renderOffice() {
+  const office = state.office;
+  $("groups-title").textContent = say("groups");
+  $("new-group-name").placeholder = say("new_group_name");
+  $("new-group-create").textContent = say("create");
+  const groups = $("groups");
+  groups.replaceChildren();
+  for (const group of office.groups) {
+    const item = el("li");
+    item.dataset.groupId = group.id;
+    item.append(el("div", "title", `${group.name} (${group.members.length})`));
+    if (group.automatic) item.append(el("div", "hint", say("automatic")));
+    const chips = el("div", "chips");
+    if (group.members.length === 0) chips.append(el("span", "hint", say("no_members")));
+    for (const member of group.members) {
+      const chip = el("button", null, `${member.name} ✕`);
+      chip.type = "button";
+      chip.title = say("remove_hint");
+      chip.dataset.unitId = member.id;
+      chip.addEventListener("click", guarded(() => officeChange(`office/groups/${group.id}`, { remove: [member.id] })));
+      chips.append(chip);
+    }
+    item.append(chips);
+    const row = el("div", "row");
+    const picker = unitPicker(new Set(group.members.map((m) => m.id)), say("add_unit"));
+    const add = el("button", "action", say("add"));
+    add.type = "button";
+    add.addEventListener("click", guarded(async () => {
+      if (picker.value) await officeChange(`office/groups/${group.id}`, { add: [Number(picker.value)] });
+    }));
+    row.append(picker, add);
+    item.append(row);
+    groups.append(item);
+  }
+  $("review-title").textContent = say("review");
+  const review = $("review");
+  review.replaceChildren();
+  if (office.review.length === 0) review.append(el("li", "hint", say("nothing_to_review")));
+  for (const unit of office.review) {
+    const item = el("li");
+    item.dataset.unitId = unit.id;
+    item.append(el("div", "title", unit.name));
+    const row = el("div", "row");
+    const kinds = el("select");
+    kinds.title = say("filter_kind");
+    for (const kind of office.kinds) {
+      const option = el("option", null, kind.label);
+      option.value = kind.value;
+      kinds.append(option);
+    }
+    kinds.value = unit.kind;
+    kinds.addEventListener("change", guarded(() => officeChange(`office/units/${unit.id}`, { kind: kinds.value })));
+    const target = unitPicker(new Set([unit.id]), say("merge_into"));
+    const merge = el("button", "action", "🔀");
+    merge.type = "button";
+    merge.hidden = true;
+    target.addEventListener("change", () => {
+      const chosen = target.options[target.selectedIndex];
+      merge.hidden = !target.value;
+      merge.textContent = target.value ? say("merge_confirm", { name: chosen.textContent }) : "🔀";
+    });
+    merge.addEventListener("click", guarded(() => officeChange(`office/units/${unit.id}`, { merge_into: Number(target.value) })));
+    row.append(kinds, target, merge);
+    item.append(row);
+    review.append(item);
+  }
+  $("unresolved").textContent = office.unresolved.length
+    ? say("unresolved", { names: office.unresolved.join("、") }) : "";
+}
+
 // ---- wiring --------------------------------------------------------------------------------
 function guarded(action) {
-  return async () => {
+  return async (event) => {
     try {
-      await action();
+      await action(event);
     } catch (error) {
       showError(error);
     }
@@ -496,6 +623,17 @@ async function start() {
   $("search").addEventListener("input", renderOverview);
   $("tab-units").addEventListener("click", () => { state.tab = "units"; renderOverview(); });
   $("tab-chart").addEventListener("click", () => { state.tab = "chart"; renderOverview(); });
+  $("tab-office").addEventListener("click", guarded(async () => {
+    state.tab = "office";
+    renderOverview();
+    await loadOffice();
+  }));
+  $("new-group").addEventListener("submit", guarded(async (event) => {
+    event.preventDefault();
+    const name = $("new-group-name").value.trim();
+    if (name) await officeChange("office/groups", { name });
+    $("new-group-name").value = "";
+  }));
   $("chart-toggle").addEventListener("click", () => { state.showAllBars = !state.showAllBars; renderOverview(); });
   $("unit-back").addEventListener("click", () => show("overview"));
   $("duty-back").addEventListener("click", guarded(() => openUnit(state.unitId, state.unitPage)));
