@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.i18n import Translator, normalize_locale
 from bot.settings import Settings
-from scheduling.workdays import HolidayEntry, WorkdayCalendar
+from scheduling.dates.workdays import HolidayEntry, WorkdayCalendar
 from storage.change_marker import ChangeMarker, marker_reader
 from storage.db import create_engine, session_factory
 from storage.models import HolidayDay

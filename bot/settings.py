@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     @field_validator("statutory_profile")
     @classmethod
     def _known_profile(cls, value: str) -> str:
-        from scheduling.statutory import profiles
+        from scheduling.dates.statutory import profiles
 
         if value not in profiles():
             raise ValueError(f"unknown profile {value!r} (one of {', '.join(profiles())})")

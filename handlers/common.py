@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.i18n import Translator
-from bot.usecases.members import Sender, ensure_member
+from bot.usecases.members.directory import Sender, ensure_member
 from handlers.context import BotContext
 from storage.models import Member
 

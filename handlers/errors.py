@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.i18n import _
-from bot.usecases.members import language_of
+from bot.usecases.members.directory import language_of
 from handlers.context import BotContext
 
 log = logging.getLogger(__name__)

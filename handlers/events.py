@@ -7,15 +7,15 @@ import re
 from telegram import Update
 
 from bot.i18n import _
-from bot.usecases import pending
-from bot.usecases.events import event_duties
-from bot.usecases.tasks import liaison_unit_ids
+from bot.usecases.members import pending
+from bot.usecases.planning.events import event_duties
+from bot.usecases.tasks.lists import liaison_unit_ids
 from handlers.callback_data import read_button
 from handlers.common import turn
 from handlers.context import BotContext
 from handlers.tasks import not_bound_text
 from handlers.telegram_sender import keyboard
-from scheduling.delivery import Button
+from scheduling.delivery.sender import Button
 
 LIST_LIMIT = 20
 REPORT_PRESS = re.compile(r"ev:r:(\d{1,12}):(\d{1,12})")

@@ -8,8 +8,7 @@ from datetime import datetime
 from telegram import Update
 
 from bot.i18n import Translator, _
-from bot.usecases.invite_guard import InviteGuard
-from bot.usecases.invites import (
+from bot.usecases.invites.links import (
     DEFAULT_TTL,
     RedeemOutcome,
     RedeemResult,
@@ -18,11 +17,12 @@ from bot.usecases.invites import (
     looks_like_token,
     redeem_invite,
 )
-from bot.usecases.members import bindings_view, is_coordinator, unbind
-from bot.usecases.planning import plan_outbox
-from bot.usecases.units import find_unit, suggest_units
+from bot.usecases.members.directory import bindings_view, is_coordinator, unbind
+from bot.usecases.planning.plan import plan_outbox
+from bot.usecases.units.lookup import find_unit, suggest_units
 from handlers.common import Turn, turn
 from handlers.context import BotContext
+from handlers.invite_guard import InviteGuard
 from storage.ids import BIG_ID_MAX, parse_id
 from storage.models import Role
 
@@ -73,7 +73,7 @@ def redeem_text(result: RedeemResult, t: Translator) -> str:
 
 
 def invite_guard(context: BotContext) -> InviteGuard:
-    """The process's guard against token guessing (in memory, see bot.usecases.invite_guard)."""
+    """The process's guard against token guessing (in memory, see handlers.invite_guard)."""
     return context.application.bot_data.setdefault(INVITE_GUARD_KEY, InviteGuard())
 
 

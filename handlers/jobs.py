@@ -16,11 +16,11 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.services import Services
-from bot.usecases.daily import run_daily
+from bot.usecases.planning.daily import run_daily
 from handlers.context import BotContext
 from handlers.telegram_sender import TelegramSender
-from scheduling.dispatcher import DispatchConfig, Dispatcher
-from scheduling.pacing import Limits, Pacer
+from scheduling.delivery.dispatcher import DispatchConfig, Dispatcher
+from scheduling.delivery.pacing import Limits, Pacer
 
 log = logging.getLogger(__name__)
 

@@ -11,14 +11,14 @@ import asyncio
 
 from telegram import Update
 
+from bot.compose.digest import ComposedDigest, compose_digest
 from bot.i18n import Translator, _
-from bot.usecases.calendar_feed import FeedEvent, alarm_policy, unit_feed
-from bot.usecases.digest import week_start_of
-from bot.usecases.digest_delivery import ComposedDigest, compose_digest
-from bot.usecases.ledger import Ledger, collect_ledger
-from bot.usecases.members import is_coordinator
-from bot.usecases.tasks import liaison_unit_ids
-from bot.usecases.units import find_unit, suggest_units, unit_names
+from bot.usecases.digest.schedule import week_start_of
+from bot.usecases.ledger.calendar_feed import FeedEvent, alarm_policy, unit_feed
+from bot.usecases.ledger.collect import Ledger, collect_ledger
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.tasks.lists import liaison_unit_ids
+from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
 from handlers.tasks import not_bound_text

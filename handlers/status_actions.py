@@ -9,10 +9,9 @@ from telegram.constants import ChatType
 
 from bot.i18n import Translator, _
 from bot.render.labels import status_label
-from bot.usecases import pending
-from bot.usecases.dates import parse_user_date
-from bot.usecases.events import report_event, report_event_from_assignment
-from bot.usecases.status import (
+from bot.usecases.members import pending
+from bot.usecases.planning.events import report_event, report_event_from_assignment
+from bot.usecases.status.changes import (
     ChangeResult,
     Evidence,
     Refusal,
@@ -29,7 +28,8 @@ from handlers.callback_data import read_button
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
 from handlers.telegram_sender import keyboard
-from scheduling.delivery import Button
+from scheduling.dates.typed import parse_user_date
+from scheduling.delivery.sender import Button
 from storage.models import AssignmentStatus
 
 URL = re.compile(r"https?://\S+")

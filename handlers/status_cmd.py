@@ -8,15 +8,15 @@ from telegram import Update
 
 from bot.i18n import _
 from bot.render.tasks import render_office_status, render_unit_status
-from bot.usecases.members import is_coordinator
-from bot.usecases.tasks import (
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.tasks.lists import (
     SharedCityCounts,
     UnitCounts,
     liaison_unit_ids,
     next_deadlines,
     unit_counts,
 )
-from bot.usecases.units import find_unit, suggest_units, unit_names
+from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
 from handlers.callback_data import read_button
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext

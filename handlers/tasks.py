@@ -9,11 +9,11 @@ from telegram import Update
 from bot.i18n import Translator, _
 from bot.render.rules import explain_stored_rule
 from bot.render.tasks import render_card, render_task_page
-from bot.usecases.events import event_duties
-from bot.usecases.members import is_coordinator
-from bot.usecases.pending import remember_message
-from bot.usecases.status import load_assignment, may_act
-from bot.usecases.tasks import DutyCard, TaskFilter, duty_card, liaison_unit_ids, task_page
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.members.pending import remember_message
+from bot.usecases.planning.events import event_duties
+from bot.usecases.status.changes import load_assignment, may_act
+from bot.usecases.tasks.lists import DutyCard, TaskFilter, duty_card, liaison_unit_ids, task_page
 from handlers.basics import stale_button
 from handlers.callback_data import read_button
 from handlers.common import Turn, today_of, turn

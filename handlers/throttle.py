@@ -4,7 +4,7 @@ Registered first (its own group, see registry), for every update. Within the lim
 nothing and the update goes on to the handlers; over it, the first update gets a polite
 "slow down" (an alert for a button press) and it and every further one stop here
 (ApplicationHandlerStop) until the user's rate falls back under the limit. State: a FloodGate in
-memory (bot.usecases.flood).
+memory (handlers.flood).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _
-from bot.usecases.flood import FloodGate, FloodVerdict
-from bot.usecases.members import language_of
+from bot.usecases.members.directory import language_of
 from handlers.context import BotContext
+from handlers.flood import FloodGate, FloodVerdict
 
 log = logging.getLogger(__name__)
 

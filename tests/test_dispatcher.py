@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from bot.clock import SettableClock
 from bot.services import Services
-from scheduling.delivery import Outcome, RecordingSender, SendResult
-from scheduling.dispatcher import DispatchConfig, Dispatcher
-from scheduling.pacing import Limits, Pacer
+from scheduling.delivery.dispatcher import DispatchConfig, Dispatcher
+from scheduling.delivery.pacing import Limits, Pacer
+from scheduling.delivery.sender import Outcome, RecordingSender, SendResult
 from storage.models import (
     AssignmentStatus,
     DeliveryAttempt,

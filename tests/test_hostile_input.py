@@ -29,9 +29,9 @@ from sqlalchemy import select, text
 
 from bot.cli import main
 from bot.clock import SettableClock
-from bot.usecases.daily import LAST_RUN_KEY
-from bot.usecases.invites import create_invite
-from bot.usecases.status import change_status
+from bot.usecases.invites.links import create_invite
+from bot.usecases.planning.daily import LAST_RUN_KEY
+from bot.usecases.status.changes import change_status
 from storage.models import AssignmentStatus, ConfigEntry, Invite, Role
 from tests.e2e import Harness, running_bot
 from tests.factories import add_member, build_assignment
@@ -398,7 +398,7 @@ async def test_invite_token_guessing_is_rate_limited_per_user(
 
 
 def _hash(token: str) -> str:
-    from bot.usecases.invites import hash_token
+    from bot.usecases.invites.links import hash_token
 
     return hash_token(token)
 

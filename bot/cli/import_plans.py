@@ -25,9 +25,9 @@ from bot.importing.review import apply_decisions
 from bot.render.import_json import import_json
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome, Source
-from bot.usecases.import_review import known_unit_names
-from bot.usecases.importing import import_sources, read_paths
+from bot.usecases.importing.documents import import_sources, read_paths
+from bot.usecases.importing.result import ImportResult, ItemOutcome, PlanOutcome, Source
+from bot.usecases.importing.review import known_unit_names
 
 LIST_LIMIT = 12
 

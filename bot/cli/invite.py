@@ -15,8 +15,8 @@ from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.invites import create_invite, deep_link
-from bot.usecases.units import find_unit, suggest_units
+from bot.usecases.invites.links import create_invite, deep_link
+from bot.usecases.units.lookup import find_unit, suggest_units
 from storage.models import Role
 
 

@@ -14,7 +14,7 @@ from bot.cli.errors import CommandError
 from bot.cli.office_common import unit_or_error
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.simulation import Timeline, simulate
+from bot.usecases.planning.simulation import Timeline, simulate
 
 KIND_LABELS = {
     "checkin": "check-in",

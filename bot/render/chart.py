@@ -14,7 +14,7 @@ from datetime import date
 
 from bot.i18n import Translator, _
 from bot.render.fonts import find_cjk_family
-from bot.usecases.digest_data import UnitProgress
+from bot.usecases.digest.data import UnitProgress
 
 MAX_BARS = 30
 LABEL_CHARS = 16

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from bot.i18n import Translator, _
 from bot.render.labels import status_label
-from bot.usecases.digest_data import Digest, DueSoonItem, OverdueItem, UnreachableLiaison
+from bot.usecases.digest.data import Digest, DueSoonItem, OverdueItem, UnreachableLiaison
 
 TELEGRAM_LIMIT = 4096
 MESSAGE_BUDGET = 3900

@@ -15,7 +15,7 @@ from icalendar import Alarm, Calendar, Event
 
 from bot.i18n import Translator, _
 from bot.render.labels import STATUS_ICONS, period_label, status_label
-from bot.usecases.calendar_feed import FeedEvent
+from bot.usecases.ledger.calendar_feed import FeedEvent
 from storage.models import AssignmentStatus
 
 PRODID = "-//dutybot//rule-of-law duties//ZH"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.i18n import Translator, _
-from bot.usecases.import_review import ReviewState
-from scheduling.delivery import Button
+from bot.usecases.importing.review import ReviewState
+from scheduling.delivery.sender import Button
 
 BUTTON_LABEL = 24
 

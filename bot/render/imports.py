@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bot.i18n import Translator, _
-from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome
+from bot.usecases.importing.result import ImportResult, ItemOutcome, PlanOutcome
 
 MESSAGE_LIMIT = 4000
 NUMBERS_SHOWN = 12

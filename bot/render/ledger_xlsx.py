@@ -36,8 +36,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.i18n import Translator, _
 from bot.importing.model import DECLARED_PLANS_PROPERTY
 from bot.render.labels import status_label
-from bot.usecases.ledger import Ledger, LedgerAssignment, LedgerPlan, LedgerRow
-from bot.usecases.tasks import OPEN_STATUSES, UnitCounts
+from bot.usecases.ledger.collect import Ledger, LedgerAssignment, LedgerPlan, LedgerRow
+from bot.usecases.tasks.lists import OPEN_STATUSES, UnitCounts
 from storage.models import AssignmentStatus
 
 LEDGER_HEADERS = ("一级指标", "二级指标", "序号", "主要任务", "牵头部门", "责任部门")

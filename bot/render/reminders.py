@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from bot.i18n import Translator, _
 from bot.render.labels import period_label, status_label
-from scheduling.delivery import Button
+from scheduling.delivery.sender import Button
 from storage.models import AssignmentStatus, ReminderKind
 
 TELEGRAM_LIMIT = 4096

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.i18n import Translator, _
 from bot.render.labels import STATUS_ICONS, period_label, status_label
-from bot.usecases.tasks import (
+from bot.usecases.tasks.lists import (
     DutyCard,
     HistoryLine,
     TaskFilter,
@@ -14,7 +14,7 @@ from bot.usecases.tasks import (
     TaskRow,
     UnitCounts,
 )
-from scheduling.delivery import Button
+from scheduling.delivery.sender import Button
 
 CARD_TEXT_LIMIT = 1500
 HISTORY_LIMIT = 12
