@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.importing.model import ParsedDocument, ParsedItem, ParsedPlan, ReviewReason, UnitRef
+from bot.importing.model import ParsedDocument, ParsedItem, ParsedPlan, ReviewReason
+from bot.importing.units import UnitRef
 
 TEXT_SHOWN = 90
 

@@ -12,10 +12,11 @@ neither word when the duty names neither.
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.i18n import _
+from scheduling.dates.actions import duty_action
 from scheduling.dates.labels import (
     HALF_NAMES,
     QUARTER_NAMES,
@@ -23,11 +24,28 @@ from scheduling.dates.labels import (
     month_day,
     month_name,
 )
-from scheduling.reading.textnorm import duty_action
+from scheduling.dates.wording import _
 
 if TYPE_CHECKING:
-    from bot.i18n import Translator
-    from scheduling.dates.model import Rule
+    from scheduling.dates.wording import Translator
+
+
+class Explained(Protocol):
+    """What an explanation reads of a rule (`scheduling.dates.model.Rule` is one); a protocol,
+    so that the rule can explain itself without the two modules importing each other."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def phrase(self) -> str: ...
+
+    @property
+    def params(self) -> Mapping[str, Any]: ...
+
+    @property
+    def repaired(self) -> bool: ...
+
 
 ONE_OFF = {
     "explicit": _("by {date}"),
@@ -99,7 +117,7 @@ TRIGGERS = {
 }
 
 
-def _one_off(rule: Rule, tr: Translator) -> str:
+def _one_off(rule: Explained, tr: Translator) -> str:
     due = date.fromisoformat(rule.params["due"])
     if rule.params.get("granularity") == "statutory_q1":
         return tr.gettext(
@@ -111,12 +129,12 @@ def _one_off(rule: Rule, tr: Translator) -> str:
     return tr.gettext(ONE_OFF.get(source, ONE_OFF["explicit"]), date=long_date(tr, due))
 
 
-def _action(rule: Rule) -> str | None:
+def _action(rule: Explained) -> str | None:
     """What the duty does with its report: the verb read with the rule, else its phrase's."""
     return rule.params.get("action") or duty_action(rule.phrase)
 
 
-def _yearly_date(rule: Rule, tr: Translator) -> str:
+def _yearly_date(rule: Explained, tr: Translator) -> str:
     p = rule.params
     day = month_day(tr, p["month"], p["day"])
     previous = p.get("covers") == "previous_year"
@@ -147,7 +165,7 @@ def _window_name(p: dict[str, Any], tr: Translator) -> str:
     )
 
 
-def _yearly_window(rule: Rule, tr: Translator) -> str:
+def _yearly_window(rule: Explained, tr: Translator) -> str:
     p = rule.params
     values = {
         "window": _window_name(p, tr),
@@ -161,7 +179,7 @@ def _yearly_window(rule: Rule, tr: Translator) -> str:
     return tr.gettext(msg, **values)
 
 
-def _yearly_event(rule: Rule, tr: Translator) -> str:
+def _yearly_event(rule: Explained, tr: Translator) -> str:
     if rule.params["event"] == "constitution_day":
         day = month_day(tr, rule.params.get("month", 12), rule.params.get("day", 4))
         return tr.gettext(
@@ -179,7 +197,7 @@ def _yearly_event(rule: Rule, tr: Translator) -> str:
     )
 
 
-def _periodic(rule: Rule, tr: Translator) -> str:
+def _periodic(rule: Explained, tr: Translator) -> str:
     every = rule.params.get("every", 1)
     if every > 1:
         return tr.gettext(_("every {count} years, due at the end of the last year"), count=every)
@@ -189,7 +207,7 @@ def _periodic(rule: Rule, tr: Translator) -> str:
     return tr.gettext(PERIODIC[rule.params["period"]])
 
 
-def _yearly_count(rule: Rule, tr: Translator) -> str:
+def _yearly_count(rule: Explained, tr: Translator) -> str:
     target, unit = rule.params["target"], rule.params["unit_noun"]
     if unit in COUNT_UNITS:
         singular, plural = COUNT_UNITS[unit]
@@ -211,7 +229,7 @@ def _yearly_count(rule: Rule, tr: Translator) -> str:
     return text
 
 
-def _event_relative(rule: Rule, tr: Translator) -> str:
+def _event_relative(rule: Explained, tr: Translator) -> str:
     p = rule.params
     trigger = tr.gettext(TRIGGERS.get(p["trigger"], TRIGGERS["unspecified"]))
     if p["working_days"]:
@@ -221,7 +239,7 @@ def _event_relative(rule: Rule, tr: Translator) -> str:
     return tr.gettext(msg, days=p["days"], trigger=trigger)
 
 
-def _ongoing(rule: Rule, tr: Translator) -> str:
+def _ongoing(rule: Explained, tr: Translator) -> str:
     return tr.gettext(ONGOING[rule.params.get("period", "quarter")])
 
 
@@ -237,7 +255,7 @@ READINGS = {
 }
 
 
-def reading(rule: Rule, translator: Translator) -> str:
+def reading(rule: Explained, translator: Translator) -> str:
     """What the rule means, with notes on repairs and start bounds."""
     text = READINGS[str(rule.kind)](rule, translator)
     starts = rule.params.get("starts")
@@ -252,7 +270,7 @@ def reading(rule: Rule, translator: Translator) -> str:
     return text
 
 
-def explain_rule(rule: Rule, translator: Translator) -> str:
+def explain_rule(rule: Explained, translator: Translator) -> str:
     """ "phrase → reading"; a rule with no phrase (the default check-in) shows the reading."""
     text = reading(rule, translator)
     return f"{rule.phrase} → {text}" if rule.phrase else text

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from babel.dates import format_date, format_skeleton
 
-from bot.i18n import _
+from scheduling.dates.wording import _
 
 if TYPE_CHECKING:
-    from bot.i18n import Translator
+    from scheduling.dates.wording import Translator
 
 QUARTER_LABELS = {
     1: _("Q1 {year}"),

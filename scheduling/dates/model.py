@@ -1,7 +1,7 @@
 """The schedule rule: what a duty's words say about when it is due.
 
-Kept free of database and chat types so the importer, the CLI and the tests share it; the
-`kind` values are the same strings as `storage.models.RuleKind`, so a rule stores as-is.
+Kept free of database and chat types so the importer, the CLI and the tests share it; `kind`
+is `storage.enums.RuleKind`, the one definition the database stores too, so a rule stores as-is.
 """
 
 from __future__ import annotations
@@ -9,26 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from scheduling.dates.actions import ACTIONS
 from scheduling.dates.explain import explain_rule
+from storage.enums import RuleKind
 
 if TYPE_CHECKING:
-    from bot.i18n import Translator
-
-
-class RuleKind(StrEnum):
-    """Mirror of `storage.models.RuleKind` (a test keeps the two in step)."""
-
-    ONE_OFF = "one_off"
-    YEARLY_DATE = "yearly_date"
-    YEARLY_WINDOW = "yearly_window"
-    YEARLY_EVENT = "yearly_event"
-    PERIODIC = "periodic"
-    YEARLY_COUNT = "yearly_count"
-    EVENT_RELATIVE = "event_relative"
-    ONGOING = "ongoing"
+    from scheduling.dates.wording import Translator
 
 
 RECURRING_KINDS = frozenset(
@@ -45,7 +33,6 @@ RECURRING_KINDS = frozenset(
 PERIODS = ("month", "quarter", "half_year", "year")
 EVENTS = ("constitution_day", "constitution_week")
 COVERS = ("previous_year", "current_year")
-ACTIONS = ("publish", "report")  # the duty's verb (公开/公布, 报送/报告/提交), for the wording
 YEAR_SOURCES = ("explicit", "plan", "plan_start", "plan_next", "plan_start_next")
 
 

@@ -40,8 +40,8 @@ from scheduling.dates.statutory import constitution_week
 from scheduling.dates.workdays import WorkdayCalendar
 
 if TYPE_CHECKING:
-    from bot.i18n import Translator
     from scheduling.dates.model import Rule
+    from scheduling.dates.wording import Translator
 
 PREPARE_DAYS = 14
 MULTI_YEAR_ANCHOR = 2000

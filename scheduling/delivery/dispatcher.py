@@ -34,8 +34,8 @@ from bot.usecases.members.notices import notify_coordinators
 from scheduling.delivery import outbox
 from scheduling.delivery.pacing import Pacer
 from scheduling.delivery.sender import MessageSender, Outcome, OutgoingMessage, SendResult
+from storage.enums import CLOSED_STATUSES
 from storage.models import (
-    CLOSED_STATUSES,
     Assignment,
     Binding,
     Duty,

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from scheduling.dates.actions import duty_action
 from scheduling.dates.model import RECURRING_KINDS, RuleKind
 from scheduling.reading.matchers_dates import DEKAD_DAYS
 from scheduling.reading.repair import repair_month_day
@@ -21,7 +22,7 @@ from scheduling.reading.spans import (
     clause_bounds,
     covers,
 )
-from scheduling.reading.textnorm import duty_action, parse_number
+from scheduling.reading.textnorm import parse_number
 
 COUNT_UNITS = "次|期|场|批|轮"  # things held, counted and reported
 BARE_COUNT_UNITS = "次|期|场|批"

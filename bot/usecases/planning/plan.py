@@ -30,8 +30,8 @@ from scheduling.dates.statutory import constitution_weeks
 from scheduling.dates.workdays import WorkdayCalendar
 from scheduling.reading.activities import activity_of
 from scheduling.reading.count_scope import count_units
+from storage.enums import CLOSED_STATUSES
 from storage.models import (
-    CLOSED_STATUSES,
     Assignment,
     AssignmentStatus,
     Binding,

@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.enums import CLOSED_STATUSES
 from storage.models import (
-    CLOSED_STATUSES,
     Assignment,
     AssignmentStatus,
     DutyUnit,

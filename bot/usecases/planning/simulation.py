@@ -21,8 +21,8 @@ from bot.usecases.planning.plan import materialize, policy_from_settings
 from bot.usecases.planning.statutory import sync_statutory
 from scheduling.dates.occurrences import OccurrenceSpec
 from scheduling.dates.reminder_plan import plan_reminders
+from storage.enums import CLOSED_STATUSES
 from storage.models import (
-    CLOSED_STATUSES,
     Assignment,
     Binding,
     Member,

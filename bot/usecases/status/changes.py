@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock
 from bot.usecases.members.notices import notify_coordinators
+from storage.enums import CLOSED_STATUSES
 from storage.models import (
-    CLOSED_STATUSES,
     Assignment,
     AssignmentStatus,
     Binding,

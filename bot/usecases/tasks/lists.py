@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
 from storage.change_marker import MarkerReader
+from storage.enums import CLOSED_STATUSES
 from storage.models import (
-    CLOSED_STATUSES,
     Assignment,
     AssignmentStatus,
     Binding,
