@@ -15,11 +15,11 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.services import Services
 from bot.usecases.planning.daily import run_daily
 from handlers.context import BotContext
 from handlers.telegram_sender import TelegramSender
-from scheduling.delivery.dispatcher import DispatchConfig, Dispatcher
 from scheduling.delivery.pacing import Limits, Pacer
 
 log = logging.getLogger(__name__)

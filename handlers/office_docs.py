@@ -11,7 +11,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.compose.digest import ComposedDigest, compose_digest
+from bot.delivery.digest import ComposedDigest, compose_digest
 from bot.i18n import Translator, _
 from bot.usecases.digest.schedule import week_start_of
 from bot.usecases.ledger.calendar_feed import FeedEvent, alarm_policy, unit_feed

@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.clock import SettableClock
-from bot.compose.digest import compose_digest, record_digest_sent
+from bot.delivery.digest import compose_digest, record_digest_sent
 from bot.render import chart as chart_module
 from bot.render.chart import MAX_BARS, render_completion_chart
 from bot.render.digest import render_digest

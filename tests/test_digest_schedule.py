@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.clock import SettableClock
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.services import Services
 from bot.usecases.digest.schedule import (
     digest_day,
@@ -17,7 +18,6 @@ from bot.usecases.digest.schedule import (
     schedule_digests,
     weeks_to_schedule,
 )
-from scheduling.delivery.dispatcher import DispatchConfig, Dispatcher
 from scheduling.delivery.pacing import Limits, Pacer
 from scheduling.delivery.sender import OutgoingMessage, RecordingSender
 from storage.models import Binding, DigestSent, Reminder, ReminderKind, ReminderState, Role

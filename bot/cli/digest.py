@@ -10,7 +10,7 @@ from typing import Any
 from bot.cli.common import console, require_year, with_services
 from bot.cli.errors import CommandError
 from bot.cli.office_common import add_lang_option, writable, write_output
-from bot.compose.digest import ComposedDigest, compose_digest
+from bot.delivery.digest import ComposedDigest, compose_digest
 from bot.services import Services
 from bot.settings import Settings
 from bot.usecases.digest.schedule import digest_moment, week_start_of

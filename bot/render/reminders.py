@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.i18n import Translator, _
 from bot.render.labels import period_label, status_label
+from scheduling.delivery.ports import RenderedMessage
 from scheduling.delivery.sender import Button
 from storage.models import AssignmentStatus, ReminderKind
 
@@ -37,17 +38,6 @@ class ReminderEntry:
     late: bool = False
     missed: tuple[date, ...] = ()
     calendar_fallback: bool = False
-
-
-@dataclass
-class RenderedMessage:
-    """One message to send; with `photo`, `text` is its caption (at most 1024 characters)."""
-
-    text: str
-    buttons: tuple[tuple[Button, ...], ...]
-    reminder_ids: list[int] = field(default_factory=list)
-    photo: bytes | None = None
-    photo_name: str | None = None
 
 
 def _headline(entry: ReminderEntry, t: Translator) -> str:

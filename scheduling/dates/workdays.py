@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from functools import cache
 from types import MappingProxyType
+from typing import Protocol
 
 from chinese_calendar import constants as _cc
 from chinese_calendar.constants import Holiday
@@ -75,6 +76,21 @@ def _computed_holidays(year: int) -> Mapping[date, str]:
     if year in BUNDLED_YEARS or year < STATUTORY_FROM:
         return _NONE
     return statutory_holidays(year)
+
+
+class WorkingDays(Protocol):
+    """What the rest of the house asks of a working-day calendar (`WorkdayCalendar` is the one
+    that runs; a test may pass a smaller fake with only what the code under test calls)."""
+
+    def is_official(self, year: int) -> bool: ...
+
+    def is_workday(self, day: date) -> bool: ...
+
+    def next_workday(self, day: date) -> date: ...
+
+    def add_workdays(self, day: date, count: int) -> date: ...
+
+    def workdays_between(self, start: date, end: date) -> int: ...
 
 
 class WorkdayCalendar:

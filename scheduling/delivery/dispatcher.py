@@ -1,10 +1,14 @@
-"""Deliver due reminders from the outbox: claim, render, pace, send, record.
+"""Deliver due reminders from the outbox: claim, send, retry, record.
 
 "Query due rows, send, mark, commit" — one tick of it runs on python-telegram-bot's JobQueue
 (see handlers/jobs.py). Every attempt is recorded. A 429 is waited out (honouring
 retry_after) and retried without being counted as lost; transient faults back off with
-jitter; a blocked user or a vanished chat stops retrying, marks the member unreachable and
-tells the coordinators at once.
+jitter; a blocked user or a vanished chat stops retrying and is reported to `Recipients`.
+
+The dispatcher decides nothing about words or people: which claimed rows still go is
+`triage`, the messages come from a `MessageComposer`, what an unreachable member or a
+migrated chat means is the `Recipients`' business, and sent rows are committed in groups
+(`group_commit`). All three ports are filled from above (`bot.delivery.dispatcher`).
 """
 
 from __future__ import annotations
@@ -15,57 +19,30 @@ import logging
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Protocol
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
 
-from bot.clock import Clock
-from bot.compose.digest import digest_for_row
-from bot.i18n import Translator, normalize_locale
-from bot.render.notices import render_notice
-from bot.render.reminders import ReminderEntry, RenderedMessage, render_reminders
-from bot.usecases.members.notices import notify_coordinators
 from scheduling.delivery import outbox
+from scheduling.delivery.group_commit import SentRecorder
 from scheduling.delivery.pacing import Pacer
+from scheduling.delivery.ports import Addressed, Clock, MessageComposer, Recipients
 from scheduling.delivery.sender import MessageSender, Outcome, OutgoingMessage, SendResult
-from storage.enums import CLOSED_STATUSES
-from storage.models import (
-    Assignment,
-    Binding,
-    Duty,
-    Member,
-    Occurrence,
-    Plan,
-    Reminder,
-    ReminderKind,
-    ReminderState,
-)
+from scheduling.delivery.triage import Triage, triage
+from storage.models import Reminder, ReminderKind, ReminderState
 
 log = logging.getLogger(__name__)
 
-LATE_AFTER = timedelta(hours=2)
 MAX_TRANSIENT_IN_TICK = 2
 MAX_RATE_LIMITED_IN_TICK = 20
 MAX_ATTEMPTS = 12
 
 
-class WorkdayCounter(Protocol):
-    def workdays_between(self, start: date, end: date) -> int: ...
-
-    def is_official(self, year: int) -> bool: ...
-
-
 @dataclass
-class DispatchConfig:
+class DeliveryConfig:
     worker: str
-    zone: ZoneInfo
-    default_locale: str
     batch_size: int = 300
     lease: timedelta = timedelta(seconds=90)
     # A tick keeps delivering while reminders are due, so a backlog flows without waiting
@@ -107,16 +84,6 @@ class TickReport:
         self.unreachable_members.extend(other.unreachable_members)
 
 
-@dataclass
-class _Outgoing:
-    """A rendered message and the outbox rows it settles."""
-
-    chat_id: int
-    is_group: bool
-    member_id: int | None
-    rendered: RenderedMessage
-
-
 class Dispatcher:
     """One worker's delivery loop over the shared outbox."""
 
@@ -125,20 +92,22 @@ class Dispatcher:
         sessions: async_sessionmaker[AsyncSession],
         sender: MessageSender,
         clock: Clock,
-        calendar: WorkdayCounter,
-        config: DispatchConfig,
+        composer: MessageComposer,
+        recipients: Recipients,
+        config: DeliveryConfig,
         pacer: Pacer | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sessions = sessions
         self.sender = sender
         self.clock = clock
-        self.calendar = calendar
+        self.composer = composer
+        self.recipients = recipients
         self.config = config
         self.pacer = pacer or Pacer()
         self._monotonic = monotonic
         self._tick_lock = asyncio.Lock()
-        self._recorder = _SentRecorder(sessions, config.worker, clock)
+        self._recorder = SentRecorder(sessions, config.worker, clock)
         self._batches_in_flight = 0
         self._wire = asyncio.Semaphore(config.max_concurrent_sends)
 
@@ -161,7 +130,7 @@ class Dispatcher:
             return report
         async with self._tick_lock:
             deadline = self._monotonic() + self.config.tick_budget_seconds
-            self._recorder = _SentRecorder(self.sessions, self.config.worker, self.clock)
+            self._recorder = SentRecorder(self.sessions, self.config.worker, self.clock)
             flusher = asyncio.create_task(self._recorder.run())
             in_flight: list[asyncio.Task[TickReport]] = []
             try:
@@ -215,11 +184,11 @@ class Dispatcher:
     def _batch_done(self, _task: asyncio.Task[TickReport]) -> None:
         self._batches_in_flight -= 1
 
-    async def _send_batch(self, outgoing: list[_Outgoing]) -> TickReport:
+    async def _send_batch(self, outgoing: list[Addressed]) -> TickReport:
         """One claimed batch: each chat's messages in order, the chats concurrently (the
         shared pacer keeps the limits across batches)."""
         report = TickReport()
-        by_chat: dict[int, list[_Outgoing]] = defaultdict(list)
+        by_chat: dict[int, list[Addressed]] = defaultdict(list)
         for item in outgoing:
             by_chat[item.chat_id].append(item)
         results = await asyncio.gather(
@@ -232,77 +201,48 @@ class Dispatcher:
             report.add(result)
         return report
 
-    async def _prepare(self, ids: list[int], report: TickReport) -> list[_Outgoing]:
-        """Load the claimed rows, drop the moot ones, collapse catch-up, render per chat."""
+    async def _prepare(self, ids: list[int], report: TickReport) -> list[Addressed]:
+        """Load the claimed rows, settle those that no longer go, have the rest composed."""
         now = self.clock.now()
-        worker = self.config.worker
         async with self.sessions() as session, session.begin():
-            rows = list(
-                await session.scalars(
-                    select(Reminder)
-                    .where(Reminder.id.in_(ids))
-                    .options(
-                        selectinload(Reminder.member),
-                        selectinload(Reminder.assignment).selectinload(Assignment.unit),
-                        selectinload(Reminder.assignment)
-                        .selectinload(Assignment.occurrence)
-                        .selectinload(Occurrence.duty),
-                    )
-                )
-            )
-            moot = [r.id for r in rows if r.assignment and r.assignment.status in CLOSED_STATUSES]
-            if moot:
-                await outbox.mark_final(
-                    session, moot, worker, ReminderState.CANCELLED, "closed", count_attempt=False
-                )
-                report.cancelled += len(moot)
-            unreachable = [
-                r.id
-                for r in rows
-                if r.id not in moot
-                and r.member is not None
-                and not r.member.reachable
-                and r.chat_id == r.member.chat_id
-            ]
-            if unreachable:
-                await outbox.mark_final(
-                    session, unreachable, worker, ReminderState.FAILED, "member unreachable"
-                )
-                report.failed += len(unreachable)
-            skip = set(moot) | set(unreachable)
-            live = [r for r in rows if r.id not in skip and r.chat_id is not None]
-            plans = await _plan_titles(session, live)
-            collapsed_ids, entries_by_chat = self._entries(live, plans, now)
-            if collapsed_ids:
-                await outbox.mark_final(
-                    session, collapsed_ids, worker, ReminderState.COLLAPSED, None, False
-                )
-                report.collapsed += len(collapsed_ids)
-            notices = [r for r in live if r.assignment is None]
-        outgoing: list[_Outgoing] = []
-        for chat_id, (member, entries) in entries_by_chat.items():
-            t = self._translator(member)
-            for rendered in render_reminders(entries, t):
-                outgoing.append(_Outgoing(chat_id, chat_id < 0, _id(member), rendered))
-        for row in notices:
-            t = self._translator(row.member)
+            sorted_rows = triage(await outbox.load_claimed(session, ids))
+            await self._settle(session, sorted_rows, report)
+        outgoing: list[Addressed] = []
+        if sorted_rows.due:
+            async with self.sessions() as session:
+                outgoing.extend(await self.composer.reminders(session, sorted_rows.due, now))
+        for row in sorted_rows.notices:
             if row.kind is ReminderKind.DIGEST:
-                outgoing.extend(await self._digest(row, t, now, report))
+                outgoing.extend(await self._digest(row, now, report))
                 continue
-            text = render_notice(row.kind, row.payload or {}, t)
-            rendered = RenderedMessage(text, (), [row.id])
-            outgoing.append(
-                _Outgoing(row.chat_id or 0, (row.chat_id or 0) < 0, row.member_id, rendered)
-            )
+            chat = row.chat_id or 0
+            outgoing.append(Addressed(chat, chat < 0, row.member_id, self.composer.notice(row)))
         return outgoing
 
-    async def _digest(
-        self, row: Reminder, t: Translator, now: datetime, report: TickReport
-    ) -> list[_Outgoing]:
-        """A weekly digest is composed when sent (bot.compose.digest)."""
+    async def _settle(self, session: AsyncSession, rows: Triage, report: TickReport) -> None:
+        """Record the rows that will not be sent: closed meanwhile, unreachable, collapsed."""
+        worker = self.config.worker
+        if rows.closed:
+            await outbox.mark_final(
+                session, rows.closed, worker, ReminderState.CANCELLED, "closed", count_attempt=False
+            )
+            report.cancelled += len(rows.closed)
+        if rows.unreachable:
+            await outbox.mark_final(
+                session, rows.unreachable, worker, ReminderState.FAILED, "member unreachable"
+            )
+            report.failed += len(rows.unreachable)
+        if rows.collapsed:
+            await outbox.mark_final(
+                session, rows.collapsed, worker, ReminderState.COLLAPSED, None, False
+            )
+            report.collapsed += len(rows.collapsed)
+
+    async def _digest(self, row: Reminder, now: datetime, report: TickReport) -> list[Addressed]:
+        """A weekly digest is composed when sent; a composing bug delays only this row."""
         try:
             async with self.sessions() as session, session.begin():
-                outcome = await digest_for_row(session, row, t, now, self.calendar)
+                outcome = await self.composer.digest(session, row, now)
         except Exception as exc:  # a composing bug must not stop the other reminders
             log.exception("composing digest row %s failed", row.id)
             await self._retry_later([row.id], f"{type(exc).__name__}: {exc}", report)
@@ -319,69 +259,15 @@ class Dispatcher:
                 )
                 report.cancelled += 1
         chat = row.chat_id or 0
-        return [_Outgoing(chat, chat < 0, row.member_id, m) for m in outcome.messages]
+        return [Addressed(chat, chat < 0, row.member_id, m) for m in outcome.messages]
 
-    def _entries(
-        self, rows: Sequence[Reminder], plans: dict[int, tuple[str, str]], now: datetime
-    ) -> tuple[list[int], dict[int, tuple[Member | None, list[ReminderEntry]]]]:
-        """Group reminder rows per chat and assignment; older rows of one assignment collapse."""
-        per_key: dict[tuple[int, int], list[Reminder]] = defaultdict(list)
-        for row in rows:
-            if row.assignment is not None and row.chat_id is not None:
-                per_key[(row.chat_id, row.assignment_id or 0)].append(row)
-        collapsed: list[int] = []
-        by_chat: dict[int, tuple[Member | None, list[ReminderEntry]]] = {}
-        for (chat_id, _assignment_id), group in per_key.items():
-            group.sort(key=lambda r: (r.planned_at, r.id))
-            primary = group[-1]
-            older = group[:-1]
-            collapsed.extend(r.id for r in older)
-            assignment = primary.assignment
-            assert assignment is not None
-            occurrence = assignment.occurrence
-            due = assignment.extended_due or assignment.due_date
-            today = now.astimezone(self.config.zone).date()
-            plan_title, number = plans.get(occurrence.duty_id, ("", occurrence.duty.number))
-            entry = ReminderEntry(
-                reminder_ids=(primary.id,),
-                kind=primary.kind,
-                assignment_id=assignment.id,
-                unit_name=assignment.unit.name,
-                duty_text=occurrence.duty.text,
-                plan_title=plan_title,
-                duty_number=number,
-                period_key=occurrence.period_key,
-                due_date=due,
-                status=assignment.status,
-                workdays_left=self._workdays_left(today, due),
-                days_overdue=max(0, (today - due).days),
-                planned_at=primary.planned_at,
-                late=now - primary.planned_at > LATE_AFTER,
-                missed=tuple(r.planned_at.astimezone(self.config.zone).date() for r in older),
-                calendar_fallback=not self.calendar.is_official(due.year),
-            )
-            member, entries = by_chat.setdefault(chat_id, (primary.member, []))
-            entries.append(entry)
-        for _member, entries in by_chat.values():
-            entries.sort(key=lambda e: (e.due_date, e.assignment_id))
-        return collapsed, by_chat
-
-    def _workdays_left(self, today: date, due: date) -> int:
-        if due <= today:
-            return 0
-        return self.calendar.workdays_between(today, due)
-
-    def _translator(self, member: Member | None) -> Translator:
-        locale = normalize_locale(member.language if member else None, self.config.default_locale)
-        return Translator(locale=locale, zone=self.config.zone)
-
-    async def _send_chat(self, items: list[_Outgoing]) -> TickReport:
+    async def _send_chat(self, items: list[Addressed]) -> TickReport:
         report = TickReport()
         for item in items:
             await self._send_one(item, report)
         return report
 
-    async def _send_one(self, item: _Outgoing, report: TickReport) -> None:
+    async def _send_one(self, item: Addressed, report: TickReport) -> None:
         ids = item.rendered.reminder_ids
         transient = 0
         limited = 0
@@ -466,10 +352,7 @@ class Dispatcher:
         """Back off with jitter; after MAX_ATTEMPTS the rows fail and the digest shows them."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            attempts = max(
-                (await session.scalars(select(Reminder.attempts).where(Reminder.id.in_(ids)))),
-                default=0,
-            )
+            attempts = await outbox.most_attempts(session, ids)
             if attempts + 1 >= MAX_ATTEMPTS:
                 await outbox.mark_final(
                     session, ids, self.config.worker, ReminderState.FAILED, error
@@ -489,133 +372,17 @@ class Dispatcher:
             await outbox.mark_final(session, ids, self.config.worker, ReminderState.FAILED, error)
             outbox.record_attempts(session, ids, now, outcome, self.config.worker, error)
 
-    async def _unreachable(self, item: _Outgoing, ids: list[int], error: str) -> None:
-        """Stop retrying, mark the member unreachable and tell the coordinators now."""
+    async def _unreachable(self, item: Addressed, ids: list[int], error: str) -> None:
+        """Stop retrying; the recipients learn of it in the same transaction."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             await outbox.mark_final(session, ids, self.config.worker, ReminderState.FAILED, error)
             outbox.record_attempts(session, ids, now, "unreachable", self.config.worker, error)
-            if item.member_id is None:
-                return
-            member = await session.get(Member, item.member_id)
-            if member is None:
-                return
-            if item.chat_id == member.chat_id and member.reachable:
-                member.reachable = False
-                member.unreachable_reason = error[:200]
-                member.unreachable_since = now
-            await notify_coordinators(
-                session,
-                now,
-                key=f"unreachable:{member.id}:{item.chat_id}",
-                payload={
-                    "notice": "unreachable",
-                    "member": member.name,
-                    "member_id": member.id,
-                    "chat_id": item.chat_id,
-                    "error": error[:200],
-                },
-                exclude_member=member.id,
-            )
+            if item.member_id is not None:
+                await self.recipients.unreachable(session, item.member_id, item.chat_id, error, now)
 
     async def _migrate_chat(self, old_chat: int, new_chat: int, ids: list[int]) -> None:
-        """A group became a supergroup: move bindings and pending rows to the new id."""
+        """A group became a supergroup: its bindings and its pending rows move to the new id."""
         async with self.sessions() as session, session.begin():
-            await session.execute(
-                update(Binding).where(Binding.chat_id == old_chat).values(chat_id=new_chat)
-            )
-            await session.execute(
-                update(Reminder)
-                .where(Reminder.chat_id == old_chat, Reminder.state == ReminderState.PLANNED)
-                .values(chat_id=new_chat)
-            )
-            await session.execute(
-                update(Reminder).where(Reminder.id.in_(ids)).values(chat_id=new_chat)
-            )
-
-
-class _SentRecorder:
-    """Group commit for sent messages: one transaction every few milliseconds instead of
-    one per message, so the outbox keeps up with the sender and few messages are ever "sent
-    but not yet recorded" (the only ones a crash can send twice).
-
-    When the event loop is saturated (hundreds of messages a second) a flush can fall
-    behind; senders then wait for it (`room`), so what a crash can double stays bounded by
-    MAX_UNRECORDED plus the requests on the wire.
-    """
-
-    FLUSH_EVERY = 0.02
-    MAX_UNRECORDED = 100
-
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], worker: str, clock: Clock
-    ) -> None:
-        self.sessions = sessions
-        self.worker = worker
-        self.clock = clock
-        self.pending: list[tuple[list[int], int | None]] = []
-        self.unrecorded = 0  # sent messages not yet committed as sent
-        self.closing = False
-        self.failed = False
-        self.wake = asyncio.Event()
-        self.recorded = asyncio.Event()
-
-    def add(self, ids: list[int], message_id: int | None) -> None:
-        self.pending.append((ids, message_id))
-        self.unrecorded += 1
-        self.wake.set()
-
-    async def room(self) -> None:
-        """Wait while too many sent messages are not recorded yet."""
-        while self.unrecorded >= self.MAX_UNRECORDED and not self.failed:
-            self.recorded.clear()
-            await self.recorded.wait()
-
-    async def close(self) -> None:
-        self.closing = True
-        self.wake.set()
-
-    async def run(self) -> None:
-        try:
-            while True:
-                await self.wake.wait()
-                self.wake.clear()
-                if not self.closing:
-                    await asyncio.sleep(self.FLUSH_EVERY)  # gather what the others send
-                await self.flush()
-                if self.closing and not self.pending:
-                    return
-        except BaseException:
-            self.failed = True
-            self.recorded.set()
-            raise
-
-    async def flush(self) -> None:
-        if not self.pending:
-            return
-        batch, self.pending = self.pending, []
-        now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            await outbox.mark_many_sent(session, batch, self.worker, now)
-            await outbox.record_sent_attempts(
-                session, [i for ids, _message_id in batch for i in ids], now, self.worker
-            )
-        self.unrecorded -= len(batch)
-        self.recorded.set()
-
-
-def _id(member: Member | None) -> int | None:
-    return member.id if member is not None else None
-
-
-async def _plan_titles(
-    session: AsyncSession, rows: Sequence[Reminder]
-) -> dict[int, tuple[str, str]]:
-    """duty id → (plan title, printed number), one query for the batch."""
-    duty_ids = {r.assignment.occurrence.duty_id for r in rows if r.assignment is not None}
-    if not duty_ids:
-        return {}
-    result = await session.execute(
-        select(Duty.id, Plan.title, Duty.number).join(Plan).where(Duty.id.in_(duty_ids))
-    )
-    return {duty_id: (title, number) for duty_id, title, number in result}
+            await self.recipients.chat_migrated(session, old_chat, new_chat)
+            await outbox.move_chat(session, old_chat, new_chat, ids)

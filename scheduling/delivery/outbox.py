@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from storage.models import DeliveryAttempt, Reminder, ReminderState
+from storage.models import Assignment, DeliveryAttempt, Occurrence, Reminder, ReminderState
 
 
 async def release_expired_claims(
@@ -66,6 +67,43 @@ async def claim_due(
         .execution_options(synchronize_session=False)
     )
     return sorted(row[0] for row in result)
+
+
+async def load_claimed(session: AsyncSession, ids: Sequence[int]) -> list[Reminder]:
+    """The claimed rows with what deciding and composing them reads: member, unit, duty."""
+    return list(
+        await session.scalars(
+            select(Reminder)
+            .where(Reminder.id.in_(ids))
+            .options(
+                selectinload(Reminder.member),
+                selectinload(Reminder.assignment).selectinload(Assignment.unit),
+                selectinload(Reminder.assignment)
+                .selectinload(Assignment.occurrence)
+                .selectinload(Occurrence.duty),
+            )
+        )
+    )
+
+
+async def most_attempts(session: AsyncSession, ids: Sequence[int]) -> int:
+    """The highest attempt count among these rows (0 for none)."""
+    return max(
+        (await session.scalars(select(Reminder.attempts).where(Reminder.id.in_(ids)))),
+        default=0,
+    )
+
+
+async def move_chat(
+    session: AsyncSession, old_chat: int, new_chat: int, ids: Sequence[int]
+) -> None:
+    """A chat has a new id: its planned rows, and these rows in flight, go there instead."""
+    await session.execute(
+        update(Reminder)
+        .where(Reminder.chat_id == old_chat, Reminder.state == ReminderState.PLANNED)
+        .values(chat_id=new_chat)
+    )
+    await session.execute(update(Reminder).where(Reminder.id.in_(ids)).values(chat_id=new_chat))
 
 
 def _mine(ids: Sequence[int], worker: str) -> tuple[object, ...]:

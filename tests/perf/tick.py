@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import update
 
 from bot.clock import SystemClock
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from scheduling.dates.workdays import WorkdayCalendar
-from scheduling.delivery.dispatcher import DispatchConfig, Dispatcher
 from scheduling.delivery.pacing import Limits, Pacer
 from scheduling.delivery.sender import RecordingSender
 from storage.db import create_engine, session_factory

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, exists, func, select
@@ -23,6 +23,7 @@ from bot.usecases.tasks.lists import (
     unit_counts,
     units_without_liaison,
 )
+from scheduling.dates.workdays import WorkingDays
 from storage.models import (
     Assignment,
     AssignmentStatus,
@@ -48,12 +49,6 @@ CHASING_KINDS = (
     ReminderKind.OVERDUE,
 )
 NOT_COUNTED = (AssignmentStatus.WAIVED, AssignmentStatus.CANCELLED)
-
-
-class DigestCalendar(Protocol):
-    def workdays_between(self, start: date, end: date) -> int: ...
-
-    def is_official(self, year: int) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -207,7 +202,7 @@ async def overdue_items(session: AsyncSession, today: date) -> list[OverdueItem]
 
 
 async def due_soon_items(
-    session: AsyncSession, today: date, calendar: DigestCalendar
+    session: AsyncSession, today: date, calendar: WorkingDays
 ) -> list[DueSoonItem]:
     """Open assignments due from today to DUE_SOON_DAYS ahead, soonest first."""
     until = today + timedelta(days=DUE_SOON_DAYS)
@@ -288,7 +283,7 @@ async def unreachable_liaisons(session: AsyncSession) -> list[UnreachableLiaison
 
 
 async def unit_progress(
-    session: AsyncSession, today: date, calendar: DigestCalendar
+    session: AsyncSession, today: date, calendar: WorkingDays
 ) -> list[UnitProgress]:
     """Year-to-date completion per unit, worst light first (the order of `unit_counts`)."""
     due = effective_due()
@@ -349,7 +344,7 @@ async def changes_since(
     return Changes(since, int(done or 0), int(newly or 0), previous.summary if previous else None)
 
 
-def fallback_years(today: date, calendar: DigestCalendar) -> list[int]:
+def fallback_years(today: date, calendar: WorkingDays) -> list[int]:
     """Years of the coming months whose working days are guessed (no official holidays)."""
     last = (today + FALLBACK_HORIZON).year
     return [year for year in range(today.year, last + 1) if not calendar.is_official(year)]
@@ -360,7 +355,7 @@ async def collect_digest(
     week_start: date,
     now: datetime,
     zone: ZoneInfo,
-    calendar: DigestCalendar,
+    calendar: WorkingDays,
     member_id: int | None = None,
 ) -> Digest:
     """Everything one digest shows, as of `now` (the moment it is composed) in `zone`."""

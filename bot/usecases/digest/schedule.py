@@ -3,13 +3,13 @@
 A digest is a `Reminder` row like every other message (kind DIGEST, payload {"week": …},
 dedupe key `digest:<member>:<week start>`), so a restart or an outage never loses or doubles
 one: the daily planning run inserts the coming rows, the dispatcher sends them when due and
-composes the content at that moment (`bot.compose.digest`).
+composes the content at that moment (`bot.delivery.digest`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
+from scheduling.dates.workdays import WorkingDays
 from storage.models import Binding, Member, Reminder, ReminderKind, ReminderState, Role
 
 DIGEST_ROLES = (Role.COORDINATOR, Role.ADMIN)
@@ -25,24 +26,18 @@ CATCH_UP = timedelta(days=3)
 ONE_WEEK = timedelta(days=7)
 
 
-class WorkdayFinder(Protocol):
-    def is_workday(self, day: date) -> bool: ...
-
-    def next_workday(self, day: date) -> date: ...
-
-
 def week_start_of(day: date) -> date:
     """The Monday of the week a day belongs to: the digest's week key."""
     return day - timedelta(days=day.weekday())
 
 
-def digest_day(week_start: date, settings: Settings, calendar: WorkdayFinder) -> date:
+def digest_day(week_start: date, settings: Settings, calendar: WorkingDays) -> date:
     """The configured weekday of that week, moved to the next working day if it is a day off."""
     nominal = week_start + timedelta(days=settings.digest_weekday_index)
     return calendar.next_workday(nominal)
 
 
-def superseded(week_start: date, settings: Settings, calendar: WorkdayFinder) -> bool:
+def superseded(week_start: date, settings: Settings, calendar: WorkingDays) -> bool:
     """A week's digest moved past a long holiday onto the day of the next week's digest (the
     Spring Festival moves two Mondays to one day): only the later one goes out (the
     dispatcher cancels the older row when both are due), so a coordinator never gets two
@@ -52,7 +47,7 @@ def superseded(week_start: date, settings: Settings, calendar: WorkdayFinder) ->
     )
 
 
-def digest_moment(week_start: date, settings: Settings, calendar: WorkdayFinder) -> datetime:
+def digest_moment(week_start: date, settings: Settings, calendar: WorkingDays) -> datetime:
     """When the week's digest is due, as an aware UTC instant."""
     day = digest_day(week_start, settings, calendar)
     local = datetime.combine(day, settings.digest_time, tzinfo=settings.zone)
@@ -64,7 +59,7 @@ def digest_dedupe_key(member_id: int, week_start: date) -> str:
 
 
 def weeks_to_schedule(
-    now: datetime, settings: Settings, calendar: WorkdayFinder
+    now: datetime, settings: Settings, calendar: WorkingDays
 ) -> list[tuple[date, datetime]]:
     """(week start, due moment) of the digests worth having in the outbox now.
 
@@ -105,7 +100,7 @@ async def digest_recipients(session: AsyncSession) -> list[tuple[int, int]]:
 
 
 async def schedule_digests(
-    session: AsyncSession, now: datetime, settings: Settings, calendar: WorkdayFinder
+    session: AsyncSession, now: datetime, settings: Settings, calendar: WorkingDays
 ) -> int:
     """Insert the coming digest rows for every coordinator; returns how many were new.
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.settings import Settings
 from bot.usecases.tasks.lists import OPEN_STATUSES
+from scheduling.dates.workdays import WorkingDays
 from storage.models import (
     Assignment,
     AssignmentStatus,
@@ -25,10 +25,6 @@ from storage.models import (
     StatusReport,
     Unit,
 )
-
-
-class WorkdayShifter(Protocol):
-    def add_workdays(self, day: date, count: int) -> date: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def alarm_policy(settings: Settings) -> AlarmPolicy:
 
 
 def alarm_moments(
-    due: date, policy: AlarmPolicy, calendar: WorkdayShifter, after: datetime
+    due: date, policy: AlarmPolicy, calendar: WorkingDays, after: datetime
 ) -> tuple[datetime, ...]:
     """The reminder moments of a due date still ahead of `after`, earliest first."""
     moments = {
@@ -79,7 +75,7 @@ async def unit_feed(
     unit_id: int,
     now: datetime,
     policy: AlarmPolicy,
-    calendar: WorkdayShifter,
+    calendar: WorkingDays,
 ) -> list[FeedEvent]:
     """Every assignment of the unit as an event, in due order; open ones carry alarms."""
     own = await session.scalar(select(Unit.reminder_policy).where(Unit.id == unit_id))

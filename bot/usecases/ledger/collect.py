@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Protocol
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.usecases.tasks.lists import OPEN_STATUSES, UnitCounts, unit_counts, yellow_horizon
+from scheduling.dates.workdays import WorkingDays
 from storage.ids import parse_id
 from storage.models import (
     Assignment,
@@ -30,10 +30,6 @@ from storage.models import (
     Unit,
     UnitRole,
 )
-
-
-class WorkdayCounter(Protocol):
-    def workdays_between(self, start: date, end: date) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -253,7 +249,7 @@ def _row(
 async def collect_ledger(
     session: AsyncSession,
     today: date,
-    calendar: WorkdayCounter,
+    calendar: WorkingDays,
     plan_ids: list[int] | None = None,
     unit_id: int | None = None,
 ) -> Ledger:

@@ -7,13 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from sqlalchemy import Select, String, and_, case, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import ColumnElement
 
+from scheduling.dates.workdays import WorkingDays
 from storage.change_marker import MarkerReader
 from storage.enums import CLOSED_STATUSES
 from storage.models import (
@@ -34,10 +34,6 @@ from storage.models import (
 OPEN_STATUSES = tuple(s for s in AssignmentStatus if s not in CLOSED_STATUSES)
 DUE_SOON_DAYS = 14
 YELLOW_WORKDAYS = 3
-
-
-class WorkdayCounter(Protocol):
-    def workdays_between(self, start: date, end: date) -> int: ...
 
 
 class TaskFilter(StrEnum):
@@ -433,7 +429,7 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
     return rows
 
 
-def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
+def yellow_horizon(today: date, calendar: WorkingDays) -> date:
     """The last day that is within YELLOW_WORKDAYS working days from today."""
     day = today
     while calendar.workdays_between(today, day + timedelta(days=1)) <= YELLOW_WORKDAYS:
@@ -444,7 +440,7 @@ def yellow_horizon(today: date, calendar: WorkdayCounter) -> date:
 
 
 async def unit_counts(
-    session: AsyncSession, today: date, calendar: WorkdayCounter, unit_ids: list[int] | None = None
+    session: AsyncSession, today: date, calendar: WorkingDays, unit_ids: list[int] | None = None
 ) -> list[UnitCounts]:
     """Counts per unit, worst first (red, yellow, green; then most overdue); every unit with
     at least one assignment (of `unit_ids`, or of the whole office)."""
@@ -504,7 +500,7 @@ class SharedCityCounts:
         self.computed = 0
         self.reused = 0
 
-    async def get(self, today: date, calendar: WorkdayCounter) -> list[UnitCounts]:
+    async def get(self, today: date, calendar: WorkingDays) -> list[UnitCounts]:
         key = (today, yellow_horizon(today, calendar))
         last = self._last
         if last is not None and last.key == key and await self._marker() == last.marker:
@@ -523,7 +519,7 @@ class SharedCityCounts:
         self,
         key: tuple[date, date],
         future: asyncio.Future[list[UnitCounts]],
-        calendar: WorkdayCounter,
+        calendar: WorkingDays,
     ) -> None:
         async with self._lock:
             del self._next[key]  # whoever comes from now on waits for the next round

@@ -1,13 +1,13 @@
 """Compose a digest when it is sent: data, chart and text, and the record of it.
 
-The dispatcher calls `digest_for_row` for an outbox row of kind DIGEST; `/digest` and
+The dispatcher's composer calls `digest_for_row` for an outbox row of kind DIGEST; `/digest` and
 `dutybot digest --preview` call `compose_digest` directly (nothing is recorded for those).
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.render.chart import ChartImage, render_completion_chart
 from bot.render.digest import chart_caption, render_digest
-from bot.render.reminders import RenderedMessage
-from bot.usecases.digest.data import Digest, DigestCalendar, collect_digest
+from bot.usecases.digest.data import Digest, collect_digest
 from bot.usecases.members.directory import is_coordinator
+from scheduling.dates.workdays import WorkingDays
+from scheduling.delivery.ports import DigestOutcome, RenderedMessage
 from storage.models import DigestSent, Reminder, ReminderKind, ReminderState
 
 LATE_AFTER = timedelta(hours=2)
@@ -34,20 +35,12 @@ class ComposedDigest:
     caption: str
 
 
-@dataclass
-class DigestOutcome:
-    """Messages to send for a digest row, or why the row is dropped instead."""
-
-    messages: list[RenderedMessage] = field(default_factory=list)
-    skipped: str | None = None
-
-
 async def compose_digest(
     session: AsyncSession,
     week_start: date,
     now: datetime,
     t: Translator,
-    calendar: DigestCalendar,
+    calendar: WorkingDays,
     member_id: int | None = None,
     late_since: datetime | None = None,
 ) -> ComposedDigest:
@@ -122,7 +115,7 @@ async def digest_for_row(
     row: Reminder,
     t: Translator,
     now: datetime,
-    calendar: DigestCalendar,
+    calendar: WorkingDays,
 ) -> DigestOutcome:
     """Compose the digest an outbox row stands for, and record it as sent to its reader."""
     payload = row.payload or {}
