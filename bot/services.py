@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -48,6 +49,10 @@ class Services:
                 for row in rows
             ]
         self.calendar = WorkdayCalendar(entries)
+
+    def today(self) -> date:
+        """Today in the deployment's zone."""
+        return self.clock.today(self.settings.zone)
 
     def translator(self, locale: str | None = None) -> Translator:
         return Translator(

@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)  # for callers without settings (tests, scripts)
 # Telegram bot usernames: 5-32 characters, a letter first (they end in "bot")
 BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -68,7 +70,7 @@ class Settings(BaseSettings):
     api_url: str = Field(default=TELEGRAM_API_ROOT, description="Bot API server root URL")
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = Field(default=None, description="SQLAlchemy async URL")
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     locale: str = "zh_CN"
     reminder_time: time = time(9, 0)
     digest_weekday: str = "monday"

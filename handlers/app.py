@@ -1,4 +1,4 @@
-"""Wire the python-telegram-bot Application: settings, services, handlers, start-up checks."""
+"""Wire the python-telegram-bot Application: the runtime, the handlers, start-up checks."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ from bot.i18n import Translator
 from bot.services import Services
 from bot.settings import RunMode, Settings
 from handlers.aiohttp_request import AiohttpRequest
-from handlers.context import SERVICES_KEY, BotContext
-from handlers.jobs import start_jobs
+from handlers.context import RUNTIME_KEY, BotContext, runtime_of
+from handlers.jobs import build_dispatcher, start_jobs
 from handlers.menu import visible_commands
 from handlers.registry import register_handlers
+from handlers.runtime import Runtime
 from handlers.telegram_limits import RetryingLimiter
 from storage.schema import require_current
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "telegram"
-REQUESTS_KEY = "dutybot.requests"
 
 BotApplication = Application[Any, BotContext, Any, Any, Any, Any]
 
@@ -52,23 +52,29 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data[SERVICES_KEY] = services
-    application.bot_data[REQUESTS_KEY] = requests
+    application.bot_data[RUNTIME_KEY] = Runtime(services, requests)
     register_handlers(application)
     return application
 
 
+def _runtime(application: BotApplication) -> Runtime:
+    runtime = runtime_of(application)
+    assert runtime is not None, "build_application sets the runtime"
+    return runtime
+
+
 async def _post_init(application: BotApplication) -> None:
-    services: Services = application.bot_data[SERVICES_KEY]
+    runtime = _runtime(application)
+    services = runtime.services
     await require_current(services.engine)
     await services.load_calendar()
+    runtime.start(build_dispatcher(services, application))
     await publish_commands(application, services)
-    await start_jobs(application, services)
+    await start_jobs(application, runtime)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
-    services: Services = application.bot_data[SERVICES_KEY]
-    await services.close()
+    await _runtime(application).close()
 
 
 async def publish_commands(application: BotApplication, services: Services) -> None:
@@ -82,7 +88,8 @@ async def publish_commands(application: BotApplication, services: Services) -> N
 async def release_connections(application: BotApplication) -> None:
     """Close the HTTP sessions even when start-up failed (a rejected token): PTB shuts the
     bot down only after a successful initialize, and aiohttp complains of an open session."""
-    for request in application.bot_data.get(REQUESTS_KEY, ()):
+    runtime = runtime_of(application)
+    for request in runtime.requests if runtime is not None else ():
         await request.shutdown()
 
 
@@ -99,7 +106,7 @@ async def start_application(application: BotApplication) -> None:
     await application.start()
     if application.updater is None:
         return
-    settings: Settings = application.bot_data[SERVICES_KEY].settings
+    settings: Settings = _runtime(application).services.settings
     if settings.mode is RunMode.WEBHOOK:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         await application.updater.start_webhook(

@@ -63,4 +63,4 @@ async def turn(update: Update, context: BotContext) -> AsyncIterator[Turn | None
 def today_of(context: BotContext) -> date:
     """Today in the deployment's zone, from the injected clock."""
     services = context.services
-    return services.clock.now().astimezone(services.settings.zone).date()
+    return services.today()

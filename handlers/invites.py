@@ -22,13 +22,11 @@ from bot.usecases.planning.plan import plan_outbox
 from bot.usecases.units.lookup import find_unit, suggest_units
 from handlers.common import Turn, turn
 from handlers.context import BotContext
-from handlers.invite_guard import InviteGuard
 from storage.ids import BIG_ID_MAX, parse_id
 from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-INVITE_GUARD_KEY = "invite_guard"
 
 ROLE_NAMES = {
     Role.LIAISON: _("liaison"),
@@ -72,11 +70,6 @@ def redeem_text(result: RedeemResult, t: Translator) -> str:
     )
 
 
-def invite_guard(context: BotContext) -> InviteGuard:
-    """The process's guard against token guessing (in memory, see handlers.invite_guard)."""
-    return context.application.bot_data.setdefault(INVITE_GUARD_KEY, InviteGuard())
-
-
 def locked_text(until: datetime, t: Translator) -> str:
     return t.gettext(
         _(
@@ -88,7 +81,7 @@ def locked_text(until: datetime, t: Translator) -> str:
 
 
 async def start_with_token(update: Update, context: BotContext, token: str) -> None:
-    guard = invite_guard(context)
+    guard = context.runtime.invite_guard
     clock = context.services.clock
     async with turn(update, context) as tr:
         if tr is None:

@@ -13,6 +13,7 @@ from telegram import Update
 
 from bot.delivery.digest import ComposedDigest, compose_digest
 from bot.i18n import Translator, _
+from bot.render.tasks import not_bound_text
 from bot.usecases.digest.schedule import week_start_of
 from bot.usecases.ledger.calendar_feed import FeedEvent, alarm_policy, unit_feed
 from bot.usecases.ledger.collect import Ledger, collect_ledger
@@ -21,7 +22,6 @@ from bot.usecases.tasks.lists import liaison_unit_ids
 from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
 from handlers.common import Turn, today_of, turn
 from handlers.context import BotContext
-from handlers.tasks import not_bound_text
 
 CHART_NAME = "digest.png"
 LEDGER_FILE = _("ledger")  # the file name's first word, e.g. 台账-2026-11-23.xlsx

@@ -6,13 +6,13 @@ import re
 
 from telegram import Update
 
-from bot.i18n import Translator, _
+from bot.i18n import _
 from bot.render.rules import explain_stored_rule
-from bot.render.tasks import render_card, render_task_page
+from bot.render.tasks import not_bound_text, render_card, render_task_page
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.pending import remember_message
-from bot.usecases.planning.events import event_duties
 from bot.usecases.status.changes import load_assignment, may_act
+from bot.usecases.status.events import event_duties
 from bot.usecases.tasks.lists import DutyCard, TaskFilter, duty_card, liaison_unit_ids, task_page
 from handlers.basics import stale_button
 from handlers.callback_data import read_button
@@ -38,15 +38,6 @@ FILTER_WORDS = {
     "ongoing": TaskFilter.ONGOING,
     "长期": TaskFilter.ONGOING,
 }
-
-
-def not_bound_text(t: Translator) -> str:
-    return t.gettext(
-        _(
-            "You are not a liaison of any unit yet. Open the invite link your coordinator "
-            "sent you, or ask them for one."
-        )
-    )
 
 
 async def _page_reply(

@@ -75,7 +75,7 @@ async def run_demo(
         services = build_services(settings)
         await upgrade(services.engine)
         await services.load_calendar()
-        today = services.clock.now().astimezone(settings.zone).date()
+        today = services.today()
         text = sample_plan_text(today, services.calendar)
         result = await import_sources(services, [read_source(text.encode("utf-8"), SAMPLE_NAME)])
         application = build_application(services, DEMO_TOKEN)

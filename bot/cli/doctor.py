@@ -149,7 +149,7 @@ async def check_bot_api(
 
 def check_holidays(calendar: WorkdayCalendar, clock: Clock, settings: Settings) -> Check:
     """This year's and next year's official holidays are known (not guessed as weekends)."""
-    year = clock.now().astimezone(settings.zone).year
+    year = clock.today(settings.zone).year
     missing = [y for y in (year, year + 1) if not calendar.is_official(y)]
     if missing:
         years = " and ".join(str(y) for y in missing)

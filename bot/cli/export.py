@@ -31,7 +31,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(services: Services) -> tuple[Ledger, bytes]:
         await services.load_calendar()
-        today = services.clock.now().astimezone(settings.zone).date()
+        today = services.today()
         async with services.sessions() as session:
             plan_ids = None
             if args.plan:

@@ -45,7 +45,7 @@ def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(services: Services) -> Timeline:
         await services.load_calendar()
-        today = services.clock.now().astimezone(settings.zone).date()
+        today = services.today()
         start = args.start or today
         end = args.end or start + timedelta(days=90)
         if end < start:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.clock import local_date
 from bot.i18n import Translator, _
 from bot.render.labels import status_label
 from bot.usecases.digest.data import Digest, DueSoonItem, OverdueItem, UnreachableLiaison
@@ -94,7 +95,7 @@ def change_lines(digest: Digest, t: Translator) -> list[str]:
     return [
         t.gettext(
             _("Since the last digest ({date}): {done} done, {overdue} newly overdue."),
-            date=t.date(changes.since.astimezone(t.zone).date()),
+            date=t.date(local_date(changes.since, t.zone)),
             done=changes.done,
             overdue=changes.newly_overdue,
         ),
@@ -207,7 +208,7 @@ def _unreachable_entry(liaison: UnreachableLiaison, t: Translator) -> str:
         _("{who}, {units}, since {date}"),
         who=who,
         units=units,
-        date=t.date(liaison.since.astimezone(t.zone).date()),
+        date=t.date(local_date(liaison.since, t.zone)),
     )
 
 

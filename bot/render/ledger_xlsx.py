@@ -33,6 +33,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.clock import local_date
 from bot.i18n import Translator, _
 from bot.importing.model import DECLARED_PLANS_PROPERTY
 from bot.render.labels import status_label
@@ -188,7 +189,7 @@ def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translato
             row.due or (t.gettext(_("ongoing, no deadline")) if row.ongoing else "—"),
             status_text(row, ledger.as_of, t),
             _report_text(row, t) or None,
-            report.at.astimezone(t.zone).date() if report else None,
+            local_date(report.at, t.zone) if report else None,
             f"{report.who}（{report.unit_name}）" if report else None,
             "\n".join(e.url or e.label for e in row.evidence) or None,
         ]

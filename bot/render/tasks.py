@@ -6,6 +6,9 @@ from datetime import date
 
 from bot.i18n import Translator, _
 from bot.render.labels import STATUS_ICONS, period_label, status_label
+from bot.text import shorten
+from bot.usecases.status.events import EventDuty
+from bot.usecases.status.overview import Shows, StatusView
 from bot.usecases.tasks.lists import (
     DutyCard,
     HistoryLine,
@@ -32,8 +35,30 @@ LIGHTS = {"red": "🔴", "yellow": "🟡", "green": "🟢"}
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit, one_line=True)
+
+
+def not_bound_text(t: Translator) -> str:
+    return t.gettext(
+        _(
+            "You are not a liaison of any unit yet. Open the invite link your coordinator "
+            "sent you, or ask them for one."
+        )
+    )
+
+
+def render_event_list(
+    duties: list[EventDuty], t: Translator
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """A unit's duties that count from an event, each with a button to report it."""
+    lines = [t.gettext(_("Duties that count from an event (report it when it happens):"))]
+    buttons = []
+    for index, duty in enumerate(duties, start=1):
+        lines.append(f"{index}. {_clip(duty.text, 90)}\n    “{duty.phrase}” · {duty.unit_name}")
+        buttons.append(Button(f"📅 {index}", f"ev:r:{duty.duty_id}:{duty.unit_id}"))
+    if not duties:
+        lines.append(t.gettext(_("Nothing here.")))
+    return "\n".join(lines), tuple(tuple(buttons[i : i + 5]) for i in range(0, len(buttons), 5))
 
 
 def _due_phrase(row_due: date, today: date, t: Translator, open_: bool) -> str:
@@ -302,3 +327,19 @@ def render_office_status(
     if page + 1 < pages:
         nav.append(Button("▶", f"o:{page + 1}"))
     return "\n".join(lines), ((tuple(nav),) if nav else ())
+
+
+def render_status_view(view: StatusView, today: date, t: Translator) -> str:
+    """/status for anything but the office overview (see `render_office_status`)."""
+    if view.shows is Shows.UNKNOWN_UNIT:
+        text = t.gettext(_("I do not know the unit “{unit}”."), unit=view.asked)
+        if view.hints:
+            text += "\n" + t.gettext(_("Did you mean: {names}"), names="、".join(view.hints))
+        return text
+    if view.shows is Shows.NOT_ALLOWED:
+        return t.gettext(_("Only coordinators can see other units."))
+    if view.shows is Shows.NOT_BOUND:
+        return not_bound_text(t)
+    return "\n\n".join(
+        render_unit_status(unit.counts, unit.deadlines, today, t, unit.name) for unit in view.units
+    )

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import local_date
 from bot.usecases.tasks.lists import (
     DUE_SOON_DAYS,
     OPEN_STATUSES,
@@ -324,7 +325,7 @@ async def changes_since(
     session: AsyncSession, now: datetime, zone: ZoneInfo, previous: DigestSent | None
 ) -> Changes:
     """Done and newly overdue since the previous digest was composed."""
-    today = now.astimezone(zone).date()
+    today = local_date(now, zone)
     since = previous.sent_at if previous and previous.sent_at else now - timedelta(days=7)
     done = await session.scalar(
         select(func.count()).where(
@@ -337,7 +338,7 @@ async def changes_since(
     newly = await session.scalar(
         select(func.count()).where(
             Assignment.status.in_(OPEN_STATUSES),
-            due >= since.astimezone(zone).date(),
+            due >= local_date(since, zone),
             due < today,
         )
     )
@@ -359,7 +360,7 @@ async def collect_digest(
     member_id: int | None = None,
 ) -> Digest:
     """Everything one digest shows, as of `now` (the moment it is composed) in `zone`."""
-    today = now.astimezone(zone).date()
+    today = local_date(now, zone)
     previous = await previous_digest(session, week_start, member_id)
     return Digest(
         week_start=week_start,

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import local_date
 from bot.settings import Settings
 from scheduling.dates.workdays import WorkingDays
 from storage.models import Binding, Member, Reminder, ReminderKind, ReminderState, Role
@@ -68,7 +69,7 @@ def weeks_to_schedule(
     is still written up to CATCH_UP late, never once the following week's digest is due; a
     coordinator who joins on a Friday waits for Monday's digest rather than getting last week's.
     """
-    today = now.astimezone(settings.zone).date()
+    today = local_date(now, settings.zone)
     this_week = week_start_of(today)
     weeks: list[tuple[date, datetime]] = []
     for week in (this_week - ONE_WEEK, this_week, this_week + ONE_WEEK):

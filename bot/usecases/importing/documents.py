@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.clock import local_date
 from bot.importing import DocumentError, ParsedPlan, parse_bytes
 from bot.services import Services
 from bot.usecases.importing.duties import PlanSync, WantedItem, WantedLink
@@ -336,7 +337,7 @@ async def import_sources(
     Duties whose deadlines all passed before the import are settled as `past` says (ask
     the units once, record as done, or leave them)."""
     now = services.clock.now()
-    today = now.astimezone(services.settings.zone).date()
+    today = local_date(now, services.settings.zone)
     async with services.sessions() as session:
         transaction = await session.begin()
         try:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import local_date
 from bot.services import Services
 from bot.usecases.digest.schedule import schedule_digests
 from bot.usecases.planning.plan import (
@@ -58,7 +59,7 @@ class DailyReport:
 
 async def run_daily(services: Services, force: bool = False) -> DailyReport | None:
     now = services.clock.now()
-    today = now.astimezone(services.settings.zone).date()
+    today = local_date(now, services.settings.zone)
     async with services.sessions() as session, session.begin():
         await planning_lock(session, now)
         entry = await session.get(ConfigEntry, LAST_RUN_KEY)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.dml import Insert
 
+from bot.clock import local_date
 from bot.settings import Settings
 from scheduling.dates.model import Rule, RuleKind
 from scheduling.dates.occurrences import OccurrenceSpec, occurrences
@@ -460,7 +461,7 @@ def past_question(
     first working day after the import, at the reminder time (fixed by the import's moment,
     so planning again finds the same reminder)."""
     zone = settings.zone
-    day = calendar.next_workday(created_at.astimezone(zone).date() + timedelta(days=1))
+    day = calendar.next_workday(local_date(created_at, zone) + timedelta(days=1))
     at = datetime.combine(day, settings.reminder_time, tzinfo=zone).astimezone(UTC)
     return PlannedReminder("checkin", at, None, day, not calendar.is_official(day.year))
 
@@ -486,7 +487,7 @@ async def plan_outbox(
     """
     report = report or PlanningReport()
     until = now + window
-    today = now.astimezone(settings.zone).date()
+    today = local_date(now, settings.zone)
     query = (
         select(Assignment)
         .where(Assignment.status.not_in(list(CLOSED_STATUSES)))
@@ -648,7 +649,7 @@ async def plan_everything(
 ) -> PlanningReport:
     """The whole pipeline for some duties (or all): occurrences, assignments, reminders."""
     report = PlanningReport()
-    today = now.astimezone(settings.zone).date()
+    today = local_date(now, settings.zone)
     await materialize(
         session,
         now,

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.clock import Clock
+from bot.clock import Clock, local_date
+from bot.settings import DEFAULT_ZONE
 from bot.usecases.members.notices import notify_coordinators
 from storage.enums import CLOSED_STATUSES
 from storage.models import (
@@ -95,7 +97,9 @@ async def may_act(session: AsyncSession, member: Member, assignment: Assignment)
     return found is not None
 
 
-async def _authorized(session: AsyncSession, member: Member, assignment_id: int) -> Assignment:
+async def authorize(session: AsyncSession, member: Member, assignment_id: int) -> Assignment:
+    """The assignment, if this member may report on it; else StatusRefused (not found, not
+    allowed). Every change below checks it; a dialogue checks once and then applies."""
     assignment = await load_assignment(session, assignment_id)
     if assignment is None:
         raise StatusRefused(Refusal.NOT_FOUND)
@@ -149,12 +153,35 @@ async def change_status(
     status: AssignmentStatus,
     note: str | None = None,
     requested_due: date | None = None,
+    *,
+    zone: ZoneInfo = DEFAULT_ZONE,
 ) -> ChangeResult:
-    """Set an assignment's status, recording who and when; closing it cancels its reminders."""
-    assignment = await _authorized(session, member, assignment_id)
+    """Set an assignment's status, recording who and when; closing it cancels its reminders.
+
+    A requested date ("more time") must lie after today in `zone`, the deployment's zone,
+    and within two years.
+    """
+    assignment = await authorize(session, member, assignment_id)
+    return await apply_status(
+        session, clock, member, assignment, status, note, requested_due, zone=zone
+    )
+
+
+async def apply_status(
+    session: AsyncSession,
+    clock: Clock,
+    member: Member,
+    assignment: Assignment,
+    status: AssignmentStatus,
+    note: str | None = None,
+    requested_due: date | None = None,
+    *,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> ChangeResult:
+    """`change_status` for an assignment already authorized in this turn."""
     now = clock.now()
     if status is AssignmentStatus.MORE_TIME:
-        today = now.date()
+        today = local_date(now, zone)
         if (
             requested_due is None
             or requested_due <= today
@@ -210,7 +237,7 @@ async def add_note(
     evidence: Evidence | None = None,
 ) -> ChangeResult:
     """A note or a piece of evidence (file, photo, link) on an assignment; status unchanged."""
-    assignment = await _authorized(session, member, assignment_id)
+    assignment = await authorize(session, member, assignment_id)
     report = StatusReport(
         assignment_id=assignment.id,
         member_id=member.id,
@@ -239,7 +266,19 @@ async def count_one_more(
     note: str | None = None,
 ) -> ChangeResult:
     """Yearly-count duties: one more held (e.g. a training session on `on_date`)."""
-    assignment = await _authorized(session, member, assignment_id)
+    assignment = await authorize(session, member, assignment_id)
+    return await apply_count(session, clock, member, assignment, on_date, note)
+
+
+async def apply_count(
+    session: AsyncSession,
+    clock: Clock,
+    member: Member,
+    assignment: Assignment,
+    on_date: date,
+    note: str | None = None,
+) -> ChangeResult:
+    """`count_one_more` for an assignment already authorized in this turn."""
     now = clock.now()
     previous = assignment.status
     assignment.progress_count += 1
@@ -271,7 +310,7 @@ async def undo(session: AsyncSession, clock: Clock, member: Member, report_id: i
     report = await session.get(StatusReport, report_id)
     if report is None or report.undoes_report_id is not None:
         raise StatusRefused(Refusal.NOTHING_TO_UNDO)
-    assignment = await _authorized(session, member, report.assignment_id)
+    assignment = await authorize(session, member, report.assignment_id)
     now = clock.now()
     if report.undone_at is not None:
         raise StatusRefused(Refusal.ALREADY_UNDONE)
