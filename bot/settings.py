@@ -20,6 +20,8 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.text import shorten
+
 SUPPORTED_LOCALES = ("zh_CN", "en")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)  # for callers without settings (tests, scripts)
@@ -128,7 +130,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long
-            shown = value if len(value) <= 40 else value[:40] + "…"
+            shown = shorten(value, 41)
             raise ValueError(f"unknown time zone {shown!r} (try Asia/Shanghai)") from exc
         return value
 

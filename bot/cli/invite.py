@@ -15,6 +15,7 @@ from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
+from bot.text import shorten
 from bot.usecases.invites.links import create_invite, deep_link
 from bot.usecases.units.lookup import find_unit, suggest_units
 from storage.models import Role
@@ -68,7 +69,7 @@ def _short(exc: Exception, limit: int = 160) -> str:
     if _NOT_JSON in text:
         status = text.split(_NOT_JSON)[0].strip().rstrip(".")
         return f"{status}, and not in the Bot API's JSON (check DUTYBOT_API_URL)"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def run_invite(args: argparse.Namespace, settings: Settings) -> int:

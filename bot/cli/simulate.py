@@ -14,6 +14,7 @@ from bot.cli.errors import CommandError
 from bot.cli.office_common import unit_or_error
 from bot.services import Services
 from bot.settings import Settings
+from bot.text import shorten
 from bot.usecases.planning.simulation import Timeline, simulate
 
 KIND_LABELS = {
@@ -82,7 +83,7 @@ def print_timeline(timeline: Timeline) -> None:
     for column in ("when", "what", "unit", "duty", "due", "rule", "to"):
         table.add_column(column, overflow="fold")
     for event in timeline.events:
-        duty = event.duty if len(event.duty) <= 40 else event.duty[:39] + "…"
+        duty = shorten(event.duty, 40)
         when = event.at.strftime("%Y-%m-%d %a %H:%M") + (" ~" if event.approximate else "")
         table.add_row(
             when,

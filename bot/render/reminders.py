@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from bot.i18n import Translator, _
 from bot.render.labels import period_label, status_label
+from bot.text import shorten
 from scheduling.delivery.ports import RenderedMessage
 from scheduling.delivery.sender import Button
 from storage.models import AssignmentStatus, ReminderKind
@@ -62,16 +63,11 @@ def _headline(entry: ReminderEntry, t: Translator) -> str:
     )
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) -> str:
     prefix = f"{index}. " if index is not None else ""
     lines = [
         prefix + _headline(entry, t),
-        _clip(entry.duty_text, DUTY_TEXT_LIMIT),
+        shorten(entry.duty_text, DUTY_TEXT_LIMIT, one_line=True),
         t.gettext(_("Unit: {unit}"), unit=entry.unit_name),
         t.gettext(_("Period: {period}"), period=period_label(entry.period_key, t)),
         *(
@@ -81,7 +77,7 @@ def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) 
         ),
         t.gettext(
             _("Source: {plan}, item {number}"),
-            plan=_clip(entry.plan_title, 120),
+            plan=shorten(entry.plan_title, 120, one_line=True),
             number=entry.duty_number,
         ),
         t.gettext(_("Status: {status}"), status=status_label(entry.status, t)),
@@ -162,7 +158,7 @@ def render_past(entries: list[ReminderEntry], t: Translator) -> RenderedMessage:
     ]
     for index, entry in enumerate(entries[:CHECKINS_LISTED], start=1):
         lines.append(
-            f"{index}. {_clip(entry.duty_text, CHECKIN_TEXT)} · {t.date(entry.due_date, 'short')}"
+            f"{index}. {shorten(entry.duty_text, CHECKIN_TEXT, one_line=True)} · {t.date(entry.due_date, 'short')}"
         )
     if len(entries) > CHECKINS_LISTED:
         lines.append(t.gettext(_("… and {count} more."), count=len(entries) - CHECKINS_LISTED))
@@ -187,7 +183,7 @@ def render_checkins(entries: list[ReminderEntry], t: Translator) -> RenderedMess
         )
     ]
     for index, entry in enumerate(entries[:CHECKINS_LISTED], start=1):
-        lines.append(f"{index}. {_clip(entry.duty_text, CHECKIN_TEXT)}")
+        lines.append(f"{index}. {shorten(entry.duty_text, CHECKIN_TEXT, one_line=True)}")
     if len(entries) > CHECKINS_LISTED:
         lines.append(t.gettext(_("… and {count} more."), count=len(entries) - CHECKINS_LISTED))
     lines.append(t.gettext(_("Nothing is overdue here; a word on progress is enough.")))

@@ -20,6 +20,7 @@ from bot.usecases.tasks.lists import (
 from scheduling.delivery.sender import Button
 
 CARD_TEXT_LIMIT = 1500
+CARD_LIMIT = 3991  # the whole card, well under Telegram's 4096
 HISTORY_LIMIT = 12
 STATUS_PAGE_SIZE = 25
 
@@ -32,10 +33,6 @@ FILTER_NAMES = {
     TaskFilter.DONE: _("done"),
 }
 LIGHTS = {"red": "🔴", "yellow": "🟡", "green": "🟢"}
-
-
-def _clip(text: str, limit: int) -> str:
-    return shorten(text, limit, one_line=True)
 
 
 def not_bound_text(t: Translator) -> str:
@@ -54,7 +51,9 @@ def render_event_list(
     lines = [t.gettext(_("Duties that count from an event (report it when it happens):"))]
     buttons = []
     for index, duty in enumerate(duties, start=1):
-        lines.append(f"{index}. {_clip(duty.text, 90)}\n    “{duty.phrase}” · {duty.unit_name}")
+        lines.append(
+            f"{index}. {shorten(duty.text, 90, one_line=True)}\n    “{duty.phrase}” · {duty.unit_name}"
+        )
         buttons.append(Button(f"📅 {index}", f"ev:r:{duty.duty_id}:{duty.unit_id}"))
     if not duties:
         lines.append(t.gettext(_("Nothing here.")))
@@ -81,10 +80,10 @@ def task_line(index: int, row: TaskRow, today: date, t: Translator) -> str:
             _("No deadline · progress check-in for {period}"),
             period=period_label(row.period_key, t),
         )
-        return f"{index}. {icon} {_clip(row.text, 90)}{count}\n    {when} · {row.unit_name}"
+        return f"{index}. {icon} {shorten(row.text, 90, one_line=True)}{count}\n    {when} · {row.unit_name}"
     due = _due_phrase(row.due, today, t, row.overdue(today))
     return (
-        f"{index}. {icon} {_clip(row.text, 90)}{count}\n"
+        f"{index}. {icon} {shorten(row.text, 90, one_line=True)}{count}\n"
         f"    {t.gettext(_('Due'))}: {due} · {period_label(row.period_key, t)} · {row.unit_name}"
     )
 
@@ -154,10 +153,10 @@ def _history_line(line: HistoryLine, t: Translator) -> str:
     if line.event_date is not None and line.count_delta == 0:
         parts.append(t.gettext(_("event on {date}"), date=t.date(line.event_date)))
     if line.note:
-        parts.append("“" + _clip(line.note, 200) + "”")
+        parts.append("“" + shorten(line.note, 200, one_line=True) + "”")
     if line.evidence_kind:
         label = line.evidence_name or line.evidence_url or line.evidence_kind
-        parts.append("📎 " + _clip(label, 80))
+        parts.append("📎 " + shorten(label, 80, one_line=True))
     text = " ".join(parts)
     return text + " " + t.gettext(_("(undone)")) if line.undone else text
 
@@ -173,9 +172,9 @@ def render_card(
         f"📋 {card.plan_title} · " + t.gettext(_("item {number}"), number=card.number),
     ]
     if card.section:
-        lines.append(" › ".join(_clip(s, 40) for s in card.section))
+        lines.append(" › ".join(shorten(s, 40, one_line=True) for s in card.section))
     lines.append("")
-    lines.append(_clip(card.text, CARD_TEXT_LIMIT))
+    lines.append(shorten(card.text, CARD_TEXT_LIMIT, one_line=True))
     lines.append("")
     lines.append(t.gettext(_("Unit: {unit}"), unit=card.unit_name))
     lines.append(t.gettext(_("Period: {period}"), period=period_label(card.period_key, t)))
@@ -196,7 +195,7 @@ def render_card(
         lines.append(
             t.gettext(
                 _("Also required by: {plan}, item {number} (one deadline for both)"),
-                plan=_clip(title, 60),
+                plan=shorten(title, 60, one_line=True),
                 number=number,
             )
         )
@@ -214,7 +213,7 @@ def render_card(
         lines.append(t.gettext(_("Responsible units: {names}"), names="、".join(card.responsible)))
     if rule_texts:
         lines.append(t.gettext(_("Schedule:")))
-        lines.extend(f"• {_clip(text, 200)}" for text in rule_texts)
+        lines.extend(f"• {shorten(text, 200, one_line=True)}" for text in rule_texts)
     if card.others:
         shared = "、".join(f"{name} {STATUS_ICONS[status]}" for name, status in card.others[:20])
         more = f" (+{len(card.others) - 20})" if len(card.others) > 20 else ""
@@ -229,8 +228,7 @@ def render_card(
             )
         lines.extend(_history_line(line, t) for line in shown)
     text = "\n".join(lines)
-    if len(text) > 4000:
-        text = text[:3990] + "…"
+    text = shorten(text, CARD_LIMIT)
     aid = card.assignment_id
     rows: list[tuple[Button, ...]] = [
         (
@@ -307,7 +305,7 @@ def render_office_status(
         lines.append(t.gettext(_("No duties are assigned yet. Import a plan first.")))
     for c in shown:
         lines.append(
-            f"{LIGHTS[c.light]} {_clip(c.unit_name, 24)} — "
+            f"{LIGHTS[c.light]} {shorten(c.unit_name, 24, one_line=True)} — "
             + t.gettext(
                 _("overdue {overdue}, open {open}, done {done}"),
                 overdue=c.overdue,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock, local_date
 from bot.settings import DEFAULT_ZONE
+from bot.text import shorten
 from bot.usecases.members.notices import notify_coordinators
 from storage.enums import CLOSED_STATUSES
 from storage.models import (
@@ -217,7 +218,7 @@ async def apply_status(
                 "notice": "blocked" if status is AssignmentStatus.BLOCKED else "more_time",
                 "member": member.name,
                 "unit": assignment.unit.name,
-                "duty": _short(assignment.occurrence.duty.text),
+                "duty": shorten(assignment.occurrence.duty.text, 60, one_line=True),
                 "date_iso": _iso(requested_due),
                 "note": note or "—",
                 "assignment_id": assignment.id,
@@ -360,11 +361,6 @@ async def _is_coordinator(session: AsyncSession, member: Member) -> bool:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def evidence_files(
