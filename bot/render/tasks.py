@@ -169,6 +169,16 @@ def render_card(
 ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
     """The duty card as plain text (HTML-escaped by the caller's choice of no parse mode)."""
     lines = [
+        *_card_head(card, today, t),
+        *_card_facts(card, t, rule_texts),
+        *_card_history(card, t),
+    ]
+    return shorten("\n".join(lines), CARD_LIMIT), _card_buttons(card, t)
+
+
+def _card_head(card: DutyCard, today: date, t: Translator) -> list[str]:
+    """Where the duty comes from, its words, and when it is due."""
+    lines = [
         f"📋 {card.plan_title} · " + t.gettext(_("item {number}"), number=card.number),
     ]
     if card.section:
@@ -190,7 +200,12 @@ def render_card(
         lines.append(t.gettext(_("No deadline: progress is asked about each period.")))
     else:
         lines.append(t.gettext(_("Due: {date}"), date=t.date_with_weekday(card.due)))
-    lines.append(t.gettext(_("Status: {status}"), status=status_label(card.status, t)))
+    return lines
+
+
+def _card_facts(card: DutyCard, t: Translator, rule_texts: list[str]) -> list[str]:
+    """Status, count, units, schedule and who else shares the duty."""
+    lines = [t.gettext(_("Status: {status}"), status=status_label(card.status, t))]
     for title, number in card.also:
         lines.append(
             t.gettext(
@@ -218,17 +233,24 @@ def render_card(
         shared = "、".join(f"{name} {STATUS_ICONS[status]}" for name, status in card.others[:20])
         more = f" (+{len(card.others) - 20})" if len(card.others) > 20 else ""
         lines.append(t.gettext(_("Shared with: {names}"), names=shared + more))
-    if card.history:
-        lines.append("")
-        lines.append(t.gettext(_("History:")))
-        shown = card.history[-HISTORY_LIMIT:]
-        if len(card.history) > len(shown):
-            lines.append(
-                t.gettext(_("… {count} earlier entries"), count=len(card.history) - len(shown))
-            )
-        lines.extend(_history_line(line, t) for line in shown)
-    text = "\n".join(lines)
-    text = shorten(text, CARD_LIMIT)
+    return lines
+
+
+def _card_history(card: DutyCard, t: Translator) -> list[str]:
+    if not card.history:
+        return []
+    lines = ["", t.gettext(_("History:"))]
+    shown = card.history[-HISTORY_LIMIT:]
+    if len(card.history) > len(shown):
+        lines.append(
+            t.gettext(_("… {count} earlier entries"), count=len(card.history) - len(shown))
+        )
+    lines.extend(_history_line(line, t) for line in shown)
+    return lines
+
+
+def _card_buttons(card: DutyCard, t: Translator) -> tuple[tuple[Button, ...], ...]:
+    """The status buttons, and those only some duties have (count, event, evidence)."""
     aid = card.assignment_id
     rows: list[tuple[Button, ...]] = [
         (
@@ -251,7 +273,7 @@ def render_card(
         extra.append(Button("📎 " + t.gettext(_("Evidence")), f"v:{aid}"))
     if extra:
         rows.append(tuple(extra))
-    return text, tuple(rows)
+    return tuple(rows)
 
 
 def render_unit_status(

@@ -45,7 +45,7 @@ from bot.usecases.units.book import UnitBook
 from bot.usecases.units.groups import save_rules, sync_members
 from scheduling.dates.past import passed_by
 from scheduling.reading.rules import extract_rules
-from storage.models import Duty, DutyUnit, Plan, ScheduleRule, UnitRole
+from storage.models import Duty, DutyUnit, Plan, ScheduleRule, UnitGroup, UnitRole
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,9 @@ class _PlanWork:
     outcome: PlanOutcome
     row: Plan
     sync: PlanSync
+    touched: list[Duty]  # duties whose text, units or rules changed
+    disabled: list[ScheduleRule]  # rules the new text no longer has
+    relinked: list[Duty]  # duties whose units changed
 
 
 def _wanted_items(book: UnitBook, plan: ParsedPlan) -> tuple[list[WantedItem], list[str]]:
@@ -216,63 +219,92 @@ async def persist_documents(
 ) -> ImportResult:
     """Store the documents' plans in the session's transaction (the caller commits)."""
     keyed = _plan_keys(sources)
-    existing = {
+    existing = await _stored_plans(session, [key for *_rest, key in keyed])
+    book = await UnitBook.load(session, now)
+    statutory = book.ensure_statutory_groups()
+    prepared = [(source, plan, key, *_wanted_items(book, plan)) for source, _i, plan, key in keyed]
+    await session.flush()  # new units and groups get ids before links are compared
+    works = [
+        _sync_plan(session, existing, source, plan, key, wanted, unit_names, now)
+        for source, plan, key, wanted, unit_names in prepared
+    ]
+    await session.flush()
+    new_ids = await _insert_new_duties(session, [work.sync for work in works])
+    await save_rules(session, book.rules, now)
+    grown = await sync_members(session, book.rules)
+    touched_ids = await _touched_duty_ids(session, works, new_ids, grown)
+    for work in works:
+        work.outcome.plan_id = work.row.id
+        work.outcome.items = [
+            replace(item, past_due=passed_by(item.rules, today, work.row.year_to))
+            for item in work.sync.outcomes()
+        ]
+        work.outcome.removed = work.sync.removed_items()
+    result = await _import_result(session, sources, works, book, statutory, touched_ids)
+    await _retire_dropped(session, works, today)
+    return result
+
+
+async def _stored_plans(session: AsyncSession, keys: list[str]) -> dict[str, Plan]:
+    """The plans already stored under these keys, with their duties' units and rules."""
+    return {
         plan.plan_key: plan
         for plan in await session.scalars(
             select(Plan)
-            .where(Plan.plan_key.in_([key for *_rest, key in keyed]))
+            .where(Plan.plan_key.in_(keys))
             .options(
                 selectinload(Plan.duties).selectinload(Duty.units),
                 selectinload(Plan.duties).selectinload(Duty.rules),
             )
         )
     }
-    book = await UnitBook.load(session, now)
-    statutory = book.ensure_statutory_groups()
-    prepared = []
-    for source, _index, plan, key in keyed:
-        wanted, unit_names = _wanted_items(book, plan)
-        prepared.append((source, plan, key, wanted, unit_names))
-    await session.flush()  # new units and groups get ids before links are compared
 
-    works: list[_PlanWork] = []
-    touched: set[Duty] = set()
-    disabled = []
-    relinked: list[Duty] = []
-    for source, plan, key, wanted, unit_names in prepared:
-        row, plan_changed = _plan_row(existing.get(key), plan, source, key, now)
-        is_new = key not in existing
-        if is_new:
-            session.add(row)
-            existing[key] = row
-        sync = PlanSync(plan=row, wanted=wanted, now=now)
-        if sync.apply() or plan_changed:
-            row.updated_at = now
-        touched.update(
-            duty for _item, duty, change, _f in sync.records if duty and change != "unchanged"
-        )
-        disabled.extend(sync.disabled_rules)
-        relinked.extend(sync.relinked)
-        outcome = PlanOutcome(
-            key=key,
-            title=row.title,
-            issuer=plan.issuer,
-            jurisdiction=row.jurisdiction,
-            year_from=plan.year_from,
-            year_to=plan.year_to,
-            plan_year=plan.plan_year,
-            layout=plan.layout,
-            source_name=source.name,
-            is_new=is_new,
-            unit_names=unit_names,
-        )
-        works.append(_PlanWork(outcome, row, sync))
-    await session.flush()
-    new_ids = await _insert_new_duties(session, [work.sync for work in works])
 
-    await save_rules(session, book.rules, now)
-    grown = await sync_members(session, book.rules)
-    touched_ids = {duty.id for duty in touched if duty.active} | set(new_ids)
+def _sync_plan(
+    session: AsyncSession,
+    existing: dict[str, Plan],
+    source: Source,
+    plan: ParsedPlan,
+    key: str,
+    wanted: list[WantedItem],
+    unit_names: list[str],
+    now: datetime,
+) -> _PlanWork:
+    """One plan's row created or refreshed, its duties brought in line with its items."""
+    row, plan_changed = _plan_row(existing.get(key), plan, source, key, now)
+    is_new = key not in existing
+    if is_new:
+        session.add(row)
+        existing[key] = row
+    sync = PlanSync(plan=row, wanted=wanted, now=now)
+    if sync.apply() or plan_changed:
+        row.updated_at = now
+    outcome = PlanOutcome(
+        key=key,
+        title=row.title,
+        issuer=plan.issuer,
+        jurisdiction=row.jurisdiction,
+        year_from=plan.year_from,
+        year_to=plan.year_to,
+        plan_year=plan.plan_year,
+        layout=plan.layout,
+        source_name=source.name,
+        is_new=is_new,
+        unit_names=unit_names,
+    )
+    touched = [duty for _item, duty, change, _f in sync.records if duty and change != "unchanged"]
+    return _PlanWork(outcome, row, sync, touched, list(sync.disabled_rules), list(sync.relinked))
+
+
+async def _touched_duty_ids(
+    session: AsyncSession,
+    works: list[_PlanWork],
+    new_ids: list[int],
+    grown: dict[int, set[int]],
+) -> set[int]:
+    """Duties to plan again: changed or new, and those bound to a group that grew."""
+    touched_ids = {duty.id for work in works for duty in work.touched if duty.active}
+    touched_ids |= set(new_ids)
     if grown:
         touched_ids.update(
             await session.scalars(
@@ -281,14 +313,17 @@ async def persist_documents(
                 .where(DutyUnit.group_id.in_(list(grown)), Duty.active.is_(True))
             )
         )
-    for work in works:
-        work.outcome.plan_id = work.row.id
-        work.outcome.items = [
-            replace(item, past_due=passed_by(item.rules, today, work.row.year_to))
-            for item in work.sync.outcomes()
-        ]
-        work.outcome.removed = work.sync.removed_items()
+    return touched_ids
 
+
+async def _import_result(
+    session: AsyncSession,
+    sources: Sequence[Source],
+    works: list[_PlanWork],
+    book: UnitBook,
+    statutory: Sequence[UnitGroup],
+    touched_ids: set[int],
+) -> ImportResult:
     named_units = {name for work in works for name in work.outcome.unit_names}
     named_groups = {
         link.target.group.name
@@ -297,7 +332,7 @@ async def persist_documents(
         for link in item.links
         if link.target.group is not None
     } | {group.name for group in [*book.created_groups, *statutory]}
-    result = ImportResult(
+    return ImportResult(
         sources=[
             SourceSummary(
                 name=source.name,
@@ -316,13 +351,18 @@ async def persist_documents(
         dry_run=False,
         touched_duty_ids=sorted(touched_ids),
     )
+
+
+async def _retire_dropped(session: AsyncSession, works: list[_PlanWork], today: date) -> None:
+    """What the new text no longer says stops being chased: dropped rules, units, duties."""
+    disabled = [rule for work in works for rule in work.disabled]
+    relinked = [duty for work in works for duty in work.relinked]
     if disabled:
         await drop_future_occurrences(session, [rule.id for rule in disabled], today)
     if relinked:
         await retire_dropped_units(session, [duty.id for duty in relinked], today)
     if any(work.sync.removed for work in works):
         await retire_inactive(session, today)
-    return result
 
 
 async def import_sources(

@@ -487,7 +487,42 @@ async def plan_outbox(
     """
     report = report or PlanningReport()
     until = now + window
-    today = local_date(now, settings.zone)
+    assignments = await _open_assignments(session, now, settings, assignment_ids, unit_ids)
+    if not assignments:
+        return report
+    recipients = await _recipients(session, {a.unit_id for a in assignments})
+    coordinators = await _coordinators(session)
+    rows: list[dict[str, Any]] = []
+    plans_cache: dict[tuple[int, date, str], list[PlannedReminder]] = {}
+    for assignment in assignments:
+        for reminder in _planned_for(assignment, settings, calendar, plans_cache):
+            if reminder.planned_at < now or reminder.planned_at > until:
+                continue
+            targets = (
+                coordinators
+                if reminder.kind == "escalation"
+                else recipients.get(assignment.unit_id, [])
+            )
+            rows.extend(
+                _reminder_row(assignment.id, reminder, member_id, chat_id, now)
+                for member_id, chat_id in targets
+            )
+    if rows:
+        revived = await _revive_cancelled(session, rows, now)
+        report.revived += len(revived)
+        await _tell_revived(session, revived, now)
+        report.reminders += await insert_ignoring(session, Reminder, rows, ["dedupe_key"])
+    return report
+
+
+async def _open_assignments(
+    session: AsyncSession,
+    now: datetime,
+    settings: Settings,
+    assignment_ids: Iterable[int] | None,
+    unit_ids: Iterable[int] | None,
+) -> list[Assignment]:
+    """The open assignments to plan: those asked for, or every recent or pending one."""
     query = (
         select(Assignment)
         .where(Assignment.status.not_in(list(CLOSED_STATUSES)))
@@ -499,66 +534,57 @@ async def plan_outbox(
     if assignment_ids is not None:
         query = query.where(Assignment.id.in_(list(assignment_ids)))
     else:
-        horizon = today - timedelta(days=90)
+        horizon = local_date(now, settings.zone) - timedelta(days=90)
         asked = and_(Assignment.checkin.is_(True), Assignment.created_at >= now - ASK_WINDOW)
         query = query.where(or_(Assignment.due_date >= horizon, asked))
     if unit_ids is not None:
         query = query.where(Assignment.unit_id.in_(list(unit_ids)))
-    assignments = list(await session.scalars(query))
-    if not assignments:
-        return report
-    recipients = await _recipients(session, {a.unit_id for a in assignments})
-    coordinators = await _coordinators(session)
-    rows: list[dict[str, Any]] = []
-    plans_cache: dict[tuple[int, date, str], list[PlannedReminder]] = {}
-    for assignment in assignments:
-        due = assignment.extended_due or assignment.due_date
-        policy_key = (
-            repr(assignment.unit.reminder_policy) if assignment.unit.reminder_policy else ""
-        )
-        cache_key = (assignment.occurrence_id, due, policy_key)
-        planned = plans_cache.get(cache_key)
-        if assignment.checkin and assignment.occurrence.rule.kind != StoredRuleKind.ONGOING:
-            planned = [past_question(assignment.created_at, settings, calendar)]
-        if planned is None:
-            spec = _spec_for(assignment.occurrence, due)
-            policy = policy_from_settings(settings, assignment.unit.reminder_policy)
-            planned = plan_reminders(spec, policy, calendar)
-            if assignment.extended_due is not None:
-                planned = [p for p in planned if p.kind != "window_open"]
-            plans_cache[cache_key] = planned
-        for reminder in planned:
-            if reminder.planned_at < now or reminder.planned_at > until:
-                continue
-            targets = (
-                coordinators
-                if reminder.kind == "escalation"
-                else recipients.get(assignment.unit_id, [])
-            )
-            for member_id, chat_id in targets:
-                rows.append(
-                    {
-                        "dedupe_key": dedupe_key(assignment.id, reminder, chat_id),
-                        "kind": ReminderKind(reminder.kind),
-                        "assignment_id": assignment.id,
-                        "member_id": member_id,
-                        "chat_id": chat_id,
-                        "planned_at": reminder.planned_at,
-                        "send_after": reminder.planned_at,
-                        "state": ReminderState.PLANNED,
-                        "attempts": 0,
-                        "payload": {"lead_days": reminder.lead_days}
-                        if reminder.lead_days is not None
-                        else None,
-                        "created_at": now,
-                    }
-                )
-    if rows:
-        revived = await _revive_cancelled(session, rows, now)
-        report.revived += len(revived)
-        await _tell_revived(session, revived, now)
-        report.reminders += await insert_ignoring(session, Reminder, rows, ["dedupe_key"])
-    return report
+    return list(await session.scalars(query))
+
+
+def _planned_for(
+    assignment: Assignment,
+    settings: Settings,
+    calendar: WorkdayCalendar,
+    cache: dict[tuple[int, date, str], list[PlannedReminder]],
+) -> list[PlannedReminder]:
+    """When to remind about one assignment, shared by every unit of its occurrence and policy.
+
+    A past deadline asked about once (a check-in that is not an ongoing duty's) is one
+    question on the next working day."""
+    due = assignment.extended_due or assignment.due_date
+    policy_key = repr(assignment.unit.reminder_policy) if assignment.unit.reminder_policy else ""
+    cache_key = (assignment.occurrence_id, due, policy_key)
+    planned = cache.get(cache_key)
+    if assignment.checkin and assignment.occurrence.rule.kind != StoredRuleKind.ONGOING:
+        planned = [past_question(assignment.created_at, settings, calendar)]
+    if planned is None:
+        spec = _spec_for(assignment.occurrence, due)
+        policy = policy_from_settings(settings, assignment.unit.reminder_policy)
+        planned = plan_reminders(spec, policy, calendar)
+        if assignment.extended_due is not None:
+            planned = [p for p in planned if p.kind != "window_open"]
+        cache[cache_key] = planned
+    return planned
+
+
+def _reminder_row(
+    assignment_id: int, reminder: PlannedReminder, member_id: int, chat_id: int, now: datetime
+) -> dict[str, Any]:
+    """One outbox row, as inserted; its dedupe key makes a second planning run a no-op."""
+    return {
+        "dedupe_key": dedupe_key(assignment_id, reminder, chat_id),
+        "kind": ReminderKind(reminder.kind),
+        "assignment_id": assignment_id,
+        "member_id": member_id,
+        "chat_id": chat_id,
+        "planned_at": reminder.planned_at,
+        "send_after": reminder.planned_at,
+        "state": ReminderState.PLANNED,
+        "attempts": 0,
+        "payload": {"lead_days": reminder.lead_days} if reminder.lead_days is not None else None,
+        "created_at": now,
+    }
 
 
 async def _revive_cancelled(

@@ -73,11 +73,11 @@ class Timeline:
 async def simulate(
     services: Services, start: date, end: date, unit_name: str | None = None
 ) -> Timeline:
+    """Every reminder, escalation and digest from start to end, computed in a transaction
+    that is rolled back: the database is left as it was."""
     settings = services.settings
-    zone = settings.zone
     calendar = services.calendar
-    now = datetime.combine(start, time(0, 0), tzinfo=zone)
-    horizon = (end - start).days + 1
+    now = datetime.combine(start, time(0, 0), tzinfo=settings.zone)
     timeline = Timeline(start=start, end=end)
     async with services.sessions() as session:
         transaction = await session.begin()
@@ -88,73 +88,90 @@ async def simulate(
                 now,
                 start,
                 calendar,
-                horizon_days=horizon,
+                horizon_days=(end - start).days + 1,
                 checkin_every=settings.checkin_every,
             )
-            query = (
-                select(Assignment)
-                .where(
-                    Assignment.status.not_in(list(CLOSED_STATUSES)),
-                    Assignment.due_date >= start - timedelta(days=60),
-                    Assignment.due_date <= end + timedelta(days=1),
-                )
-                .options(
-                    selectinload(Assignment.unit),
-                    selectinload(Assignment.occurrence).selectinload(Occurrence.rule),
-                    selectinload(Assignment.occurrence).selectinload(Occurrence.duty),
-                )
-            )
-            if unit_name:
-                query = query.join(Unit, Unit.id == Assignment.unit_id).where(
-                    Unit.name == unit_name
-                )
-            assignments = list(await session.scalars(query))
+            assignments = await _assignments(session, start, end, unit_name)
             liaisons = await _liaison_names(session)
             coordinators = await _coordinator_names(session)
             plan_titles = await _plan_titles(session)
             for assignment in assignments:
-                occurrence = assignment.occurrence
-                due = assignment.extended_due or assignment.due_date
-                spec = OccurrenceSpec(
-                    rule_kind=occurrence.rule.kind.value,  # type: ignore[arg-type]
-                    period_key=occurrence.period_key,
-                    period_kind="stored",
-                    period_start=occurrence.period_start or due,
-                    period_end=occurrence.period_end or due,
-                    window_start=occurrence.window_start,
-                    due_date=due,
-                    target_count=occurrence.target_count,
+                recipients = liaisons.get(assignment.unit_id, ())
+                timeline.events.extend(
+                    _reminder_events(
+                        assignment, services, start, end, recipients, coordinators, plan_titles
+                    )
                 )
-                policy = policy_from_settings(settings, assignment.unit.reminder_policy)
-                for planned in plan_reminders(spec, policy, calendar):
-                    if not start <= planned.local_date <= end:
-                        continue
-                    recipients = (
-                        coordinators
-                        if planned.kind == "escalation"
-                        else liaisons.get(assignment.unit_id, ())
-                    )
-                    timeline.events.append(
-                        TimelineEvent(
-                            at=planned.planned_at.astimezone(zone),
-                            kind=planned.kind,
-                            unit=assignment.unit.name,
-                            duty=occurrence.duty.text,
-                            number=occurrence.duty.number,
-                            plan=plan_titles.get(occurrence.duty.plan_id, ""),
-                            rule=occurrence.rule.phrase,
-                            due=due,
-                            recipients=tuple(recipients),
-                            approximate=planned.approximate,
-                            rule_kind=occurrence.rule.kind.value,
-                        )
-                    )
             timeline.events.extend(_digests(services, start, end, coordinators))
         finally:
             await transaction.rollback()
     timeline.events.sort(key=lambda e: (e.at, e.kind, e.unit, e.number))
     timeline.fallback_years = calendar.fallback_years_in(range(start.year, end.year + 1))
     return timeline
+
+
+async def _assignments(
+    session: AsyncSession, start: date, end: date, unit_name: str | None
+) -> list[Assignment]:
+    """The open assignments due around the period (of one unit, if named)."""
+    query = (
+        select(Assignment)
+        .where(
+            Assignment.status.not_in(list(CLOSED_STATUSES)),
+            Assignment.due_date >= start - timedelta(days=60),
+            Assignment.due_date <= end + timedelta(days=1),
+        )
+        .options(
+            selectinload(Assignment.unit),
+            selectinload(Assignment.occurrence).selectinload(Occurrence.rule),
+            selectinload(Assignment.occurrence).selectinload(Occurrence.duty),
+        )
+    )
+    if unit_name:
+        query = query.join(Unit, Unit.id == Assignment.unit_id).where(Unit.name == unit_name)
+    return list(await session.scalars(query))
+
+
+def _reminder_events(
+    assignment: Assignment,
+    services: Services,
+    start: date,
+    end: date,
+    liaisons: tuple[str, ...],
+    coordinators: tuple[str, ...],
+    plan_titles: dict[int, str],
+) -> list[TimelineEvent]:
+    """The reminders one assignment gets within the period, as the planner would write them."""
+    occurrence = assignment.occurrence
+    due = assignment.extended_due or assignment.due_date
+    spec = OccurrenceSpec(
+        rule_kind=occurrence.rule.kind.value,  # type: ignore[arg-type]
+        period_key=occurrence.period_key,
+        period_kind="stored",
+        period_start=occurrence.period_start or due,
+        period_end=occurrence.period_end or due,
+        window_start=occurrence.window_start,
+        due_date=due,
+        target_count=occurrence.target_count,
+    )
+    policy = policy_from_settings(services.settings, assignment.unit.reminder_policy)
+    return [
+        TimelineEvent(
+            at=planned.planned_at.astimezone(services.settings.zone),
+            kind=planned.kind,
+            unit=assignment.unit.name,
+            duty=occurrence.duty.text,
+            number=occurrence.duty.number,
+            plan=plan_titles.get(occurrence.duty.plan_id, ""),
+            rule=occurrence.rule.phrase,
+            due=due,
+            recipients=tuple(coordinators if planned.kind == "escalation" else liaisons),
+            approximate=planned.approximate,
+            rule_kind=occurrence.rule.kind.value,
+        )
+        for planned in plan_reminders(spec, policy, services.calendar)
+        if start <= planned.local_date <= end
+    ]
 
 
 def _digests(

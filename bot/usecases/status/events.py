@@ -10,7 +10,7 @@ planned at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -147,54 +147,10 @@ async def report_event(
     deadlines: list[tuple[str, date]] = []
     new_assignments: list[int] = []
     for stored in rules:
-        spec = occurrence_for_event(
-            Rule(stored.kind.value, stored.phrase, dict(stored.params or {})),
-            event_date,
-            services.calendar,
+        occurrence = await _event_occurrence(session, stored, event_date, services, now)
+        assignment = await _event_assignment(
+            session, occurrence, unit_id, role or UnitRole.RESPONSIBLE, member, event_date, now
         )
-        occurrence = await session.scalar(
-            select(Occurrence).where(
-                Occurrence.rule_id == stored.id, Occurrence.period_key == spec.period_key
-            )
-        )
-        if occurrence is None:
-            occurrence = Occurrence(
-                duty_id=duty_id,
-                rule_id=stored.id,
-                period_key=spec.period_key,
-                period_start=spec.period_start,
-                period_end=spec.period_end,
-                window_start=spec.window_start,
-                due_date=spec.due_date,
-                created_at=now,
-            )
-            session.add(occurrence)
-            await session.flush()
-        assignment = await session.scalar(
-            select(Assignment).where(
-                Assignment.occurrence_id == occurrence.id, Assignment.unit_id == unit_id
-            )
-        )
-        if assignment is None:
-            assignment = Assignment(
-                occurrence_id=occurrence.id,
-                unit_id=unit_id,
-                role=role or UnitRole.RESPONSIBLE,
-                due_date=occurrence.due_date,
-                created_at=now,
-            )
-            session.add(assignment)
-            await session.flush()
-            session.add(
-                StatusReport(
-                    assignment_id=assignment.id,
-                    member_id=member.id,
-                    created_at=now,
-                    previous_status=assignment.status,
-                    event_date=event_date,
-                )
-            )
-            occurrence.trigger_report_id = None
         new_assignments.append(assignment.id)
         deadlines.append((stored.phrase, occurrence.due_date))
     await session.flush()
@@ -203,6 +159,74 @@ async def report_event(
             session, now, services.settings, services.calendar, assignment_ids=new_assignments
         )
     return EventOutcome(event_date=event_date, deadlines=deadlines)
+
+
+async def _event_occurrence(
+    session: AsyncSession, stored: ScheduleRule, event_date: date, services: Services, now: datetime
+) -> Occurrence:
+    """The rule's occurrence for this event, created the first time it is reported."""
+    spec = occurrence_for_event(
+        Rule(stored.kind.value, stored.phrase, dict(stored.params or {})),
+        event_date,
+        services.calendar,
+    )
+    occurrence = await session.scalar(
+        select(Occurrence).where(
+            Occurrence.rule_id == stored.id, Occurrence.period_key == spec.period_key
+        )
+    )
+    if occurrence is None:
+        occurrence = Occurrence(
+            duty_id=stored.duty_id,
+            rule_id=stored.id,
+            period_key=spec.period_key,
+            period_start=spec.period_start,
+            period_end=spec.period_end,
+            window_start=spec.window_start,
+            due_date=spec.due_date,
+            created_at=now,
+        )
+        session.add(occurrence)
+        await session.flush()
+    return occurrence
+
+
+async def _event_assignment(
+    session: AsyncSession,
+    occurrence: Occurrence,
+    unit_id: int,
+    role: UnitRole,
+    member: Member,
+    event_date: date,
+    now: datetime,
+) -> Assignment:
+    """The unit's assignment of that occurrence; a new one records who reported the event."""
+    assignment = await session.scalar(
+        select(Assignment).where(
+            Assignment.occurrence_id == occurrence.id, Assignment.unit_id == unit_id
+        )
+    )
+    if assignment is None:
+        assignment = Assignment(
+            occurrence_id=occurrence.id,
+            unit_id=unit_id,
+            role=role,
+            due_date=occurrence.due_date,
+            created_at=now,
+        )
+        session.add(assignment)
+        await session.flush()
+        session.add(
+            StatusReport(
+                assignment_id=assignment.id,
+                member_id=member.id,
+                created_at=now,
+                previous_status=assignment.status,
+                event_date=event_date,
+            )
+        )
+        occurrence.trigger_report_id = None
+    return assignment
 
 
 async def report_event_from_assignment(

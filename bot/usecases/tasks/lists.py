@@ -211,61 +211,14 @@ class DutyCard:
 
 
 async def duty_card(session: AsyncSession, assignment_id: int) -> DutyCard | None:
-    assignment = await session.scalar(
-        select(Assignment)
-        .where(Assignment.id == assignment_id)
-        .options(
-            selectinload(Assignment.unit),
-            selectinload(Assignment.occurrence)
-            .selectinload(Occurrence.duty)
-            .selectinload(Duty.units)
-            .selectinload(DutyUnit.unit),
-            selectinload(Assignment.occurrence)
-            .selectinload(Occurrence.duty)
-            .selectinload(Duty.units)
-            .selectinload(DutyUnit.group),
-            selectinload(Assignment.occurrence)
-            .selectinload(Occurrence.duty)
-            .selectinload(Duty.plan),
-            selectinload(Assignment.occurrence)
-            .selectinload(Occurrence.duty)
-            .selectinload(Duty.rules),
-        )
-    )
+    """Everything a duty card shows about one assignment, its duty and its history."""
+    assignment = await _card_assignment(session, assignment_id)
     if assignment is None:
         return None
     occurrence = assignment.occurrence
     duty = occurrence.duty
-    names: dict[UnitRole, list[str]] = {UnitRole.LEAD: [], UnitRole.RESPONSIBLE: []}
-    for link in duty.units:
-        name = link.unit.name if link.unit else link.group.name if link.group else link.raw_name
-        if name not in names[link.role]:
-            names[link.role].append(name)
-    reports = await session.execute(
-        select(StatusReport, Member.name)
-        .outerjoin(Member, Member.id == StatusReport.member_id)
-        .where(StatusReport.assignment_id == assignment.id)
-        .order_by(StatusReport.created_at, StatusReport.id)
-    )
-    history = [
-        HistoryLine(
-            report_id=report.id,
-            at=report.created_at,
-            who=who or "—",
-            status=report.status,
-            note=report.note,
-            evidence_kind=report.evidence_kind,
-            evidence_name=report.evidence_name,
-            evidence_url=report.evidence_url,
-            has_file=report.evidence_file_id is not None,
-            event_date=report.event_date,
-            requested_due=report.requested_due,
-            count_delta=report.count_delta,
-            undone=report.undone_at is not None,
-            is_undo=report.undoes_report_id is not None,
-        )
-        for report, who in reports
-    ]
+    names = _unit_names(duty)
+    history = await _history(session, assignment.id)
     others = await session.execute(
         select(Unit.name, Assignment.status)
         .join(Unit, Unit.id == Assignment.unit_id)
@@ -273,17 +226,6 @@ async def duty_card(session: AsyncSession, assignment_id: int) -> DutyCard | Non
         .order_by(Unit.name)
     )
     enabled_rules = [rule for rule in duty.rules if rule.enabled]
-    also = []
-    if assignment.also_duties:
-        also = [
-            (title, number)
-            for title, number in await session.execute(
-                select(Plan.title, Duty.number)
-                .join(Plan, Plan.id == Duty.plan_id)
-                .where(Duty.id.in_(list(assignment.also_duties)))
-                .order_by(Plan.title, Duty.position)
-            )
-        ]
     return DutyCard(
         assignment_id=assignment.id,
         unit_name=assignment.unit.name,
@@ -303,9 +245,77 @@ async def duty_card(session: AsyncSession, assignment_id: int) -> DutyCard | Non
         target_count=occurrence.target_count,
         has_event_rule=any(r.kind.value == "event_relative" for r in enabled_rules),
         others=[(name, status) for name, status in others],
-        also=also,
+        also=await _also_required_by(session, assignment),
         checkin=assignment.checkin,
     )
+
+
+async def _card_assignment(session: AsyncSession, assignment_id: int) -> Assignment | None:
+    """The assignment with its unit, and its duty's units, groups, plan and rules."""
+    duty = selectinload(Assignment.occurrence).selectinload(Occurrence.duty)
+    return await session.scalar(
+        select(Assignment)
+        .where(Assignment.id == assignment_id)
+        .options(
+            selectinload(Assignment.unit),
+            duty.selectinload(Duty.units).selectinload(DutyUnit.unit),
+            duty.selectinload(Duty.units).selectinload(DutyUnit.group),
+            duty.selectinload(Duty.plan),
+            duty.selectinload(Duty.rules),
+        )
+    )
+
+
+def _unit_names(duty: Duty) -> dict[UnitRole, list[str]]:
+    """The lead and responsible names as printed: unit, group, or the raw name."""
+    names: dict[UnitRole, list[str]] = {UnitRole.LEAD: [], UnitRole.RESPONSIBLE: []}
+    for link in duty.units:
+        name = link.unit.name if link.unit else link.group.name if link.group else link.raw_name
+        if name not in names[link.role]:
+            names[link.role].append(name)
+    return names
+
+
+async def _history(session: AsyncSession, assignment_id: int) -> list[HistoryLine]:
+    """Every status report on the assignment, oldest first, with who made it."""
+    reports = await session.execute(
+        select(StatusReport, Member.name)
+        .outerjoin(Member, Member.id == StatusReport.member_id)
+        .where(StatusReport.assignment_id == assignment_id)
+        .order_by(StatusReport.created_at, StatusReport.id)
+    )
+    return [
+        HistoryLine(
+            report_id=report.id,
+            at=report.created_at,
+            who=who or "—",
+            status=report.status,
+            note=report.note,
+            evidence_kind=report.evidence_kind,
+            evidence_name=report.evidence_name,
+            evidence_url=report.evidence_url,
+            has_file=report.evidence_file_id is not None,
+            event_date=report.event_date,
+            requested_due=report.requested_due,
+            count_delta=report.count_delta,
+            undone=report.undone_at is not None,
+            is_undo=report.undoes_report_id is not None,
+        )
+        for report, who in reports
+    ]
+
+
+async def _also_required_by(session: AsyncSession, assignment: Assignment) -> list[tuple[str, str]]:
+    """(plan title, item number) of the other duties this assignment's deadline stands for."""
+    if not assignment.also_duties:
+        return []
+    rows = await session.execute(
+        select(Plan.title, Duty.number)
+        .join(Plan, Plan.id == Duty.plan_id)
+        .where(Duty.id.in_(list(assignment.also_duties)))
+        .order_by(Plan.title, Duty.position)
+    )
+    return [(title, number) for title, number in rows]
 
 
 @dataclass(frozen=True)
