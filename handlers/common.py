@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
@@ -58,9 +57,3 @@ async def turn(update: Update, context: BotContext) -> AsyncIterator[Turn | None
             sender=sender,
             t=services.translator(member.language),
         )
-
-
-def today_of(context: BotContext) -> date:
-    """Today in the deployment's zone, from the injected clock."""
-    services = context.services
-    return services.today()

@@ -20,7 +20,7 @@ from bot.usecases.ledger.collect import Ledger, collect_ledger
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.tasks.lists import liaison_unit_ids
 from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
-from handlers.common import Turn, today_of, turn
+from handlers.common import Turn, turn
 from handlers.context import BotContext
 
 CHART_NAME = "digest.png"
@@ -50,7 +50,7 @@ async def digest(update: Update, context: BotContext) -> None:
             refusal = _coordinators_only(tr.t)
         else:
             refusal = None
-            week = week_start_of(today_of(context))
+            week = week_start_of(context.services.today())
             composed = await compose_digest(
                 tr.session, week, services.clock.now(), tr.t, services.calendar, tr.member.id
             )
@@ -84,7 +84,7 @@ async def export(update: Update, context: BotContext) -> None:
             else:
                 ledger = await collect_ledger(
                     tr.session,
-                    today_of(context),
+                    context.services.today(),
                     services.calendar,
                     unit_id=unit.id if unit else None,
                 )

@@ -1,3 +1,4 @@
-"""Composing outgoing messages for the delivery (the `MessageComposer` port of
-`scheduling.delivery.sender`): reminder entries, notices and digests, rendered per reader.
+"""The bot's side of delivery: the messages the outbox dispatcher sends, in each reader's
+language (the `MessageComposer` port of `scheduling.delivery.ports`: reminder entries, notices,
+digests), and the dispatcher wired with them (`dispatcher`).
 """
