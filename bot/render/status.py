@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Translator, _
-from bot.render.labels import status_label
+from bot.render.labels import held_this_year, status_label
 from bot.text import shorten
 from bot.usecases.status.changes import ChangeResult, Refusal
 from bot.usecases.status.dialogue import Reply, ReplyKind
@@ -89,13 +89,7 @@ def confirmation(result: ChangeResult, duty: str, t: Translator) -> str:
         )
     ]
     if result.target_count:
-        lines.append(
-            t.gettext(
-                _("Held this year: {count} of {target}"),
-                count=result.progress_count,
-                target=result.target_count,
-            )
-        )
+        lines.append(held_this_year(result.progress_count, result.target_count, t))
     if result.extended_due is not None and result.status is AssignmentStatus.MORE_TIME:
         lines.append(
             t.gettext(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import Translator, _
-from bot.render.labels import STATUS_ICONS, period_label, status_label
+from bot.render.labels import STATUS_ICONS, held_this_year, period_label, status_label
 from bot.text import shorten
 from bot.usecases.status.events import EventDuty
 from bot.usecases.status.overview import Shows, StatusView
@@ -215,13 +215,7 @@ def _card_facts(card: DutyCard, t: Translator, rule_texts: list[str]) -> list[st
             )
         )
     if card.target_count:
-        lines.append(
-            t.gettext(
-                _("Held this year: {count} of {target}"),
-                count=card.progress_count,
-                target=card.target_count,
-            )
-        )
+        lines.append(held_this_year(card.progress_count, card.target_count, t))
     if card.lead:
         lines.append(t.gettext(_("Lead units: {names}"), names="、".join(card.lead)))
     if card.responsible:
