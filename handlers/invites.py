@@ -8,8 +8,7 @@ from datetime import datetime
 from telegram import Update
 
 from bot.i18n import Translator, _
-from bot.usecases.invite_guard import InviteGuard
-from bot.usecases.invites import (
+from bot.usecases.invites.links import (
     DEFAULT_TTL,
     RedeemOutcome,
     RedeemResult,
@@ -18,9 +17,9 @@ from bot.usecases.invites import (
     looks_like_token,
     redeem_invite,
 )
-from bot.usecases.members import bindings_view, is_coordinator, unbind
-from bot.usecases.planning import plan_outbox
-from bot.usecases.units import find_unit, suggest_units
+from bot.usecases.members.directory import bindings_view, is_coordinator, unbind
+from bot.usecases.planning.plan import plan_outbox
+from bot.usecases.units.lookup import find_unit, suggest_units
 from handlers.common import Turn, turn
 from handlers.context import BotContext
 from storage.ids import BIG_ID_MAX, parse_id
@@ -28,7 +27,6 @@ from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-INVITE_GUARD_KEY = "invite_guard"
 
 ROLE_NAMES = {
     Role.LIAISON: _("liaison"),
@@ -72,11 +70,6 @@ def redeem_text(result: RedeemResult, t: Translator) -> str:
     )
 
 
-def invite_guard(context: BotContext) -> InviteGuard:
-    """The process's guard against token guessing (in memory, see bot.usecases.invite_guard)."""
-    return context.application.bot_data.setdefault(INVITE_GUARD_KEY, InviteGuard())
-
-
 def locked_text(until: datetime, t: Translator) -> str:
     return t.gettext(
         _(
@@ -88,7 +81,7 @@ def locked_text(until: datetime, t: Translator) -> str:
 
 
 async def start_with_token(update: Update, context: BotContext, token: str) -> None:
-    guard = invite_guard(context)
+    guard = context.runtime.invite_guard
     clock = context.services.clock
     async with turn(update, context) as tr:
         if tr is None:

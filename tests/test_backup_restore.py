@@ -14,7 +14,7 @@ import pytest
 from bot.cli import main
 from bot.clock import SettableClock
 from bot.services import Services
-from bot.usecases.status import change_status
+from bot.usecases.status.changes import change_status
 from storage.db import create_engine, session_factory
 from storage.models import AssignmentStatus, Member
 from storage.schema import head_revision, upgrade

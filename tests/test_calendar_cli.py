@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduling import holiday_file
+from scheduling.dates import holiday_file
 from tests.cli_support import migrated_cli_database, run
 
 

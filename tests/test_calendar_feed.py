@@ -11,9 +11,9 @@ from sqlalchemy import select
 from bot.clock import SettableClock
 from bot.render.ics import unit_calendar
 from bot.services import Services
-from bot.usecases.calendar_feed import AlarmPolicy, alarm_moments, alarm_policy, unit_feed
-from bot.usecases.planning import plan_everything
-from scheduling.rules import extract_rules
+from bot.usecases.ledger.calendar_feed import AlarmPolicy, alarm_moments, alarm_policy, unit_feed
+from bot.usecases.planning.plan import plan_everything
+from scheduling.reading.rules import extract_rules
 from storage.models import (
     Assignment,
     AssignmentStatus,

@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from bot.clock import SettableClock
 from bot.services import Services, build_services
 from bot.settings import Settings
-from bot.usecases.tasks import SharedCityCounts, unit_counts
-from scheduling.workdays import WorkdayCalendar
+from bot.usecases.tasks.lists import SharedCityCounts, unit_counts
+from scheduling.dates.workdays import WorkdayCalendar
 from storage.db import create_engine
 from storage.models import Assignment, AssignmentStatus
 from storage.schema import upgrade

@@ -25,8 +25,8 @@ from sqlalchemy import func, select, text
 from bot.sandbox.server import SandboxServer
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.digest import digest_dedupe_key, week_start_of
-from bot.usecases.importing import import_sources, read_source
+from bot.usecases.digest.schedule import digest_dedupe_key, week_start_of
+from bot.usecases.importing.documents import import_sources, read_source
 from storage.db import create_engine, session_factory
 from storage.models import (
     Binding,

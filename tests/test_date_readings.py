@@ -6,7 +6,7 @@ its Chinese explanation (zh_CN is the default locale). The last tests pin the fi
 documents' readings: none of them uses these phrasings, so only the duty's verb, newly
 recorded on rules about the previous year, may differ.
 
-A reading worded with a message that is new in `scheduling.explain` needs its zh_CN catalog
+A reading worded with a message that is new in `scheduling.dates.explain` needs its zh_CN catalog
 entry (added by the catalog update, see README); until then the Chinese assertion is reported
 as an expected failure naming the message, after every other check has passed.
 """
@@ -24,14 +24,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import Translator, translations
-from scheduling import explain
-from scheduling.coverage import paragraphs
-from scheduling.extract import PlanYears, scan
-from scheduling.model import Rule, RuleKind, check_params
-from scheduling.occurrences import occurrences
-from scheduling.rules import extract_rules, scan_text
-from scheduling.statutory import load_statutory
-from scheduling.workdays import WorkdayCalendar
+from scheduling.dates import explain
+from scheduling.dates.model import Rule, RuleKind, check_params
+from scheduling.dates.occurrences import occurrences
+from scheduling.dates.statutory import load_statutory
+from scheduling.dates.workdays import WorkdayCalendar
+from scheduling.reading.coverage import paragraphs
+from scheduling.reading.extract import PlanYears, scan
+from scheduling.reading.rules import extract_rules, scan_text
 
 ZONE = ZoneInfo("Asia/Shanghai")
 ZH = Translator("zh_CN", ZONE)
@@ -64,7 +64,7 @@ def due_dates(rule: Rule, plan: dict[str, Any] = ONE_YEAR) -> list[date]:
 
 
 def assert_zh(rule: Rule, expected: str, *new_messages: str) -> None:
-    """The Chinese explanation; messages new in `scheduling.explain` need their catalog entry."""
+    """The Chinese explanation; messages new in `scheduling.dates.explain` need their catalog entry."""
     missing = [m for m in new_messages if translations("zh_CN").ugettext(m) == m]
     if missing:
         pytest.xfail(

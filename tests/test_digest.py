@@ -11,13 +11,13 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.clock import SettableClock
+from bot.delivery.digest import compose_digest, record_digest_sent
 from bot.render import chart as chart_module
 from bot.render.chart import MAX_BARS, render_completion_chart
 from bot.render.digest import render_digest
 from bot.services import Services
-from bot.usecases.digest import week_start_of
-from bot.usecases.digest_data import collect_digest
-from bot.usecases.digest_delivery import compose_digest, record_digest_sent
+from bot.usecases.digest.data import collect_digest
+from bot.usecases.digest.schedule import week_start_of
 from storage.models import AssignmentStatus, DigestSent, Role
 from tests.digest_fixtures import fixture_week, new_assignment, new_plan, new_unit
 from tests.factories import add_member

@@ -10,11 +10,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.clock import SettableClock
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.services import Services
-from bot.usecases.digest import digest_day, digest_moment, schedule_digests, weeks_to_schedule
-from scheduling.delivery import OutgoingMessage, RecordingSender
-from scheduling.dispatcher import DispatchConfig, Dispatcher
-from scheduling.pacing import Limits, Pacer
+from bot.usecases.digest.schedule import (
+    digest_day,
+    digest_moment,
+    schedule_digests,
+    weeks_to_schedule,
+)
+from scheduling.delivery.pacing import Limits, Pacer
+from scheduling.delivery.sender import OutgoingMessage, RecordingSender
 from storage.models import Binding, DigestSent, Reminder, ReminderKind, ReminderState, Role
 from tests.digest_fixtures import fixture_week
 from tests.factories import add_member

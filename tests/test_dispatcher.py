@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.clock import SettableClock
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.services import Services
-from scheduling.delivery import Outcome, RecordingSender, SendResult
-from scheduling.dispatcher import DispatchConfig, Dispatcher
-from scheduling.pacing import Limits, Pacer
+from scheduling.delivery.pacing import Limits, Pacer
+from scheduling.delivery.sender import Outcome, RecordingSender, SendResult
 from storage.models import (
     AssignmentStatus,
     DeliveryAttempt,

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from bot.clock import SettableClock
 from bot.services import Services
-from bot.usecases.daily import run_daily
-from bot.usecases.invites import create_invite
-from bot.usecases.units import find_unit
+from bot.usecases.invites.links import create_invite
+from bot.usecases.planning.daily import run_daily
+from bot.usecases.units.lookup import find_unit
 from storage.models import (
     Assignment,
     AssignmentStatus,

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.clock import SettableClock
-from bot.usecases.digest import schedule_digests
+from bot.usecases.digest.schedule import schedule_digests
 from storage.models import DigestSent, Reminder, ReminderKind, ReminderState, Role
 from tests.e2e import Harness, running_bot
 from tests.factories import add_member, build_assignment

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.cli.sample import SAMPLE_NAME, sample_plan_text
 from bot.clock import SettableClock
-from bot.usecases.importing import import_sources, read_source
-from bot.usecases.invites import create_invite
-from bot.usecases.sample import SAMPLE_NAME, sample_plan_text
-from bot.usecases.units import find_unit
+from bot.usecases.importing.documents import import_sources, read_source
+from bot.usecases.invites.links import create_invite
+from bot.usecases.units.lookup import find_unit
 from storage.models import Assignment, Occurrence, Reminder, Role
 from tests.e2e import running_bot
 from tests.test_e2e_conversations import buttons, press_and_reply

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.clock import SettableClock
-from bot.usecases.importing import import_sources, read_source
-from bot.usecases.invites import create_invite
-from bot.usecases.units import find_unit
+from bot.usecases.importing.documents import import_sources, read_source
+from bot.usecases.invites.links import create_invite
+from bot.usecases.units.lookup import find_unit
 from storage.models import Duty, PendingInput, Plan, Role, StatusReport
 from tests.e2e import Harness, running_bot
 from tests.import_support import SEED_004

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.clock import SettableClock
-from bot.usecases.invites import create_invite
+from bot.usecases.invites.links import create_invite
 from storage.models import Assignment, Binding, Occurrence, Role
 from tests.bulk import bulk_due_reminders
 from tests.e2e import Harness, running_bot

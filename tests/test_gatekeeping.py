@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.usecases.flood import FloodGate, FloodVerdict
-from bot.usecases.invite_guard import LOCKOUT, WINDOW, InviteGuard
+from handlers.flood import FloodGate, FloodVerdict
+from handlers.invite_guard import LOCKOUT, WINDOW, InviteGuard
 
 T0 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 

@@ -29,9 +29,10 @@ from sqlalchemy import select, text
 
 from bot.cli import main
 from bot.clock import SettableClock
-from bot.usecases.daily import LAST_RUN_KEY
-from bot.usecases.invites import create_invite
-from bot.usecases.status import change_status
+from bot.usecases.invites.links import create_invite
+from bot.usecases.planning.daily import LAST_RUN_KEY
+from bot.usecases.status.changes import change_status
+from handlers.context import runtime_of
 from storage.models import AssignmentStatus, ConfigEntry, Invite, Role
 from tests.e2e import Harness, running_bot
 from tests.factories import add_member, build_assignment
@@ -398,7 +399,7 @@ async def test_invite_token_guessing_is_rate_limited_per_user(
 
 
 def _hash(token: str) -> str:
-    from bot.usecases.invites import hash_token
+    from bot.usecases.invites.links import hash_token
 
     return hash_token(token)
 
@@ -430,7 +431,7 @@ async def test_a_flooding_user_is_told_once_and_others_are_served(
         ids = {p.callback_query_id for p in pressed}
         answers = [a for a in await h.sandbox.callback_answers() if a["callback_query_id"] in ids]
         alerts = [a for a in answers if "太快" in (a.get("text") or "")]
-        gate = h.app.bot_data["flood_gate"]
+        gate = runtime_of(h.app).flood_gate
     print(
         f"\nflood: 60 messages in {calm_seconds:.2f}s → {len(replies)} answers "
         f"({len(slow_down)} 'slow down'); 30 presses → {len(answers)} answered "

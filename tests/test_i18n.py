@@ -110,7 +110,7 @@ def test_a_built_wheel_carries_catalogs_and_data(tmp_path: Path) -> None:
     for needed in (
         "locales/zh_CN/LC_MESSAGES/messages.po",
         "locales/en/LC_MESSAGES/messages.po",
-        "scheduling/data/statutory.json",
+        "scheduling/dates/data/statutory.json",
         "bot/data/sample_plan.txt",
         "bot/sandbox/static/index.html",
         "storage/migrations/env.py",

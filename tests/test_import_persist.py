@@ -13,12 +13,12 @@ from sqlalchemy.orm import selectinload
 from bot.clock import SettableClock
 from bot.importing import parse_document
 from bot.services import Services
-from bot.usecases import importing
-from bot.usecases.group_rules import ENFORCEMENT_KEYWORDS
-from bot.usecases.import_match import ItemKey, pair_items
-from bot.usecases.importing import import_sources, plan_key, read_paths, read_source
-from bot.usecases.unit_admin import alias_unit, unresolved_names
-from scheduling.rules import extract_rules
+from bot.usecases.importing import documents as importing
+from bot.usecases.importing.documents import import_sources, plan_key, read_paths, read_source
+from bot.usecases.importing.match import ItemKey, pair_items
+from bot.usecases.units.admin import alias_unit, unresolved_names
+from bot.usecases.units.groups import ENFORCEMENT_KEYWORDS
+from scheduling.reading.rules import extract_rules
 from storage.models import (
     Assignment,
     AssignmentStatus,
@@ -379,8 +379,8 @@ async def test_the_chat_summary_of_all_seeds_fits_telegram_messages(
 
 
 async def test_group_edits_plan_new_members_and_retire_removed_ones(services: Services) -> None:
-    from bot.usecases.replan import replan
-    from bot.usecases.unit_admin import change_group
+    from bot.usecases.planning.replan import replan
+    from bot.usecases.units.admin import change_group
 
     await import_sources(services, [read_source(SMALL_PLAN, "small.txt")])
     now = services.clock.now()

@@ -18,8 +18,8 @@ from bot.importing import parse_bytes, parse_document
 from bot.render.ledger_xlsx import NO_UNITS_LABEL, ledger_workbook, sheet_title
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.ledger import collect_ledger, find_plans
-from bot.usecases.statutory import sync_statutory
+from bot.usecases.ledger.collect import collect_ledger, find_plans
+from bot.usecases.planning.statutory import sync_statutory
 from storage.db import create_engine, session_factory
 from storage.models import AssignmentStatus, Duty, Plan, StatusReport
 from storage.schema import upgrade
@@ -111,7 +111,7 @@ async def test_a_workbook_of_several_plans_parses_back_plan_by_plan(
 async def test_export_import_export_is_identical(
     sqlite_services: Services, clock: SettableClock, tmp_path: Path, prefix: str, year: int
 ) -> None:
-    importing = pytest.importorskip("bot.usecases.importing")
+    importing = pytest.importorskip("bot.usecases.importing.documents")
     clock.set(datetime(year, 3, 1, 1, tzinfo=UTC))
     seeds = [seed for seed in SEEDS if seed.name.startswith(prefix)]
     await importing.import_sources(sqlite_services, importing.read_paths(seeds))
@@ -151,7 +151,7 @@ async def test_a_plan_exported_and_imported_again_is_the_same_plan(
     """Every seed, the built-in statutory duties among them: the ledger declares what its
     sheets cannot show (issuer, place, years), so importing it back into the same database
     changes nothing, adds no plan, keeps each year and leaves the statutory duties alone."""
-    importing = pytest.importorskip("bot.usecases.importing")
+    importing = pytest.importorskip("bot.usecases.importing.documents")
     clock.set(datetime(2026, 3, 2, 1, tzinfo=UTC))
     await importing.import_sources(sqlite_services, importing.read_paths(SEEDS))
     async with sqlite_services.sessions() as session, session.begin():

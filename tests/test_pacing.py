@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bot.sandbox.errors import ApiError
 from bot.sandbox.limits import Limits as ServerLimits
 from bot.sandbox.limits import RateLimiter
-from scheduling.pacing import Limits, Pacer
+from scheduling.delivery.pacing import Limits, Pacer
 
 BOT = 1
 GROUPS = {11, 12}

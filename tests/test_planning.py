@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from bot.clock import SettableClock
 from bot.services import Services
-from bot.usecases.daily import run_daily
-from bot.usecases.status import change_status, undo
-from bot.usecases.statutory import save_override
-from scheduling.statutory import StatutoryOverride
+from bot.usecases.planning.daily import run_daily
+from bot.usecases.planning.statutory import save_override
+from bot.usecases.status.changes import change_status, undo
+from scheduling.dates.statutory import StatutoryOverride
 from storage.models import (
     Assignment,
     AssignmentStatus,

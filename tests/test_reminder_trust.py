@@ -11,19 +11,19 @@ from bot.clock import SettableClock
 from bot.i18n import Translator
 from bot.render.reminders import ReminderEntry, render_reminders
 from bot.services import Services
-from bot.usecases.daily import run_daily
-from bot.usecases.group_rules import load_rules
-from bot.usecases.importing import import_sources, read_source
-from bot.usecases.planning import plan_everything
-from bot.usecases.simulation import simulate
-from bot.usecases.status import change_status
-from bot.usecases.tasks import TaskFilter, task_page
-from bot.usecases.unit_admin import set_unit_kind
-from scheduling.count_scope import count_units
-from scheduling.extract import scan
-from scheduling.model import RuleKind
-from scheduling.spans import PlanYears
-from scheduling.workdays import statutory_holidays
+from bot.usecases.importing.documents import import_sources, read_source
+from bot.usecases.planning.daily import run_daily
+from bot.usecases.planning.plan import plan_everything
+from bot.usecases.planning.simulation import simulate
+from bot.usecases.status.changes import change_status
+from bot.usecases.tasks.lists import TaskFilter, task_page
+from bot.usecases.units.admin import set_unit_kind
+from bot.usecases.units.groups import load_rules
+from scheduling.dates.model import RuleKind
+from scheduling.dates.workdays import statutory_holidays
+from scheduling.reading.count_scope import count_units
+from scheduling.reading.extract import scan
+from scheduling.reading.spans import PlanYears
 from storage.models import (
     Assignment,
     AssignmentStatus,
@@ -324,12 +324,14 @@ async def test_one_activity_gets_one_deadline_per_unit_and_year(
 
 
 def test_the_readme_lists_every_statutory_entry_with_its_citation_and_certainty() -> None:
-    """The legal officer's section stays in step with scheduling/data/statutory.json."""
+    """The legal officer's section stays in step with scheduling/dates/data/statutory.json."""
     import json
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    data = json.loads((root / "scheduling" / "data" / "statutory.json").read_text("utf-8"))
+    data = json.loads(
+        (root / "scheduling" / "dates" / "data" / "statutory.json").read_text("utf-8")
+    )
     readme = (root / "README.md").read_text("utf-8")
     section = readme.split("## The statutory calendar", 1)[1].split("\n## ", 1)[0]
     for entry in data["entries"]:

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import Translator, translations
-from scheduling.explain import PREVIOUS_YEAR_DATE, reading
-from scheduling.model import Rule, RuleKind, check_params
-from scheduling.rules import extract_rules, scan_text
-from scheduling.statutory import load_statutory
+from scheduling.dates.explain import PREVIOUS_YEAR_DATE, reading
+from scheduling.dates.model import Rule, RuleKind, check_params
+from scheduling.dates.statutory import load_statutory
+from scheduling.reading.rules import extract_rules, scan_text
 from storage.models import RuleKind as StoredRuleKind
 
 ZONE = ZoneInfo("Asia/Shanghai")

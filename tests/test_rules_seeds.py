@@ -15,14 +15,14 @@ from typing import Any
 
 import pytest
 
-from scheduling.coverage import (
+from scheduling.dates.workdays import WorkdayCalendar
+from scheduling.reading.coverage import (
     evaluate_seed,
     guess_plan_years,
     main,
     scan_document,
 )
-from scheduling.extract import PlanYears
-from scheduling.workdays import WorkdayCalendar
+from scheduling.reading.extract import PlanYears
 
 GOLD_PATH = Path(__file__).parent / "gold" / "rules_seeds.json"
 SEEDS = Path(os.environ.get("DUTYBOT_SEEDS", "/work/shared/seeds"))

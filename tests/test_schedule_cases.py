@@ -14,12 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import Translator
-from scheduling.holiday_file import HolidayEntry, HolidayFileError, load_holiday_file
-from scheduling.model import Rule, RuleKind
-from scheduling.occurrences import OccurrenceSpec, occurrence_for_event, occurrences
-from scheduling.reminder_plan import PlannedReminder, ReminderPolicy, plan_reminders
-from scheduling.rules import extract_rules
-from scheduling.statutory import (
+from scheduling.dates.holiday_file import HolidayEntry, HolidayFileError, load_holiday_file
+from scheduling.dates.model import Rule, RuleKind
+from scheduling.dates.occurrences import OccurrenceSpec, occurrence_for_event, occurrences
+from scheduling.dates.reminder_plan import PlannedReminder, ReminderPolicy, plan_reminders
+from scheduling.dates.statutory import (
     StatutoryError,
     StatutoryOverride,
     active_statutory,
@@ -27,7 +26,8 @@ from scheduling.statutory import (
     constitution_weeks,
     load_statutory,
 )
-from scheduling.workdays import WorkdayCalendar
+from scheduling.dates.workdays import WorkdayCalendar
+from scheduling.reading.rules import extract_rules
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ZH = Translator("zh_CN", SHANGHAI)
@@ -407,6 +407,6 @@ def test_statutory_overrides() -> None:
 def test_statutory_data_ships_inside_the_package() -> None:
     from importlib import resources
 
-    data = resources.files("scheduling.data").joinpath("statutory.json")
+    data = resources.files("scheduling.dates.data").joinpath("statutory.json")
     assert data.is_file()
     assert json.loads(data.read_text("utf-8"))["entries"]

@@ -10,10 +10,10 @@ import chinese_calendar
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduling.model import Rule, RuleKind
-from scheduling.occurrences import OccurrenceSpec, occurrence_for_event, occurrences
-from scheduling.reminder_plan import ReminderPolicy, plan_reminders
-from scheduling.workdays import (
+from scheduling.dates.model import Rule, RuleKind
+from scheduling.dates.occurrences import OccurrenceSpec, occurrence_for_event, occurrences
+from scheduling.dates.reminder_plan import ReminderPolicy, plan_reminders
+from scheduling.dates.workdays import (
     BUNDLED_YEARS,
     STATUTORY_FROM,
     HolidayEntry,

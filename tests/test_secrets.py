@@ -20,7 +20,7 @@ from bot.clock import SettableClock
 from bot.logging_setup import REDACTED, forget_secrets, install_redaction
 from bot.sandbox.server import SandboxServer
 from bot.services import Services
-from bot.usecases.invites import create_invite, hash_token
+from bot.usecases.invites.links import create_invite, hash_token
 from storage.db import create_engine
 from storage.models import Role
 from storage.schema import upgrade

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.cli import main
 from bot.clock import SettableClock
 from bot.services import Services
-from bot.usecases.simulation import simulate
+from bot.usecases.planning.simulation import simulate
 from storage.models import Occurrence, Reminder
 from tests.test_e2e_conversations import seed_units
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import chinese_calendar
 from chinese_calendar import constants as cc
 
-from scheduling.workdays import (
+from scheduling.dates.workdays import (
     BUNDLED_YEARS,
     WorkdayCalendar,
     load_holiday_file,

@@ -14,7 +14,8 @@ from datetime import date
 
 from bot.i18n import Translator, _
 from bot.render.fonts import find_cjk_family
-from bot.usecases.digest_data import UnitProgress
+from bot.text import shorten
+from bot.usecases.digest.data import UnitProgress
 
 MAX_BARS = 30
 LABEL_CHARS = 16
@@ -35,10 +36,6 @@ class ChartImage:
 
 def _needs_cjk(texts: Sequence[str]) -> bool:
     return any(ord(char) > 0x2E7F for text in texts for char in text)
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def chart_texts(units: Sequence[UnitProgress], t: Translator, as_of: date) -> dict[str, str]:
@@ -73,7 +70,7 @@ def render_completion_chart(
         return None
     shown = list(units[:MAX_BARS])
     texts = chart_texts(units, t, as_of)
-    labels = [_clip(unit.unit_name, LABEL_CHARS) for unit in shown]
+    labels = [shorten(unit.unit_name, LABEL_CHARS) for unit in shown]
     family = family or find_cjk_family()
     if family is None and _needs_cjk([*labels, *texts.values()]):
         return None

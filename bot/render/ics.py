@@ -15,7 +15,8 @@ from icalendar import Alarm, Calendar, Event
 
 from bot.i18n import Translator, _
 from bot.render.labels import STATUS_ICONS, period_label, status_label
-from bot.usecases.calendar_feed import FeedEvent
+from bot.text import shorten
+from bot.usecases.ledger.calendar_feed import FeedEvent
 from storage.models import AssignmentStatus
 
 PRODID = "-//dutybot//rule-of-law duties//ZH"
@@ -25,11 +26,6 @@ DROPPED = (AssignmentStatus.WAIVED, AssignmentStatus.CANCELLED)
 
 def event_uid(assignment_id: int) -> str:
     return f"assignment-{assignment_id}@dutybot"
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _description(item: FeedEvent, t: Translator) -> str:
@@ -55,7 +51,7 @@ def _event(item: FeedEvent, t: Translator, now: datetime) -> Event:
     event.add("dtend", item.due + timedelta(days=1))
     event.add(
         "summary",
-        f"{STATUS_ICONS[item.status]} {item.unit_name}: {_clip(item.text, SUMMARY_CHARS)}",
+        f"{STATUS_ICONS[item.status]} {item.unit_name}: {shorten(item.text, SUMMARY_CHARS, one_line=True)}",
     )
     event.add("description", _description(item, t))
     event.add("status", "CANCELLED" if item.status in DROPPED else "CONFIRMED")
@@ -68,7 +64,7 @@ def _event(item: FeedEvent, t: Translator, now: datetime) -> Event:
             t.gettext(
                 _("Due {date}: {duty}"),
                 date=t.date(item.due),
-                duty=_clip(item.text, SUMMARY_CHARS),
+                duty=shorten(item.text, SUMMARY_CHARS, one_line=True),
             ),
         )
         alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})  # RFC 5545 3.8.6.3
