@@ -1,4 +1,4 @@
-"""The web chat page, driven in headless Chromium over the DevTools protocol."""
+"""The web chat page, driven by Playwright in the system's headless Chromium."""
 
 from __future__ import annotations
 
@@ -6,21 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.cdp import DEFAULT_CHROMIUM, Chromium
-from bot.sandbox.check_page import PRESSED_REPLY, drive_page, echo_bot
 from bot.sandbox.testing import running_sandbox
-
-pytestmark = pytest.mark.skipif(
-    not Path(DEFAULT_CHROMIUM).exists(),
-    reason=f"{DEFAULT_CHROMIUM} is absent: apt-get install -y chromium to run the page check",
+from tests.sandbox_page import (
+    PRESSED_REPLY,
+    browser_page,
+    drive_page,
+    echo_bot,
+    unavailable_reason,
 )
+
+pytestmark = pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 
 
 async def test_a_person_chats_with_the_bot_in_the_page(tmp_path: Path) -> None:
     async with (
         running_sandbox() as (server, sandbox_client),
         echo_bot(server) as app,
-        Chromium(DEFAULT_CHROMIUM) as browser,
+        browser_page() as browser,
     ):
         shown = await drive_page(browser, server.url)
         assert shown["user_texts"] == ["/start"]
