@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.importing import parse_bytes
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 NAMES = sorted(path.name for path in SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not found at {SEEDS}")

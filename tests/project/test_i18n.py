@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from bot.i18n import Translator, translations
 from bot.settings import SUPPORTED_LOCALES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

@@ -2,7 +2,7 @@
 
 The gold file (tests/gold/rules_seeds.json) lists each dated phrase of each seed with its
 expected rule kind, params and resolved dates, or marks it as not a deadline. Run with
-`pytest -s tests/test_rules_seeds.py` to see the coverage figure per seed.
+`pytest -s tests/unit/test_rules_seeds.py` to see the coverage figure per seed.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from scheduling.coverage import (
 )
 from scheduling.extract import PlanYears
 from scheduling.workdays import WorkdayCalendar
+from tests import paths
 
-GOLD_PATH = Path(__file__).parent / "gold" / "rules_seeds.json"
-SEEDS = Path(os.environ.get("DUTYBOT_SEEDS", "/work/shared/seeds"))
+GOLD_PATH = paths.GOLD / "rules_seeds.json"
+SEEDS = Path(os.environ.get("DUTYBOT_SEEDS", str(paths.SEEDS)))
 GOLD: dict[str, Any] = json.loads(GOLD_PATH.read_text("utf-8"))
 SEED_NAMES = [seed["file"] for seed in GOLD["seeds"]]
 

@@ -15,7 +15,7 @@ from bot.importing import parse_bytes, parse_document
 from tests.corpus import measure
 from tests.pdf_support import text_to_pdf
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 GOLDS = measure.load()
 LAYOUTS_NEEDED = {
     "h2-items",

@@ -17,7 +17,6 @@ import json
 import re
 from calendar import monthrange
 from datetime import date
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +31,7 @@ from scheduling.occurrences import occurrences
 from scheduling.rules import extract_rules, scan_text
 from scheduling.statutory import load_statutory
 from scheduling.workdays import WorkdayCalendar
+from tests import paths
 
 ZONE = ZoneInfo("Asia/Shanghai")
 ZH = Translator("zh_CN", ZONE)
@@ -39,8 +39,8 @@ EN = Translator("en", ZONE)
 CALENDAR = WorkdayCalendar()
 ONE_YEAR = {"plan_year": 2019, "year_from": 2019, "year_to": 2019}
 FIVE_YEARS = {"plan_year": None, "year_from": 2021, "year_to": 2025}
-SEEDS = Path("/work/shared/seeds")
-GOLD = json.loads((Path(__file__).parent / "gold" / "rules_seeds.json").read_text("utf-8"))
+SEEDS = paths.SEEDS
+GOLD = json.loads((paths.GOLD / "rules_seeds.json").read_text("utf-8"))
 
 
 def only(text: str, plan: dict[str, Any] = ONE_YEAR) -> Rule:

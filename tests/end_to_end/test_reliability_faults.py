@@ -21,9 +21,9 @@ from bot.clock import SettableClock
 from storage.models import Binding, DeliveryAttempt, Member, Reminder, ReminderState, Role
 from tests.bulk import bulk_due_reminders
 from tests.e2e import Harness, running_bot
+from tests.end_to_end.test_e2e_delivery import ASSIGNMENT_IN_BUTTON, buttons
 from tests.factories import add_member, build_assignment, reminder
 from tests.reliability import wait_until
-from tests.test_e2e_delivery import ASSIGNMENT_IN_BUTTON, buttons
 
 CHATS = list(range(80_001, 80_601))
 GROUP_CHAT = -500_001

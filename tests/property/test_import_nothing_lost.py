@@ -21,7 +21,7 @@ from bot.importing.numbering import inline_markers, marker_at
 from bot.importing.unit_text import parse_unit_text
 from tests.corpus import measure
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 
 SENTENCES = [

@@ -13,7 +13,7 @@ from bot.usecases.invites import create_invite
 from storage.models import Assignment, Binding, Occurrence, Role
 from tests.bulk import bulk_due_reminders
 from tests.e2e import Harness, running_bot
-from tests.test_e2e_conversations import buttons, press_and_reply
+from tests.end_to_end.test_e2e_conversations import buttons, press_and_reply
 
 FUTURE = datetime(2030, 1, 1, tzinfo=UTC)
 

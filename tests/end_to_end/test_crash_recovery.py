@@ -1,7 +1,7 @@
 """kill -9 at the worst moments, on SQLite (WAL) and PostgreSQL: nothing lost, nothing
 half-written after a restart.
 
-- a broadcast on PostgreSQL (SQLite: tests/test_e2e_processes.py);
+- a broadcast on PostgreSQL (SQLite: tests/end_to_end/test_e2e_processes.py);
 - a `dutybot import` of a large document, killed inside its transaction;
 - many status presses being processed;
 - the weekly digest going out.

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from bot.clock import SettableClock
 from storage.models import Duty, Plan, Unit, UnitAlias
 from tests.e2e import Harness, running_bot
-from tests.test_e2e_import_chat import buttons, coordinator, press, upload
+from tests.end_to_end.test_e2e_import_chat import buttons, coordinator, press, upload
 
 PLAN = """2027年度某县普法工作计划
 一、工作任务

@@ -15,7 +15,7 @@ from bot.clock import SettableClock
 from bot.services import Services
 from bot.usecases.simulation import simulate
 from storage.models import Occurrence, Reminder
-from tests.test_e2e_conversations import seed_units
+from tests.end_to_end.test_e2e_conversations import seed_units
 
 
 async def test_timeline_covers_statutory_dates_and_writes_nothing(

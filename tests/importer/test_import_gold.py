@@ -12,7 +12,7 @@ import pytest
 from bot.importing import ParsedDocument, ParsedItem, parse_document
 from bot.importing.accuracy import report, run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"
 GOLD = ROOT / "tests" / "gold"
 GOLD_FILES = sorted(GOLD.glob("seed_*.json"))

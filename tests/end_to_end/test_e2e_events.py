@@ -14,7 +14,7 @@ from bot.usecases.sample import SAMPLE_NAME, sample_plan_text
 from bot.usecases.units import find_unit
 from storage.models import Assignment, Occurrence, Reminder, Role
 from tests.e2e import running_bot
-from tests.test_e2e_conversations import buttons, press_and_reply
+from tests.end_to_end.test_e2e_conversations import buttons, press_and_reply
 
 
 async def test_report_a_publication_and_get_the_filing_deadline(
@@ -58,7 +58,7 @@ async def test_report_a_publication_and_get_the_filing_deadline(
         seen = len(await h.sandbox.callback_answers())
         own = await h.say(outsider, "/help")
         await h.sandbox.press(outsider, own["message_id"], buttons(listing)[0])
-        from tests.test_e2e_conversations import wait_answers
+        from tests.end_to_end.test_e2e_conversations import wait_answers
 
         answers = await wait_answers(h, seen + 1)
         assert answers[-1].get("show_alert") and "不能代表" in answers[-1]["text"]

@@ -328,7 +328,7 @@ def test_the_readme_lists_every_statutory_entry_with_its_citation_and_certainty(
     import json
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     data = json.loads((root / "scheduling" / "data" / "statutory.json").read_text("utf-8"))
     readme = (root / "README.md").read_text("utf-8")
     section = readme.split("## The statutory calendar", 1)[1].split("\n## ", 1)[0]

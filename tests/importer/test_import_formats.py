@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from bot.importing import ParsedDocument, ParsedPlan, parse_bytes, parse_document
 from bot.importing.reading import TableBlock, read_bytes
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 LEDGER = "002_12f87d2dbc5014d3.txt"
 DIVISION = "001_7b0fa0002b4ed437.txt"
 PARAGRAPHS = "000_88f7ea10d4537cb9.txt"
