@@ -14,6 +14,9 @@
 - timeout: folders whose tests never need long get a tighter pytest-timeout than the global
   one in pyproject.toml; a test's own `@pytest.mark.timeout` wins.
 
+With pytest-xdist (`-n`), the tests are handed out longest first (by the recorded
+durations), so no worker is left alone with a long test at the end.
+
 The hooks are imported into tests/conftest.py.
 """
 
@@ -93,6 +96,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker("serial")
         if item.get_closest_marker("serial") is not None:
             item.add_marker(pytest.mark.xdist_group("serial"))
+    if _distributed(config):
+        order = {id(item): n for n, item in enumerate(items)}
+        items.sort(key=lambda item: (-durations.get(item.nodeid, 0.0), order[id(item)]))
+
+
+def _distributed(config: pytest.Config) -> bool:
+    """Running under pytest-xdist: in a worker, or in the controller of `-n N`."""
+    return hasattr(config, "workerinput") or bool(getattr(config.option, "numprocesses", None))
 
 
 class DurationRecorder:
