@@ -1,25 +1,41 @@
-"""The one place that reads the wall clock; everything else takes a Clock."""
+"""The one place that reads the wall clock; everything else takes a Clock.
+
+"Today" is always a day in a zone — the deployment's, for duties and reminders — and is
+computed here (`Clock.today`, `local_date`), never by hand: the UTC date is a day behind in
+China until 8 in the morning.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from abc import ABC, abstractmethod
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
-class Clock(Protocol):
+def local_date(moment: datetime, zone: ZoneInfo) -> date:
+    """The calendar day an aware moment falls on in `zone`."""
+    return moment.astimezone(zone).date()
+
+
+class Clock(ABC):
     """Anything that tells the current aware UTC time."""
 
+    @abstractmethod
     def now(self) -> datetime: ...
 
+    def today(self, zone: ZoneInfo) -> date:
+        """Today in `zone` (the deployment's zone for anything about duties)."""
+        return local_date(self.now(), zone)
 
-class SystemClock:
+
+class SystemClock(Clock):
     """The real clock, used in production."""
 
     def now(self) -> datetime:
         return datetime.now(UTC)
 
 
-class SettableClock:
+class SettableClock(Clock):
     """A clock tests and `dutybot simulate` move by hand."""
 
     def __init__(self, start: datetime) -> None:

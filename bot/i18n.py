@@ -20,6 +20,7 @@ from babel.support import Translations
 
 from bot.settings import SUPPORTED_LOCALES
 from locales import DOMAIN, LOCALES_DIR
+from scheduling.dates.wording import _ as _  # the one extraction marker, for bot/ and handlers/
 
 DEFAULT_LOCALE = "zh_CN"
 
@@ -55,11 +56,6 @@ def babel_locale(locale: str) -> Locale:
     """Parsed once per process: Babel parses a locale string again on every format call, and
     for zh_CN that scans every locale it knows (most of a millisecond per formatted date)."""
     return Locale.parse(locale)
-
-
-def _(message: str) -> str:
-    """Mark a string for extraction without translating it here (translated at render time)."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.i18n import Translator, normalize_locale
 from bot.settings import Settings
-from scheduling.workdays import HolidayEntry, WorkdayCalendar
+from scheduling.dates.workdays import HolidayEntry, WorkdayCalendar
 from storage.change_marker import ChangeMarker, marker_reader
 from storage.db import create_engine, session_factory
 from storage.models import HolidayDay
@@ -48,6 +49,10 @@ class Services:
                 for row in rows
             ]
         self.calendar = WorkdayCalendar(entries)
+
+    def today(self) -> date:
+        """Today in the deployment's zone."""
+        return self.clock.today(self.settings.zone)
 
     def translator(self, locale: str | None = None) -> Translator:
         return Translator(

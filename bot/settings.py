@@ -20,7 +20,11 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.text import shorten
+
 SUPPORTED_LOCALES = ("zh_CN", "en")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)  # for callers without settings (tests, scripts)
 # Telegram bot usernames: 5-32 characters, a letter first (they end in "bot")
 BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -68,7 +72,7 @@ class Settings(BaseSettings):
     api_url: str = Field(default=TELEGRAM_API_ROOT, description="Bot API server root URL")
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = Field(default=None, description="SQLAlchemy async URL")
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     locale: str = "zh_CN"
     reminder_time: time = time(9, 0)
     digest_weekday: str = "monday"
@@ -124,7 +128,7 @@ class Settings(BaseSettings):
     @field_validator("statutory_profile")
     @classmethod
     def _known_profile(cls, value: str) -> str:
-        from scheduling.statutory import profiles
+        from scheduling.dates.statutory import profiles
 
         if value not in profiles():
             raise ValueError(f"unknown profile {value!r} (one of {', '.join(profiles())})")
@@ -136,7 +140,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long
-            shown = value if len(value) <= 40 else value[:40] + "…"
+            shown = shorten(value, 41)
             raise ValueError(f"unknown time zone {shown!r} (try Asia/Shanghai)") from exc
         return value
 

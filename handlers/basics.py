@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.i18n import _, normalize_locale
-from bot.usecases.members import set_language
+from bot.usecases.members.directory import set_language
 from handlers.common import turn
 from handlers.context import BotContext
 from handlers.invites import start_with_token

@@ -6,15 +6,29 @@ only in private chats, so in a group the bot says where to ask instead.
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 from telegram.constants import ChatType
+from telegram.ext import Application
 
 from bot.i18n import _
-from bot.usecases.members import is_coordinator
-from bot.usecases.tasks import liaison_unit_ids
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.tasks.lists import liaison_unit_ids
 from handlers.common import turn
-from handlers.context import BotContext
-from handlers.web_server import board_url, set_board_menu
+from handlers.context import BotContext, runtime_of
+
+
+def board_url(application: Application[Any, Any, Any, Any, Any, Any]) -> str | None:
+    """The board's address for buttons, or None when this bot offers no board."""
+    runtime = runtime_of(application)
+    return runtime.board_url if runtime is not None else None
+
+
+async def set_board_menu(context: BotContext, chat_id: int, locale: str) -> bool:
+    """The chat's menu button opens the board (private chats of coordinators)."""
+    server = context.runtime.web_server
+    return server is not None and await server.set_menu(chat_id, locale)
 
 
 async def board(update: Update, context: BotContext) -> None:
@@ -25,7 +39,7 @@ async def board(update: Update, context: BotContext) -> None:
         t = tr.t
         coordinator = await is_coordinator(tr.session, tr.member.id)
         liaison = bool(await liaison_unit_ids(tr.session, tr.member.id))
-    url = board_url(context.application)
+    url = context.runtime.board_url
     markup = None
     if not coordinator and not liaison:
         text = t.gettext(_("Only coordinators and liaisons can open the board."))
@@ -49,5 +63,5 @@ async def board(update: Update, context: BotContext) -> None:
         label = "📊 " + t.gettext(_("Open the board"))
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, web_app=WebAppInfo(url))]])
         if coordinator:
-            await set_board_menu(context.application, chat.id, t.locale)
+            await set_board_menu(context, chat.id, t.locale)
     await update.effective_message.reply_text(text, reply_markup=markup)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 
 from bot.i18n import Translator
-from bot.usecases.members import Sender, ensure_member
+from bot.usecases.members.directory import Sender, ensure_member
 from handlers.context import BotContext
 from storage.models import Member
 
@@ -58,9 +57,3 @@ async def turn(update: Update, context: BotContext) -> AsyncIterator[Turn | None
             sender=sender,
             t=services.translator(member.language),
         )
-
-
-def today_of(context: BotContext) -> date:
-    """Today in the deployment's zone, from the injected clock."""
-    services = context.services
-    return services.clock.now().astimezone(services.settings.zone).date()

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.i18n import _
-from bot.usecases.members import language_of
-from handlers.context import BotContext
+from bot.usecases.members.directory import language_of
+from handlers.context import BotContext, runtime_of
 
 log = logging.getLogger(__name__)
 
@@ -18,9 +18,10 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    services = context.application.bot_data.get("services")
-    if services is None:
+    runtime = runtime_of(context.application)
+    if runtime is None:
         return
+    services = runtime.services
     locale = None
     if update.effective_user is not None:
         try:

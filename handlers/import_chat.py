@@ -18,13 +18,13 @@ from bot.i18n import Translator, _
 from bot.importing import DocumentError
 from bot.importing.review import Decisions
 from bot.render.imports import document_error, imported_message, preview_messages
-from bot.usecases import import_chat
-from bot.usecases.importing import MAX_BYTES
+from bot.usecases.importing import chat as import_chat
+from bot.usecases.importing.documents import MAX_BYTES
 from handlers.callback_data import read_button
 from handlers.common import turn
 from handlers.context import BotContext
 from handlers.telegram_sender import keyboard
-from scheduling.delivery import Button
+from scheduling.delivery.sender import Button
 
 log = logging.getLogger(__name__)
 

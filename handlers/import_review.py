@@ -15,8 +15,9 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _
 from bot.render.import_review import name_prompt, review_card
-from bot.usecases import import_chat, import_review
-from bot.usecases.import_review import Press
+from bot.usecases.importing import chat as import_chat
+from bot.usecases.importing import review as import_review
+from bot.usecases.importing.review import Press
 from handlers.callback_data import read_button
 from handlers.common import turn
 from handlers.context import BotContext

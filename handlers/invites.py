@@ -8,8 +8,7 @@ from datetime import datetime
 from telegram import Update
 
 from bot.i18n import Translator, _
-from bot.usecases.invite_guard import InviteGuard
-from bot.usecases.invites import (
+from bot.usecases.invites.links import (
     DEFAULT_TTL,
     RedeemOutcome,
     RedeemResult,
@@ -18,18 +17,17 @@ from bot.usecases.invites import (
     looks_like_token,
     redeem_invite,
 )
-from bot.usecases.members import bindings_view, is_coordinator, unbind
-from bot.usecases.planning import plan_outbox
-from bot.usecases.units import find_unit, suggest_units
+from bot.usecases.members.directory import bindings_view, is_coordinator, unbind
+from bot.usecases.planning.plan import plan_outbox
+from bot.usecases.units.lookup import find_unit, suggest_units
+from handlers.board import set_board_menu
 from handlers.common import Turn, turn
 from handlers.context import BotContext
-from handlers.web_server import set_board_menu
 from storage.ids import BIG_ID_MAX, parse_id
 from storage.models import Role
 
 log = logging.getLogger(__name__)
 
-INVITE_GUARD_KEY = "invite_guard"
 
 ROLE_NAMES = {
     Role.LIAISON: _("liaison"),
@@ -73,11 +71,6 @@ def redeem_text(result: RedeemResult, t: Translator) -> str:
     )
 
 
-def invite_guard(context: BotContext) -> InviteGuard:
-    """The process's guard against token guessing (in memory, see bot.usecases.invite_guard)."""
-    return context.application.bot_data.setdefault(INVITE_GUARD_KEY, InviteGuard())
-
-
 def locked_text(until: datetime, t: Translator) -> str:
     return t.gettext(
         _(
@@ -89,7 +82,7 @@ def locked_text(until: datetime, t: Translator) -> str:
 
 
 async def start_with_token(update: Update, context: BotContext, token: str) -> None:
-    guard = invite_guard(context)
+    guard = context.runtime.invite_guard
     clock = context.services.clock
     menu = False
     async with turn(update, context) as tr:
@@ -114,7 +107,7 @@ async def start_with_token(update: Update, context: BotContext, token: str) -> N
         locale = tr.t.locale
     await update.effective_message.reply_text(text)
     if menu:  # a new coordinator's menu button opens the board
-        await set_board_menu(context.application, update.effective_chat.id, locale)
+        await set_board_menu(context, update.effective_chat.id, locale)
 
 
 async def _redeem(tr: Turn, context: BotContext, token: str) -> RedeemResult:

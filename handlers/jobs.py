@@ -15,16 +15,16 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.services import Services
-from bot.usecases.daily import run_daily
+from bot.usecases.planning.daily import run_daily
 from handlers.context import BotContext
+from handlers.runtime import Runtime
 from handlers.telegram_sender import TelegramSender
-from scheduling.dispatcher import DispatchConfig, Dispatcher
-from scheduling.pacing import Limits, Pacer
+from scheduling.delivery.pacing import Limits, Pacer
 
 log = logging.getLogger(__name__)
 
-DISPATCHER_KEY = "dispatcher"
 PLANNING_INTERVAL_SECONDS = 600
 
 
@@ -57,8 +57,7 @@ def build_dispatcher(
 
 
 async def outbox_tick(context: BotContext) -> None:
-    dispatcher: Dispatcher = context.application.bot_data[DISPATCHER_KEY]
-    report = await dispatcher.tick()
+    report = await context.runtime.dispatcher.tick()
     if report.claimed:
         log.info(
             "outbox tick: %d claimed, %d messages sent, %d collapsed, %d failed, %d retried",
@@ -95,11 +94,11 @@ async def planning_tick(context: BotContext) -> None:
 
 
 async def start_jobs(
-    application: Application[Any, Any, Any, Any, Any, Any], services: Services
+    application: Application[Any, Any, Any, Any, Any, Any], runtime: Runtime
 ) -> None:
-    dispatcher = build_dispatcher(services, application)
-    application.bot_data[DISPATCHER_KEY] = dispatcher
-    released = await dispatcher.release_own_claims()
+    """Take back this worker's claims from before a restart, then tick and plan."""
+    services = runtime.services
+    released = await runtime.dispatcher.release_own_claims()
     if released:
         log.warning("took back %d reminders this worker had claimed before a restart", released)
     queue = application.job_queue

@@ -18,14 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ForceReply, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.clock import local_date
 from bot.i18n import Translator, _
 from bot.render import office as render
 from bot.services import Services
-from bot.usecases import office
-from bot.usecases.locking import write_lock
-from bot.usecases.members import is_coordinator
-from bot.usecases.pending import expect
-from bot.usecases.replan import replan
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.members.pending import expect
+from bot.usecases.planning.locking import write_lock
+from bot.usecases.planning.replan import replan
+from bot.usecases.units import office
 from handlers.callback_data import read_button
 from handlers.common import turn
 from handlers.context import BotContext
@@ -86,7 +87,7 @@ async def office_pressed(update: Update, context: BotContext) -> None:
     match = read_button(BUTTON, query.data)
     services = context.services
     now = services.clock.now()
-    today = now.astimezone(services.settings.zone).date()
+    today = local_date(now, services.settings.zone)
     ask: str | None = None
     async with turn(update, context) as tr:
         if tr is None:
@@ -204,7 +205,7 @@ async def typed_answer(update: Update, context: BotContext) -> None:
         return
     services = context.services
     now = services.clock.now()
-    today = now.astimezone(services.settings.zone).date()
+    today = local_date(now, services.settings.zone)
     async with turn(update, context) as tr:
         if tr is None:
             return

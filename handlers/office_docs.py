@@ -11,17 +11,17 @@ import asyncio
 
 from telegram import Update
 
+from bot.delivery.digest import ComposedDigest, compose_digest
 from bot.i18n import Translator, _
-from bot.usecases.calendar_feed import FeedEvent, alarm_policy, unit_feed
-from bot.usecases.digest import week_start_of
-from bot.usecases.digest_delivery import ComposedDigest, compose_digest
-from bot.usecases.ledger import Ledger, collect_ledger
-from bot.usecases.members import is_coordinator
-from bot.usecases.tasks import liaison_unit_ids
-from bot.usecases.units import find_unit, suggest_units, unit_names
-from handlers.common import Turn, today_of, turn
+from bot.render.tasks import not_bound_text
+from bot.usecases.digest.schedule import week_start_of
+from bot.usecases.ledger.calendar_feed import FeedEvent, alarm_policy, unit_feed
+from bot.usecases.ledger.collect import Ledger, collect_ledger
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.tasks.lists import liaison_unit_ids
+from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
+from handlers.common import Turn, turn
 from handlers.context import BotContext
-from handlers.tasks import not_bound_text
 
 CHART_NAME = "digest.png"
 LEDGER_FILE = _("ledger")  # the file name's first word, e.g. 台账-2026-11-23.xlsx
@@ -50,7 +50,7 @@ async def digest(update: Update, context: BotContext) -> None:
             refusal = _coordinators_only(tr.t)
         else:
             refusal = None
-            week = week_start_of(today_of(context))
+            week = week_start_of(context.services.today())
             composed = await compose_digest(
                 tr.session, week, services.clock.now(), tr.t, services.calendar, tr.member.id
             )
@@ -84,7 +84,7 @@ async def export(update: Update, context: BotContext) -> None:
             else:
                 ledger = await collect_ledger(
                     tr.session,
-                    today_of(context),
+                    context.services.today(),
                     services.calendar,
                     unit_id=unit.id if unit else None,
                 )

@@ -6,17 +6,17 @@ import re
 
 from telegram import Update
 
-from bot.i18n import Translator, _
+from bot.i18n import _
 from bot.render.rules import explain_stored_rule
-from bot.render.tasks import render_card, render_task_page
-from bot.usecases.events import event_duties
-from bot.usecases.members import is_coordinator
-from bot.usecases.pending import remember_message
-from bot.usecases.status import load_assignment, may_act
-from bot.usecases.tasks import DutyCard, TaskFilter, duty_card, liaison_unit_ids, task_page
+from bot.render.tasks import not_bound_text, render_card, render_task_page
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.members.pending import remember_message
+from bot.usecases.status.changes import load_assignment, may_act
+from bot.usecases.status.events import event_duties
+from bot.usecases.tasks.lists import DutyCard, TaskFilter, duty_card, liaison_unit_ids, task_page
 from handlers.basics import stale_button
 from handlers.callback_data import read_button
-from handlers.common import Turn, today_of, turn
+from handlers.common import Turn, turn
 from handlers.context import BotContext
 from handlers.edits import edit_in_place
 from handlers.telegram_sender import keyboard
@@ -40,22 +40,13 @@ FILTER_WORDS = {
 }
 
 
-def not_bound_text(t: Translator) -> str:
-    return t.gettext(
-        _(
-            "You are not a liaison of any unit yet. Open the invite link your coordinator "
-            "sent you, or ask them for one."
-        )
-    )
-
-
 async def _page_reply(
     tr: Turn, context: BotContext, task_filter: TaskFilter, page: int
 ) -> tuple[str, object]:
     unit_ids = await liaison_unit_ids(tr.session, tr.member.id)
     if not unit_ids:
         return not_bound_text(tr.t), None
-    today = today_of(context)
+    today = context.services.today()
     result = await task_page(tr.session, unit_ids, task_filter, today, page)
     events = len(await event_duties(tr.session, unit_ids))
     text, buttons = render_task_page(result, today, tr.t, events)
@@ -96,7 +87,7 @@ async def page_pressed(update: Update, context: BotContext) -> None:
 
 async def card_text(tr: Turn, context: BotContext, card: DutyCard) -> tuple[str, object]:
     rule_texts = [explain_stored_rule(r.kind, r.phrase, r.params, tr.t) for r in card.rules]
-    text, buttons = render_card(card, today_of(context), tr.t, rule_texts)
+    text, buttons = render_card(card, context.services.today(), tr.t, rule_texts)
     return text, keyboard(buttons)
 
 

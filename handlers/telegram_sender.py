@@ -21,7 +21,7 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from scheduling.delivery import Button, Outcome, OutgoingMessage, SendResult
+from scheduling.delivery.sender import Button, Outcome, OutgoingMessage, SendResult
 
 UNREACHABLE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "not a member")
 

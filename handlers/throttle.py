@@ -3,8 +3,8 @@
 Registered first (its own group, see registry), for every update. Within the limit it does
 nothing and the update goes on to the handlers; over it, the first update gets a polite
 "slow down" (an alert for a button press) and it and every further one stop here
-(ApplicationHandlerStop) until the user's rate falls back under the limit. State: a FloodGate in
-memory (bot.usecases.flood).
+(ApplicationHandlerStop) until the user's rate falls back under the limit. State: the runtime's
+FloodGate, in memory (handlers.flood).
 """
 
 from __future__ import annotations
@@ -16,34 +16,23 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _
-from bot.usecases.flood import FloodGate, FloodVerdict
-from bot.usecases.members import language_of
+from bot.usecases.members.directory import language_of
 from handlers.context import BotContext
+from handlers.flood import FloodVerdict
 
 log = logging.getLogger(__name__)
 
-FLOOD_GATE_KEY = "flood_gate"
 SLOW_DOWN = _(
     "You are sending messages faster than I can answer. Please slow down: I will read your "
     "messages again in a few seconds."
 )
 
 
-def flood_gate(context: BotContext) -> FloodGate:
-    """The application's gate, made on first use from the settings."""
-    gate = context.application.bot_data.get(FLOOD_GATE_KEY)
-    if gate is None:
-        settings = context.services.settings
-        gate = FloodGate(limit=settings.flood_limit, window=settings.flood_window_seconds)
-        context.application.bot_data[FLOOD_GATE_KEY] = gate
-    return gate
-
-
 async def gatekeeper(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         return
-    verdict = flood_gate(context).check(user.id)
+    verdict = context.runtime.flood_gate.check(user.id)
     if verdict is FloodVerdict.ALLOW:
         return
     if verdict is FloodVerdict.WARN:

@@ -8,13 +8,16 @@ alone: on `board_listen:board_port` when `board_url` says where the public addre
 any free port for a local Bot API server (the sandbox demo, the tests), which accepts plain
 http as Telegram's test environment does. Against Telegram itself without a `board_url`
 there is no address Telegram would open, so no board is offered.
+
+The runtime (`handlers.runtime.Runtime.serve_web`) starts it in post_init and keeps it; the
+office-wide counts it answers coordinators with are the runtime's, the ones /status shares.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urljoin
 
@@ -28,14 +31,11 @@ from bot.board.api import PREFIX, BoardApi
 from bot.i18n import _
 from bot.services import Services
 from bot.settings import TELEGRAM_API_ROOT, RunMode
-from bot.usecases.tasks import SharedCityCounts, UnitCounts
-from handlers.context import SERVICES_KEY
+from bot.usecases.tasks.lists import SharedCityCounts, UnitCounts
 from storage.models import Binding, Member, Role
 
 log = logging.getLogger(__name__)
 
-WEB_SERVER_KEY = "dutybot.web_server"
-CITY_COUNTS_KEY = "city_counts"  # shared with /status (handlers/status_cmd.py)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MENU_TEXT = _("Board")
 
@@ -43,11 +43,19 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 class WebServer:
-    """Started in post_init of a bot that receives updates, stopped in post_shutdown."""
+    """Started in post_init of a bot that receives updates (kept on the runtime), stopped in
+    post_shutdown. The office-wide counts are the runtime's, the ones /status shows."""
 
-    def __init__(self, application: AnyApplication, services: Services, webhook_path: str) -> None:
+    def __init__(
+        self,
+        application: AnyApplication,
+        services: Services,
+        city_counts: SharedCityCounts,
+        webhook_path: str,
+    ) -> None:
         self.application = application
         self.services = services
+        self.city_counts = city_counts
         self.webhook_path = webhook_path
         self.board_url: str | None = None
         self._runner: web.AppRunner | None = None
@@ -63,16 +71,8 @@ class WebServer:
             return settings.board_listen, 0
         return None
 
-    def _shared_counts(self) -> SharedCityCounts:
-        data = self.application.bot_data
-        shared = data.get(CITY_COUNTS_KEY)
-        if shared is None:
-            shared = SharedCityCounts(self.services.sessions, self.services.change_marker)
-            data[CITY_COUNTS_KEY] = shared
-        return shared
-
-    async def _office_counts(self, today: Any) -> list[UnitCounts]:
-        return await self._shared_counts().get(today, self.services.calendar)
+    async def _office_counts(self, today: date) -> list[UnitCounts]:
+        return await self.city_counts.get(today, self.services.calendar)
 
     async def start(self) -> None:
         place = self._place()
@@ -107,7 +107,7 @@ class WebServer:
         if webhook:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             await self.application.bot.set_webhook(url=settings.webhook_url, secret_token=secret)
-        await set_coordinator_menus(self.application, self.services, self.board_url)
+        await self._set_coordinator_menus()
 
     async def _receive(self, request: web.Request) -> web.StreamResponse:
         """One update from Telegram, as python-telegram-bot's webhook server takes it."""
@@ -130,69 +130,38 @@ class WebServer:
             await self._runner.cleanup()
             self._runner = None
 
-
-def web_server(application: AnyApplication) -> WebServer | None:
-    return application.bot_data.get(WEB_SERVER_KEY)
-
-
-def board_url(application: AnyApplication) -> str | None:
-    """The board's address for buttons, or None when this bot offers no board."""
-    server = web_server(application)
-    return server.board_url if server is not None else None
-
-
-async def start_web_server(
-    application: AnyApplication, services: Services, webhook_path: str
-) -> None:
-    """Serve the board (and the webhook) if this process receives updates."""
-    if application.updater is None:  # a delivery-only worker
-        return
-    server = WebServer(application, services, webhook_path)
-    application.bot_data[WEB_SERVER_KEY] = server
-    await server.start()
-
-
-async def stop_web_server(application: AnyApplication) -> None:
-    server = web_server(application)
-    if server is not None:
-        await server.stop()
-
-
-async def set_board_menu(application: AnyApplication, chat_id: int, locale: str) -> bool:
-    """The chat's menu button opens the board (private chats of coordinators)."""
-    url = board_url(application)
-    if url is None or chat_id <= 0:
-        return False
-    services: Services = application.bot_data[SERVICES_KEY]
-    text = services.translator(locale).gettext(MENU_TEXT)
-    try:
-        await application.bot.set_chat_menu_button(
-            chat_id=chat_id, menu_button=MenuButtonWebApp(text, WebAppInfo(url))
-        )
-    except TelegramError as exc:
-        log.warning("could not set the board menu button in chat %s: %s", chat_id, exc)
-        return False
-    return True
-
-
-async def set_coordinator_menus(
-    application: AnyApplication, services: Services, url: str | None
-) -> None:
-    """At start-up: every coordinator's private chat gets the board as its menu button."""
-    if url is None:
-        return
-    async with services.sessions() as session:
-        rows = await session.execute(
-            select(Member.chat_id, Member.language)
-            .join(Binding, Binding.member_id == Member.id)
-            .where(
-                Binding.active.is_(True),
-                Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
-                Member.chat_id.is_not(None),
-                Member.reachable.is_(True),
+    async def set_menu(self, chat_id: int, locale: str) -> bool:
+        """The chat's menu button opens the board (private chats of coordinators)."""
+        url = self.board_url
+        if url is None or chat_id <= 0:
+            return False
+        text = self.services.translator(locale).gettext(MENU_TEXT)
+        try:
+            await self.application.bot.set_chat_menu_button(
+                chat_id=chat_id, menu_button=MenuButtonWebApp(text, WebAppInfo(url))
             )
-            .distinct()
-        )
-        chats = [(chat_id, language) for chat_id, language in rows if chat_id and chat_id > 0]
-    for chat_id, language in chats:
-        await set_board_menu(application, chat_id, language or services.settings.locale)
+        except TelegramError as exc:
+            log.warning("could not set the board menu button in chat %s: %s", chat_id, exc)
+            return False
+        return True
+
+    async def _set_coordinator_menus(self) -> None:
+        """At start-up: every coordinator's private chat gets the board as its menu button."""
+        if self.board_url is None:
+            return
+        services = self.services
+        async with services.sessions() as session:
+            rows = await session.execute(
+                select(Member.chat_id, Member.language)
+                .join(Binding, Binding.member_id == Member.id)
+                .where(
+                    Binding.active.is_(True),
+                    Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
+                    Member.chat_id.is_not(None),
+                    Member.reachable.is_(True),
+                )
+                .distinct()
+            )
+            chats = [(chat_id, language) for chat_id, language in rows if chat_id and chat_id > 0]
+        for chat_id, language in chats:
+            await self.set_menu(chat_id, language or services.settings.locale)

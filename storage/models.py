@@ -31,6 +31,16 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from storage.enums import (
+    AssignmentStatus,
+    ReminderKind,
+    ReminderState,
+    Role,
+    RuleKind,
+    UnitKind,
+    UnitRole,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -82,79 +92,6 @@ def _enum(cls: type[StrEnum]) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
-
-
-class UnitKind(StrEnum):
-    """Mirror of `bot.importing.model.UnitKind` (a test keeps the two in step)."""
-
-    DEPARTMENT = "department"
-    PARTY = "party"
-    CONGRESS = "congress"
-    JUDICIAL = "judicial"
-    MASS = "mass"
-    TOWN = "town"
-    STREET = "street"
-    INSTITUTION = "institution"
-    GOVERNMENT = "government"
-    COMMITTEE = "committee"
-    OTHER = "other"
-
-
-class Role(StrEnum):
-    LIAISON = "liaison"
-    COORDINATOR = "coordinator"
-    ADMIN = "admin"
-
-
-class UnitRole(StrEnum):
-    LEAD = "lead"
-    RESPONSIBLE = "responsible"
-
-
-class RuleKind(StrEnum):
-    ONE_OFF = "one_off"
-    YEARLY_DATE = "yearly_date"
-    YEARLY_WINDOW = "yearly_window"
-    YEARLY_EVENT = "yearly_event"
-    PERIODIC = "periodic"
-    YEARLY_COUNT = "yearly_count"
-    EVENT_RELATIVE = "event_relative"
-    ONGOING = "ongoing"
-
-
-class AssignmentStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    BLOCKED = "blocked"
-    MORE_TIME = "more_time"
-    DONE = "done"
-    WAIVED = "waived"
-    CANCELLED = "cancelled"
-
-
-CLOSED_STATUSES = frozenset(
-    {AssignmentStatus.DONE, AssignmentStatus.WAIVED, AssignmentStatus.CANCELLED}
-)
-
-
-class ReminderKind(StrEnum):
-    CHECKIN = "checkin"  # a progress question about an undated duty, not a deadline
-    WINDOW_OPEN = "window_open"
-    LEAD = "lead"
-    DUE = "due"
-    OVERDUE = "overdue"
-    ESCALATION = "escalation"
-    DIGEST = "digest"
-    NOTICE = "notice"
-
-
-class ReminderState(StrEnum):
-    PLANNED = "planned"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    COLLAPSED = "collapsed"
 
 
 class Unit(Base):

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # The newest migration's revision. The start-up check compares the database with it without
-# importing Alembic (a third of a second of the bot's start); tests/test_schema.py fails when
+# importing Alembic (a third of a second of the bot's start); tests/db/test_schema.py fails when
 # a new migration is added and this is not moved with it.
 SCHEMA_HEAD = "0002"
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import build_application, start_application, stop_application
 from bot.clock import SettableClock
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import SandboxServer
 from bot.services import Services
 from bot.settings import Settings
+from handlers.app import build_application, start_application, stop_application
 from storage.db import create_engine, session_factory
 from storage.models import (
     Assignment,

@@ -24,12 +24,12 @@ from sqlalchemy import select
 from bot.importing import DocumentError
 from bot.services import Services, build_services
 from bot.settings import Settings
-from bot.usecases.importing import import_sources, read_paths
-from bot.usecases.planning import materialize
-from bot.usecases.simulation import Timeline, simulate
-from bot.usecases.statutory import sync_statutory
-from scheduling.activities import activity_of
-from scheduling.model import Rule
+from bot.usecases.importing.documents import import_sources, read_paths
+from bot.usecases.planning.plan import materialize
+from bot.usecases.planning.simulation import Timeline, simulate
+from bot.usecases.planning.statutory import sync_statutory
+from scheduling.dates.model import Rule
+from scheduling.reading.activities import activity_of
 from storage.models import Assignment, Duty, Occurrence, ScheduleRule
 from storage.schema import upgrade
 

@@ -17,6 +17,11 @@ from bot.services import Services
 from bot.settings import Settings
 from storage.db import create_engine, session_factory
 from storage.schema import upgrade
+from tests.markers import (  # noqa: F401  (hooks: markers by folder, backend, duration)
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_configure,
+)
 
 SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 POSTGRES_ADMIN_URL = os.environ.get(

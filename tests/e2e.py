@@ -9,12 +9,12 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from bot.app import BotApplication, build_application, start_application, stop_application
 from bot.clock import SettableClock
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import SandboxServer
 from bot.services import Services
 from bot.settings import RunMode, Settings
+from handlers.app import BotApplication, build_application, start_application, stop_application
 from storage.db import create_engine, session_factory
 from storage.schema import upgrade
 

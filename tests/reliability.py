@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import build_application, start_application, stop_application
 from bot.services import Services, build_services
 from bot.settings import Settings
+from handlers.app import build_application, start_application, stop_application
 from storage.models import Assignment, Binding, Reminder, ReminderState, Role, StatusReport
 
 CLI_TIMEOUT = 120

@@ -8,36 +8,33 @@ coordinator nor a liaison gets 403. Words and dates come rendered in the reader'
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 
-from bot.board.auth import InitDataError, LaunchData, verify
+from bot.board.auth import InitDataError, verify
+from bot.board.http import Handler, Reader, ReaderHandler, json_response
 from bot.board.office_api import OfficeApi
 from bot.board.texts import page_texts
-from bot.i18n import Translator, normalize_locale
+from bot.i18n import normalize_locale
 from bot.render.chart import MAX_BARS, PART_COLOURS, PART_NAMES, PARTS, charted, rest_label
 from bot.render.labels import STATUS_ICONS, period_label, status_label
 from bot.render.unit_kinds import kind_label
 from bot.services import Services
-from bot.usecases.board import (
+from bot.text import shorten
+from bot.usecases.status.board import (
     OfficeCounts,
-    Viewer,
     board_viewer,
     duty_detail,
     overview,
     report_summaries,
     unit_duties,
 )
-from bot.usecases.lights import LIGHT_ICONS, LIGHT_MEANINGS, Light
-from bot.usecases.tasks import UnitCounts
+from bot.usecases.tasks.lights import LIGHT_ICONS, LIGHT_MEANINGS, Light
+from bot.usecases.tasks.lists import UnitCounts
+from storage.enums import CLOSED_STATUSES
 from storage.ids import parse_id
-from storage.models import CLOSED_STATUSES
 
 STATIC_DIR = Path(__file__).with_name("static")
 PREFIX = "/board"
@@ -51,31 +48,7 @@ PAGE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
-API_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 TEXT_CHARS = 140
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def json_response(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(
-        data,
-        status=status,
-        headers=API_HEADERS,
-        dumps=lambda value: json.dumps(value, ensure_ascii=False),
-    )
-
-
-def _clip(text: str, limit: int = TEXT_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@dataclass(frozen=True)
-class Reader:
-    viewer: Viewer
-    launch: LaunchData
-    t: Translator
 
 
 class BoardApi:
@@ -102,7 +75,7 @@ class BoardApi:
             web.get(f"{prefix}/api/overview", self.guarded(self.overview)),
             web.get(f"{prefix}/api/units/{{unit_id}}", self.guarded(self.unit)),
             web.get(f"{prefix}/api/duties/{{assignment_id}}", self.guarded(self.duty)),
-            *OfficeApi(self).routes(prefix),
+            *OfficeApi(self.services, self.guarded).routes(prefix),
         ]
 
     # ---- page ---------------------------------------------------------------------------
@@ -120,7 +93,7 @@ class BoardApi:
         )
 
     # ---- who asks ----------------------------------------------------------------------
-    def guarded(self, handler: Callable[[web.Request, Reader], Awaitable[web.Response]]) -> Handler:
+    def guarded(self, handler: ReaderHandler) -> Handler:
         async def guarded(request: web.Request) -> web.StreamResponse:
             header = request.headers.get("Authorization", "")
             init_data = header[len(AUTH_SCHEME) :] if header.startswith(AUTH_SCHEME) else ""
@@ -140,8 +113,7 @@ class BoardApi:
         return guarded
 
     def _today(self) -> date:
-        services = self.services
-        return services.clock.now().astimezone(services.settings.zone).date()
+        return self.services.today()
 
     # ---- data ----------------------------------------------------------------------------
     def _counts(self, row: UnitCounts) -> dict[str, int]:
@@ -179,7 +151,7 @@ class BoardApi:
                     "counts": self._counts(row),
                     "next_due": facts.next_due.isoformat() if facts.next_due else None,
                     "next_due_label": t.date(facts.next_due, "short") if facts.next_due else "",
-                    "next_duty": _clip(facts.next_duty or "", 60),
+                    "next_duty": shorten(facts.next_duty or "", 60, one_line=True),
                 }
             )
         kinds = sorted({unit["kind"] for unit in units})
@@ -253,7 +225,7 @@ class BoardApi:
                     "id": row.assignment_id,
                     "number": row.number,
                     "plan": row.plan_title,
-                    "text": _clip(row.text),
+                    "text": shorten(row.text, TEXT_CHARS, one_line=True),
                     "status": row.status.value,
                     "status_label": status_label(row.status, t),
                     "overdue": row.overdue(today),
@@ -269,7 +241,7 @@ class BoardApi:
                         "who": report.who,
                         "at": t.datetime(report.at, "short"),
                         "status": status_label(report.status, t) if report.status else "",
-                        "note": _clip(report.note or "", 80),
+                        "note": shorten(report.note or "", 80, one_line=True),
                         "reports": report.reports,
                         "evidence": report.evidence,
                     }

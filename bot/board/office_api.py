@@ -1,6 +1,6 @@
 """The board's office work (coordinators only): groups and their members, units to review.
 
-The same changes as /groups and /units in the chat (`bot.usecases.office`), each in its own
+The same changes as /groups and /units in the chat (`bot.usecases.units.office`), each in its own
 transaction behind the planning lock, the touched duties planned again at once. Requests are
 authenticated like every board request (the signed launch data in a header, which a page of
 another site cannot send), and a liaison gets 403.
@@ -9,22 +9,22 @@ another site cannot send), and a liaison gets 403.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.board.http import Guard, Reader, json_response
+from bot.clock import local_date
 from bot.render.office import refusal_text
 from bot.render.unit_kinds import CHOOSABLE_KINDS, kind_label
-from bot.usecases import office
-from bot.usecases.locking import write_lock
-from bot.usecases.replan import replan
+from bot.services import Services
+from bot.usecases.planning.locking import write_lock
+from bot.usecases.planning.replan import replan
+from bot.usecases.units import office
 from storage.ids import parse_id
 from storage.models import Assignment, Unit
-
-if TYPE_CHECKING:
-    from bot.board.api import BoardApi, Reader
 
 MAX_BODY_UNITS = 200
 
@@ -38,11 +38,12 @@ def _ids(values: Any) -> list[int]:
 class OfficeApi:
     """Routes under /board/api/office…, bound to the board's API (auth, services, JSON)."""
 
-    def __init__(self, api: BoardApi) -> None:
-        self.api = api
+    def __init__(self, services: Services, guarded: Guard) -> None:
+        self.services = services
+        self.guarded = guarded
 
     def routes(self, prefix: str) -> list[web.RouteDef]:
-        guarded = self.api.guarded
+        guarded = self.guarded
         return [
             web.get(f"{prefix}/api/office", guarded(self.overview)),
             web.post(f"{prefix}/api/office/groups", guarded(self.new_group)),
@@ -63,11 +64,9 @@ class OfficeApi:
         work: Callable[[AsyncSession], Awaitable[tuple[Any, ...]]],
     ) -> web.Response:
         """Run a change for a coordinator, plan its duties, answer the new office state."""
-        from bot.board.api import json_response
-
         if not reader.viewer.coordinator:
             return json_response({"error": "forbidden"}, status=403)
-        services = self.api.services
+        services = self.services
         try:
             async with services.sessions() as session, session.begin():
                 await write_lock(session)
@@ -80,12 +79,10 @@ class OfficeApi:
         return await self.overview(None, reader)
 
     async def overview(self, _request: web.Request | None, reader: Reader) -> web.Response:
-        from bot.board.api import json_response
-
         if not reader.viewer.coordinator:
             return json_response({"error": "forbidden"}, status=403)
         t = reader.t
-        async with self.api.services.sessions() as session:
+        async with self.services.sessions() as session:
             groups = [
                 await office.group_view(session, line.id)
                 for line in await office.group_lines(session)
@@ -124,7 +121,7 @@ class OfficeApi:
     async def new_group(self, request: web.Request, reader: Reader) -> web.Response:
         body = await self._json_body(request)
         name = body.get("name") if isinstance(body.get("name"), str) else ""
-        now = self.api.services.clock.now()
+        now = self.services.clock.now()
 
         async def work(session: AsyncSession) -> tuple[Any, ...]:
             await office.create_group(session, name, now)
@@ -136,8 +133,8 @@ class OfficeApi:
         group_id = parse_id(request.match_info["group_id"]) or 0
         body = await self._json_body(request)
         add, remove = _ids(body.get("add")), _ids(body.get("remove"))
-        now = self.api.services.clock.now()
-        today = now.astimezone(self.api.services.settings.zone).date()
+        now = self.services.clock.now()
+        today = local_date(now, self.services.settings.zone)
 
         async def work(session: AsyncSession) -> tuple[Any, ...]:
             duty_ids: list[int] = []

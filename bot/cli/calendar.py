@@ -14,9 +14,9 @@ from bot.cli.common import YEARS, console, require_year, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.planning import set_constitution_week, stored_constitution_weeks
-from scheduling.holiday_file import HolidayFileError, load_holiday_file
-from scheduling.statutory import constitution_week
+from bot.usecases.planning.plan import set_constitution_week, stored_constitution_weeks
+from scheduling.dates.holiday_file import HolidayFileError, load_holiday_file
+from scheduling.dates.statutory import constitution_week
 from storage.models import HolidayDay
 
 

@@ -31,7 +31,7 @@ def run_demo_command(args: argparse.Namespace, settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        from bot.usecases.demo import run_demo  # the sandbox: only for the demo
+        from bot.cli.demo_run import run_demo  # the sandbox: only for the demo
 
         await run_demo(settings, data_dir, args.host, args.port, console.print, stop)
 

@@ -10,10 +10,11 @@ from typing import Any
 from bot.cli.common import console, require_year, with_services
 from bot.cli.errors import CommandError
 from bot.cli.office_common import add_lang_option, writable, write_output
+from bot.clock import local_date
+from bot.delivery.digest import ComposedDigest, compose_digest
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.digest import digest_moment, week_start_of
-from bot.usecases.digest_delivery import ComposedDigest, compose_digest
+from bot.usecases.digest.schedule import digest_moment, week_start_of
 
 
 def register(subparsers: Any) -> None:
@@ -42,7 +43,7 @@ def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     async def work(services: Services) -> ComposedDigest:
         await services.load_calendar()
         now = services.clock.now()
-        week = week_start_of(args.week or now.astimezone(settings.zone).date())
+        week = week_start_of(args.week or local_date(now, settings.zone))
         if args.week:
             now = digest_moment(week, settings, services.calendar)
         async with services.sessions() as session:

@@ -12,7 +12,7 @@ from bot.cli.office_common import add_lang_option, unit_or_error, writable, writ
 from bot.render.ledger_xlsx import ledger_workbook
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.ledger import Ledger, collect_ledger, find_plans
+from bot.usecases.ledger.collect import Ledger, collect_ledger, find_plans
 
 
 def register(subparsers: Any) -> None:
@@ -31,7 +31,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(services: Services) -> tuple[Ledger, bytes]:
         await services.load_calendar()
-        today = services.clock.now().astimezone(settings.zone).date()
+        today = services.today()
         async with services.sessions() as session:
             plan_ids = None
             if args.plan:

@@ -10,11 +10,18 @@ from rich.table import Table
 
 from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
+from bot.clock import local_date
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.locking import write_lock
-from bot.usecases.replan import replan
-from bot.usecases.unit_admin import GroupChange, GroupRow, UnitAdminError, change_group, list_groups
+from bot.usecases.planning.locking import write_lock
+from bot.usecases.planning.replan import replan
+from bot.usecases.units.admin import (
+    GroupChange,
+    GroupRow,
+    UnitAdminError,
+    change_group,
+    list_groups,
+)
 
 MEMBERS_SHOWN = 15
 
@@ -57,7 +64,7 @@ def run_groups(_args: argparse.Namespace, settings: Settings) -> int:
 def run_change(args: argparse.Namespace, settings: Settings) -> int:
     async def work(services: Services) -> tuple[GroupChange, int]:
         now = services.clock.now()
-        today = now.astimezone(services.settings.zone).date()
+        today = local_date(now, services.settings.zone)
         async with services.sessions() as session, session.begin():
             await write_lock(session)
             try:

@@ -11,7 +11,7 @@ from bot.cli.office_common import add_lang_option, unit_or_error, writable, writ
 from bot.render.ics import unit_calendar
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.calendar_feed import alarm_policy, unit_feed
+from bot.usecases.ledger.calendar_feed import alarm_policy, unit_feed
 
 
 def register(subparsers: Any) -> None:

@@ -25,10 +25,11 @@ from bot.importing.review import apply_decisions
 from bot.render.import_json import import_json
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.import_planning import import_and_plan
-from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome, Source
-from bot.usecases.import_review import known_unit_names
-from bot.usecases.importing import read_paths
+from bot.text import shorten
+from bot.usecases.importing.documents import read_paths
+from bot.usecases.importing.planning import import_and_plan
+from bot.usecases.importing.result import ImportResult, ItemOutcome, PlanOutcome, Source
+from bot.usecases.importing.review import known_unit_names
 
 LIST_LIMIT = 12
 
@@ -100,11 +101,6 @@ def _reviewed(settings: Settings, sources: list[Source]) -> list[Source]:
     return reviewed
 
 
-def _short(text: str, limit: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _numbers(items: list[ItemOutcome]) -> str:
     shown = ", ".join(item.number for item in items[:LIST_LIMIT])
     return shown + (f", … ({len(items)})" if len(items) > LIST_LIMIT else "")
@@ -138,11 +134,17 @@ def print_plan(plan: PlanOutcome) -> None:
         )
         for item in plan.changed:
             fields = ", ".join(f for f in item.changed_fields if f not in ("position", "review"))
-            console.print(f"    ~ {escape(item.number)} ({fields}) {escape(_short(item.text))}")
+            console.print(
+                f"    ~ {escape(item.number)} ({fields}) {escape(shorten(item.text, 50, one_line=True))}"
+            )
         for item in plan.added:
-            console.print(f"    + {escape(item.number)} {escape(_short(item.text))}")
+            console.print(
+                f"    + {escape(item.number)} {escape(shorten(item.text, 50, one_line=True))}"
+            )
         for removed in plan.removed:
-            console.print(f"    - {escape(removed.number)} {escape(_short(removed.text))}")
+            console.print(
+                f"    - {escape(removed.number)} {escape(shorten(removed.text, 50, one_line=True))}"
+            )
     past = plan.past
     if past:
         whole = " (every deadline of the plan)" if plan.all_past else ""

@@ -10,7 +10,7 @@ from rich.markup import escape
 from bot.cli.common import console
 from bot.importing.review import Decisions, review_entries, similar_units, suggested_units
 from bot.importing.unit_text import split_names
-from bot.usecases.import_result import Source
+from bot.usecases.importing.result import Source
 
 Ask = Callable[[str], str]
 HELP = (

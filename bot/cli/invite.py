@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 from datetime import timedelta
 from typing import Any
-
-from telegram import Bot
-from telegram.error import TelegramError
 
 from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.invites import create_invite, deep_link
-from bot.usecases.units import find_unit, suggest_units
+from bot.usecases.invites.links import create_invite, deep_link
+from bot.usecases.units.lookup import find_unit, suggest_units
+from handlers.bot_identity import BotApiError, fetch_username
 from storage.models import Role
 
 
@@ -36,39 +33,10 @@ def bot_username(settings: Settings) -> str:
             "cannot build the link: set DUTYBOT_BOT_USERNAME (or DUTYBOT_TOKEN to ask Telegram)"
         )
 
-    async def ask() -> str:
-        bot = Bot(
-            settings.token.get_secret_value(),
-            base_url=settings.bot_base_url,
-            base_file_url=settings.bot_file_url,
-        )
-        async with bot:
-            return bot.username
-
-    # python-telegram-bot logs a reply it cannot read with a traceback before raising; the
-    # one line below says the same to the person at the terminal.
-    library_log = logging.getLogger("telegram.request")
-    level = library_log.level
-    library_log.setLevel(logging.CRITICAL)
     try:
-        return asyncio.run(ask())
-    except TelegramError as exc:
-        raise CommandError(f"cannot ask the Bot API for the bot's name: {_short(exc)}") from None
-    finally:
-        library_log.setLevel(level)
-
-
-# How python-telegram-bot introduces the body of a reply that is not the Bot API's JSON.
-_NOT_JSON = "Parsing the server response"
-
-
-def _short(exc: Exception, limit: int = 160) -> str:
-    """The error in one line, without the web page a wrong DUTYBOT_API_URL answers with."""
-    text = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    if _NOT_JSON in text:
-        status = text.split(_NOT_JSON)[0].strip().rstrip(".")
-        return f"{status}, and not in the Bot API's JSON (check DUTYBOT_API_URL)"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+        return asyncio.run(fetch_username(settings))
+    except BotApiError as exc:
+        raise CommandError(f"cannot ask the Bot API for the bot's name: {exc}") from None
 
 
 def run_invite(args: argparse.Namespace, settings: Settings) -> int:

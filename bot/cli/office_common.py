@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.errors import CommandError
 from bot.settings import SUPPORTED_LOCALES
-from bot.usecases.units import find_unit, suggest_units
+from bot.usecases.units.lookup import find_unit, suggest_units
 from storage.models import Unit
 
 

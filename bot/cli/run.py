@@ -8,18 +8,18 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from bot.app import (
+from bot.cli.common import console
+from bot.cli.demo import run_demo_command
+from bot.cli.errors import CommandError
+from bot.services import build_services
+from bot.settings import RunMode, Settings
+from handlers.app import (
     BotApplication,
     build_application,
     release_connections,
     start_application,
     stop_application,
 )
-from bot.cli.common import console
-from bot.cli.demo import run_demo_command
-from bot.cli.errors import CommandError
-from bot.services import build_services
-from bot.settings import RunMode, Settings
 from storage.db import create_engine
 from storage.schema import require_current
 

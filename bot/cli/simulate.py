@@ -14,7 +14,8 @@ from bot.cli.errors import CommandError
 from bot.cli.office_common import unit_or_error
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.simulation import Timeline, simulate
+from bot.text import shorten
+from bot.usecases.planning.simulation import Timeline, simulate
 
 KIND_LABELS = {
     "checkin": "check-in",
@@ -45,7 +46,7 @@ def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(services: Services) -> Timeline:
         await services.load_calendar()
-        today = services.clock.now().astimezone(settings.zone).date()
+        today = services.today()
         start = args.start or today
         end = args.end or start + timedelta(days=90)
         if end < start:
@@ -92,7 +93,7 @@ def print_timeline(timeline: Timeline) -> None:
     for column in ("when", "what", "unit", "duty", "due", "rule", "to"):
         table.add_column(column, overflow="fold")
     for event in timeline.events:
-        duty = event.duty if len(event.duty) <= 40 else event.duty[:39] + "…"
+        duty = shorten(event.duty, 40)
         when = event.at.strftime("%Y-%m-%d %a %H:%M") + (" ~" if event.approximate else "")
         table.add_row(
             when,

@@ -14,10 +14,10 @@ from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.statutory import save_override, stored_overrides
-from bot.usecases.unit_admin import UnitAdminError, require_group
-from scheduling.model import RuleKind
-from scheduling.statutory import (
+from bot.usecases.planning.statutory import save_override, stored_overrides
+from bot.usecases.units.admin import UnitAdminError, require_group
+from scheduling.dates.model import RuleKind
+from scheduling.dates.statutory import (
     GROUPS,
     StatutoryEntry,
     StatutoryError,

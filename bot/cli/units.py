@@ -12,9 +12,9 @@ from bot.cli.common import console, with_services
 from bot.cli.errors import CommandError
 from bot.services import Services
 from bot.settings import Settings
-from bot.usecases.locking import write_lock
-from bot.usecases.replan import replan
-from bot.usecases.unit_admin import (
+from bot.usecases.planning.locking import write_lock
+from bot.usecases.planning.replan import replan
+from bot.usecases.units.admin import (
     AliasOutcome,
     GroupRow,
     KindOutcome,

@@ -10,12 +10,11 @@ from bot.importing.model import (
     ParsedPlan,
     ReviewReason,
     SourceLine,
-    UnitKind,
-    UnitRef,
     UnusedText,
 )
 from bot.importing.parser import parse_bytes, parse_document
-from bot.importing.units import GROUPS, Group, UnitDirectory
+from bot.importing.units import GROUPS, Group, UnitDirectory, UnitRef
+from storage.enums import UnitKind
 
 __all__ = [
     "GROUPS",

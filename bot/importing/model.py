@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from bot.importing.units import UnitDirectory
-
+from bot.importing.units import UnitDirectory, UnitRef
 
 UnitSource = Literal["parenthesis", "lines", "subject", "inherited", "none"]
 
@@ -27,34 +24,6 @@ class DocumentError(Exception):
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.message}"
-
-
-class UnitKind(StrEnum):
-    """What sort of body a unit is (`unit_kinds.classify`); groups and statutory duties bind
-    by these kinds. COMMITTEE is what earlier versions called party, congress and zone
-    bodies alike; new names get the finer kinds."""
-
-    DEPARTMENT = "department"  # a government department (局, 委, 办 of the government)
-    PARTY = "party"  # an organ of the party committee (区委办, 组织部, 政法委, 纪委监委 …)
-    CONGRESS = "congress"  # the people's congress or CPPCC and their offices
-    JUDICIAL = "judicial"  # the court or the procuratorate
-    MASS = "mass"  # a mass organisation (工会, 团委, 妇联, 科协, 残联 …)
-    TOWN = "town"  # a township or town government
-    STREET = "street"  # a street office
-    INSTITUTION = "institution"  # a public institution or enterprise (中心, 医院, 学校, 公司 …)
-    GOVERNMENT = "government"  # a people's government itself, a zone's administration
-    COMMITTEE = "committee"
-    OTHER = "other"
-
-
-@dataclass(frozen=True, slots=True)
-class UnitRef:
-    """What one printed name resolved to: a unit, a named group, or nothing we recognise."""
-
-    printed: str
-    kind: Literal["unit", "group", "unknown"]
-    name: str
-    unit_kind: UnitKind | None = None
 
 
 @dataclass(frozen=True, slots=True)

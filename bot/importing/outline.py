@@ -438,29 +438,7 @@ class OutlineReader:
             return
         if self._header:
             self._flush_header()
-        if kind in {LineKind.BLANK, LineKind.CHROME}:
-            return
-        if kind is LineKind.ROW_START:
-            self._close()
-            self._row_pending = True
-            self._row_number = ""
-            self._grid = True
-            return
-        if kind is LineKind.CATEGORY:
-            self._category(line)
-            return
-        if kind is LineKind.CONTINUATION:
-            node = self._current()
-            if node is not None and not node.closed and not node.unit_lines:
-                node.segments.append(Segment(line.lineno, line.text))
-            else:
-                self.loose.append(Segment(line.lineno, line.text))
-            return
-        if kind is LineKind.ASIDE:
-            self.loose.append(Segment(line.lineno, line.text))
-            return
-        if kind is LineKind.ROW_NUMBER:
-            self._row_number = line.text
+        if self._layout(line):
             return
         if kind in {LineKind.BARE_NUMBER, LineKind.MARKED}:
             self._row_pending = False
@@ -475,6 +453,41 @@ class OutlineReader:
         if current is not None and not current.closed and kind in _INSIDE and _unclosed(current):
             current.segments.append(Segment(line.lineno, line.text))  # a line broken in "（…）"
             return
+        self._content(line, after_units)
+
+    def _layout(self, line: Line) -> bool:
+        """Lines that shape the document rather than say something (blank, chrome, a table
+        row's start or number, a category, a continuation, an aside); True when taken."""
+        kind = line.kind
+        if kind in {LineKind.BLANK, LineKind.CHROME}:
+            return True
+        if kind is LineKind.ROW_START:
+            self._close()
+            self._row_pending = True
+            self._row_number = ""
+            self._grid = True
+            return True
+        if kind is LineKind.CATEGORY:
+            self._category(line)
+            return True
+        if kind is LineKind.CONTINUATION:
+            node = self._current()
+            if node is not None and not node.closed and not node.unit_lines:
+                node.segments.append(Segment(line.lineno, line.text))
+            else:
+                self.loose.append(Segment(line.lineno, line.text))
+            return True
+        if kind is LineKind.ASIDE:
+            self.loose.append(Segment(line.lineno, line.text))
+            return True
+        if kind is LineKind.ROW_NUMBER:
+            self._row_number = line.text
+            return True
+        return False
+
+    def _content(self, line: Line, after_units: Node | None) -> None:
+        """A line that says something: a date, a title, a notice, an item, units, a note."""
+        kind = line.kind
         if kind is LineKind.DATE:
             self._after_unit_list = after_units
             self._signature()

@@ -27,7 +27,6 @@ from bot.importing.model import (
     ParsedItem,
     ParsedPlan,
     ReviewReason,
-    UnitRef,
     UnitSource,
     UnusedText,
 )
@@ -44,7 +43,7 @@ from bot.importing.unit_text import (
     subject_units,
     unit_parenthesis,
 )
-from bot.importing.units import UnitDirectory
+from bot.importing.units import UnitDirectory, UnitRef
 
 
 @dataclass(slots=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import logging
 
+from bot.importing.blocks import Block, RawDocument, TableBlock, TableCell, TextBlock
 from bot.importing.model import DocumentError
-from bot.importing.reading import Block, RawDocument, TableBlock, TableCell, TextBlock
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 300

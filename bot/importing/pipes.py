@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.importing.reading import Block, TableBlock, TableCell, TextBlock
+from bot.importing.blocks import Block, TableBlock, TableCell, TextBlock
 
 _SEPARATOR = re.compile(r"^[\s|｜]*$")
 _MIN_PIPE_LINES = 3

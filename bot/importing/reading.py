@@ -12,10 +12,10 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from bot.importing.blocks import Block, RawDocument, TableBlock, TableCell, TextBlock
 from bot.importing.guards import check_archive, check_sheet
 from bot.importing.model import (
     DECLARED_PLANS_PROPERTY,
@@ -23,47 +23,8 @@ from bot.importing.model import (
     DeclaredPlan,
     DocumentError,
 )
-
-
-@dataclass(slots=True)
-class TextBlock:
-    """One line of running text and where it came from."""
-
-    text: str
-    origin: str
-
-
-@dataclass(slots=True)
-class TableCell:
-    """A table cell; a merged-away cell repeats its anchor's text and says which way it merged."""
-
-    text: str
-    merged_up: bool = False
-    merged_left: bool = False
-
-
-@dataclass(slots=True)
-class TableBlock:
-    """A table as rows of cells (every row has one cell per grid column)."""
-
-    rows: list[list[TableCell]]
-    origin: str
-
-
-Block = TextBlock | TableBlock
-
-
-@dataclass(slots=True)
-class RawDocument:
-    """What a file held, before any interpretation."""
-
-    format: str
-    encoding: str | None
-    blocks: list[Block] = field(default_factory=list)
-    declared: dict[str, DeclaredPlan] = field(default_factory=dict)  # by title
-    # a ledger dutybot exported: its unit columns say exactly what the plan printed
-    exact_units: bool = False
-
+from bot.importing.pdf import read_pdf
+from bot.importing.pipes import split_pipes
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -171,7 +132,6 @@ def _read_text(data: bytes, is_html: bool) -> RawDocument:
         declared = match.group(1).decode("ascii", "replace") if match else None
     text, encoding = decode_text(data, declared)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    from bot.importing.pipes import split_pipes
 
     if is_html:
         blocks = _text_blocks(html_to_lines(text), "html line")
@@ -367,8 +327,6 @@ def read_bytes(data: bytes, filename: str) -> RawDocument:
             "and save it as .docx (or .xlsx, or PDF), then send that.",
         )
     if data.startswith(b"%PDF"):
-        from bot.importing.pdf import read_pdf
-
         return read_pdf(data)
     if _looks_binary(data):
         raise DocumentError("binary", "The file is binary data, not a text or Office document.")

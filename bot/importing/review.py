@@ -13,7 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.importing.model import ParsedDocument, ParsedItem, ParsedPlan, ReviewReason, UnitRef
+from bot.importing.model import ParsedDocument, ParsedItem, ParsedPlan, ReviewReason
+from bot.importing.units import UnitRef
+from bot.text import shorten
 
 TEXT_SHOWN = 90
 
@@ -81,10 +83,6 @@ class Decisions:
         self.units[key] = (current_lead, current_resp)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= TEXT_SHOWN else text[: TEXT_SHOWN - 1] + "…"
-
-
 def review_entries(document: ParsedDocument) -> list[ReviewEntry]:
     """The items a coordinator should decide on: no units named, or names not recognised."""
     entries = []
@@ -104,7 +102,7 @@ def review_entries(document: ParsedDocument) -> list[ReviewEntry]:
                     plan=plan.title,
                     number=item.number,
                     section=item.section_path[-1] if item.section_path else "",
-                    text=_short(item.text),
+                    text=shorten(item.text, TEXT_SHOWN),
                     missing_units=missing,
                     unknown=unknown,
                 )

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.importing.blocks import RawDocument, TableBlock, TableCell, TextBlock
 from bot.importing.model import SourceLine
-from bot.importing.reading import RawDocument, TableBlock, TableCell, TextBlock
 from bot.importing.table_text import UNIT_COLUMN_ENDINGS as _UNIT_COLUMN
 from bot.importing.table_text import looks_like_time
 from bot.importing.unit_text import is_unit_list, parse_unit_text, starts_with_label

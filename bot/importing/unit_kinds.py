@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.importing.model import UnitKind
+from storage.enums import UnitKind
 
 _TRAILING_PAREN = re.compile(r"（[^（）]*）$")
 

@@ -14,11 +14,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
-from bot.importing.model import UnitKind, UnitRef
 from bot.importing.unit_kinds import classify
+from storage.enums import UnitKind
 
 LEVELS = ("区", "县", "市", "旗", "省", "自治区", "州", "盟", "地区", "镇", "乡", "街道")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """What one printed name resolved to: a unit, a named group, or nothing we recognise."""
+
+    printed: str
+    kind: Literal["unit", "group", "unknown"]
+    name: str
+    unit_kind: UnitKind | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 Each bar is a unit's dated assignments of the year (plus any still overdue from earlier),
 split into done / in progress / overdue / not yet due, drawn as shares so a unit with one
 duty is as visible as one with forty; the count is written beside it and the unit's light
-(`bot.usecases.lights`) is a dot before its name. With more units than fit, the worst
+(`bot.usecases.tasks.lights`) is a dot before its name. With more units than fit, the worst
 MAX_BARS get bars of their own and the rest share one summary bar, labelled with how many
 units it holds and their lights: legible, and inside the plot rather than under the axis.
 
@@ -22,8 +22,9 @@ from datetime import date
 
 from bot.i18n import Translator, _
 from bot.render.fonts import find_cjk_family
-from bot.usecases.digest_data import UnitProgress
-from bot.usecases.lights import LIGHT_MEANINGS, Light
+from bot.text import shorten
+from bot.usecases.digest.data import UnitProgress
+from bot.usecases.tasks.lights import LIGHT_MEANINGS, Light
 
 MAX_BARS = 30
 LABEL_CHARS = 16
@@ -97,10 +98,6 @@ def _needs_cjk(texts: Sequence[str]) -> bool:
     return any(ord(char) > 0x2E7F for text in texts for char in text)
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def rest_label(units: int, t: Translator) -> str:
     """The summary bar's name: how many units it holds (their lights are dots under it)."""
     return t.ngettext("{count} more unit", "{count} more units", units)
@@ -137,7 +134,7 @@ def render_completion_chart(
         return None
     texts = chart_texts(units, t, as_of)
     labels = [
-        _clip(row.label, LABEL_CHARS) if row.units == 1 else rest_label(row.units, t)
+        shorten(row.label, LABEL_CHARS) if row.units == 1 else rest_label(row.units, t)
         for row in rows
     ]
     family = family or find_cjk_family()

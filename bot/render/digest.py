@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.clock import local_date
 from bot.i18n import Translator, _
 from bot.render.labels import status_label
-from bot.usecases.digest_data import Digest, DueSoonItem, OverdueItem, UnreachableLiaison
+from bot.text import shorten
+from bot.usecases.digest.data import Digest, DueSoonItem, OverdueItem, UnreachableLiaison
 
 TELEGRAM_LIMIT = 4096
 MESSAGE_BUDGET = 3900
@@ -33,16 +35,6 @@ class Section:
 
     heading: str
     entries: tuple[str, ...] = ()
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return _cut(text, limit)
-
-
-def _cut(text: str, limit: int) -> str:
-    """Shorten without touching line breaks (headings may have two lines)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def headline(digest: Digest, t: Translator) -> str:
@@ -94,7 +86,7 @@ def change_lines(digest: Digest, t: Translator) -> list[str]:
     return [
         t.gettext(
             _("Since the last digest ({date}): {done} done, {overdue} newly overdue."),
-            date=t.date(changes.since.astimezone(t.zone).date()),
+            date=t.date(local_date(changes.since, t.zone)),
             done=changes.done,
             overdue=changes.newly_overdue,
         ),
@@ -128,9 +120,9 @@ def overdue_section(items: Sequence[OverdueItem], t: Translator) -> Section:
             "{unit}: {count} day overdue (due {date}) — {duty}",
             "{unit}: {count} days overdue (due {date}) — {duty}",
             item.days,
-            unit=_clip(item.unit_name, UNIT_CHARS),
+            unit=shorten(item.unit_name, UNIT_CHARS, one_line=True),
             date=t.date(item.due),
-            duty=_clip(item.text, DUTY_CHARS),
+            duty=shorten(item.text, DUTY_CHARS, one_line=True),
         )
         for index, item in enumerate(items[:OVERDUE_SHOWN], start=1)
     ]
@@ -139,9 +131,9 @@ def overdue_section(items: Sequence[OverdueItem], t: Translator) -> Section:
 
 def _due_soon_entry(item: DueSoonItem, t: Translator) -> str:
     values = {
-        "unit": _clip(item.unit_name, UNIT_CHARS),
+        "unit": shorten(item.unit_name, UNIT_CHARS, one_line=True),
         "date": t.date(item.due),
-        "duty": _clip(item.text, DUTY_CHARS),
+        "duty": shorten(item.text, DUTY_CHARS, one_line=True),
         "status": status_label(item.status, t),
     }
     if item.workdays_left <= 0:
@@ -174,7 +166,7 @@ def name_lines(names: Sequence[str], limit: int = NAMES_LINE_CHARS) -> list[str]
     lines: list[str] = []
     current = ""
     for name in names:
-        name = _clip(name, UNIT_CHARS)
+        name = shorten(name, UNIT_CHARS, one_line=True)
         candidate = f"{current}、{name}" if current else name
         if current and len(candidate) > limit:
             lines.append(current)
@@ -200,14 +192,14 @@ def _unreachable_entry(liaison: UnreachableLiaison, t: Translator) -> str:
     who = liaison.name or "—"
     if liaison.username:
         who += f" (@{liaison.username})"
-    units = _clip("、".join(liaison.units), 120)
+    units = shorten("、".join(liaison.units), 120, one_line=True)
     if liaison.since is None:
         return t.gettext(_("{who}, {units}"), who=who, units=units)
     return t.gettext(
         _("{who}, {units}, since {date}"),
         who=who,
         units=units,
-        date=t.date(liaison.since.astimezone(t.zone).date()),
+        date=t.date(local_date(liaison.since, t.zone)),
     )
 
 
@@ -303,10 +295,10 @@ def pack_sections(sections: Sequence[Section], t: Translator) -> list[str]:
         blocks, size = [], 0
 
     for section in sections:
-        heading = _cut(section.heading, ENTRY_LIMIT)
+        heading = shorten(section.heading, ENTRY_LIMIT)
         lines = [heading]
         for entry in section.entries:
-            entry = _cut(entry, ENTRY_LIMIT)
+            entry = shorten(entry, ENTRY_LIMIT)
             if size + len("\n".join(lines)) + 1 + len(entry) > MESSAGE_BUDGET:
                 if len(lines) > 1:
                     blocks.append("\n".join(lines))

@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from bot.clock import local_date
 from bot.i18n import Translator, _
 from bot.render.labels import STATUS_ICONS, period_label, status_label
-from bot.usecases.calendar_feed import FeedEvent
+from bot.text import shorten
+from bot.usecases.ledger.calendar_feed import FeedEvent
 from storage.models import AssignmentStatus
 
 PRODID = "-//dutybot//rule-of-law duties//ZH"
@@ -26,11 +28,6 @@ DROPPED = (AssignmentStatus.WAIVED, AssignmentStatus.CANCELLED)
 
 def event_uid(assignment_id: int) -> str:
     return f"assignment-{assignment_id}@dutybot"
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _description(item: FeedEvent, t: Translator) -> str:
@@ -59,7 +56,7 @@ def _event(item: FeedEvent, t: Translator, now: datetime) -> Event:
     event.add("dtend", (item.event_end or item.due) + timedelta(days=1))
     event.add(
         "summary",
-        f"{STATUS_ICONS[item.status]} {item.unit_name}: {_clip(item.text, SUMMARY_CHARS)}",
+        f"{STATUS_ICONS[item.status]} {item.unit_name}: {shorten(item.text, SUMMARY_CHARS, one_line=True)}",
     )
     event.add("description", _description(item, t))
     event.add("status", "CANCELLED" if item.status in DROPPED else "CONFIRMED")
@@ -67,13 +64,13 @@ def _event(item: FeedEvent, t: Translator, now: datetime) -> Event:
     for moment in item.alarms:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        preparing = item.event_start is not None and moment.astimezone(t.zone).date() < item.due
+        preparing = item.event_start is not None and local_date(moment, t.zone) < item.due
         alarm.add(
             "description",
             t.gettext(
                 _("Prepare for {date}: {duty}") if preparing else _("Due {date}: {duty}"),
                 date=t.date(item.event_start if preparing else item.due),
-                duty=_clip(item.text, SUMMARY_CHARS),
+                duty=shorten(item.text, SUMMARY_CHARS, one_line=True),
             ),
         )
         alarm.add("trigger", moment, parameters={"VALUE": "DATE-TIME"})  # RFC 5545 3.8.6.3

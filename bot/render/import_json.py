@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import Translator
-from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome
+from bot.usecases.importing.result import ImportResult, ItemOutcome, PlanOutcome
 
 
 def _item(item: ItemOutcome, t: Translator) -> dict[str, Any]:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from bot.i18n import Translator, _
-from bot.usecases.import_review import ReviewState
-from scheduling.delivery import Button
+from bot.text import shorten
+from bot.usecases.importing.review import ReviewState
+from scheduling.delivery.sender import Button
 
 BUTTON_LABEL = 24
-
-
-def _label(text: str) -> str:
-    return text if len(text) <= BUTTON_LABEL else text[: BUTTON_LABEL - 1] + "…"
 
 
 def review_card(state: ReviewState, pending_id: int, t: Translator) -> tuple[str, tuple]:
@@ -53,7 +50,7 @@ def review_card(state: ReviewState, pending_id: int, t: Translator) -> tuple[str
     prefix = f"imr:{pending_id}"
     if entry.missing_units or chosen:
         offers = [
-            Button("➕ " + _label(name), f"{prefix}:u{index}.{number}")
+            Button("➕ " + shorten(name, BUTTON_LABEL), f"{prefix}:u{index}.{number}")
             for number, name in enumerate(state.suggestions)
         ]
         rows.extend(tuple(offers[start : start + 2]) for start in range(0, len(offers), 2))
@@ -63,7 +60,7 @@ def review_card(state: ReviewState, pending_id: int, t: Translator) -> tuple[str
             continue
         merges = [
             Button(
-                t.gettext(_("= {unit}"), unit=_label(unit)),
+                t.gettext(_("= {unit}"), unit=shorten(unit, BUTTON_LABEL)),
                 f"{prefix}:m{index}.{name_index}.{option}",
             )
             for option, unit in enumerate(state.similar.get(name, []))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from bot.i18n import Translator, _
-from bot.usecases.import_result import ImportResult, ItemOutcome, PlanOutcome
+from bot.text import shorten
+from bot.usecases.importing.result import ImportResult, ItemOutcome, PlanOutcome
 
 MESSAGE_LIMIT = 4000
 NUMBERS_SHOWN = 12
@@ -154,7 +155,7 @@ def plan_block(plan: PlanOutcome, t: Translator) -> str:
         *_past_lines(plan, t),
     ]
     text = "\n".join(lines)
-    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+    return shorten(text, MESSAGE_LIMIT)
 
 
 def _footer(result: ImportResult, t: Translator) -> list[str]:
@@ -199,7 +200,7 @@ def unused_block(result: ImportResult, t: Translator) -> str | None:
             )
         )
         for text in unused[:UNUSED_SHOWN]:
-            shown = text.text if len(text.text) <= UNUSED_CHARS else text.text[:UNUSED_CHARS] + "…"
+            shown = shorten(text.text, UNUSED_CHARS + 1)
             lines.append(t.gettext(_("• line {line}: {text}"), line=text.lineno, text=shown))
         if len(unused) > UNUSED_SHOWN:
             lines.append(t.gettext(_("… and {count} more."), count=len(unused) - UNUSED_SHOWN))
@@ -280,4 +281,4 @@ def imported_message(result: ImportResult, file_name: str, t: Translator) -> str
         )
     lines.extend(_footer(result, t))
     text = "\n".join(lines)
-    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+    return shorten(text, MESSAGE_LIMIT)

@@ -41,6 +41,11 @@ _QUARTERS = {
 }
 
 
+def held_this_year(count: int, target: int, t: Translator) -> str:
+    """A yearly count's progress: "Held this year: 1 of 4"."""
+    return t.gettext(_("Held this year: {count} of {target}"), count=count, target=target)
+
+
 def period_label(period_key: str, t: Translator) -> str:
     """ "2026" → 2026年度, "2026Q1" → 2026年第一季度, "2026-03" → 2026年3月, "2026H1" → 上半年."""
     if match := re.fullmatch(r"(\d{4})", period_key):

@@ -39,13 +39,14 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.clock import local_date
 from bot.i18n import Translator, _
 from bot.importing.model import DECLARED_PLANS_PROPERTY, SKIPPED_SHEETS_PROPERTY
 from bot.render.labels import status_label
 from bot.render.ledger_print import fit_row_heights, set_up_printing
-from bot.usecases.ledger import Ledger, LedgerAssignment, LedgerPlan, LedgerRow
-from bot.usecases.lights import LIGHT_MEANINGS, Light
-from bot.usecases.tasks import OPEN_STATUSES, UnitCounts
+from bot.usecases.ledger.collect import Ledger, LedgerAssignment, LedgerPlan, LedgerRow
+from bot.usecases.tasks.lights import LIGHT_MEANINGS, Light
+from bot.usecases.tasks.lists import OPEN_STATUSES, UnitCounts
 from storage.models import AssignmentStatus
 
 LEDGER_HEADERS = ("一级指标", "二级指标", "序号", "主要任务", "牵头部门", "责任部门")
@@ -193,7 +194,7 @@ def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translato
             row.due or (t.gettext(_("ongoing, no deadline")) if row.ongoing else "—"),
             status_text(row, ledger.as_of, t),
             _report_text(row, t) or None,
-            report.at.astimezone(t.zone).date() if report else None,
+            local_date(report.at, t.zone) if report else None,
             f"{report.who}（{report.unit_name}）" if report else None,
             "\n".join(e.url or e.label for e in row.evidence) or None,
         ]

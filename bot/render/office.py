@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from bot.i18n import Translator, _
 from bot.render.unit_kinds import CHOOSABLE_KINDS, kind_label
-from bot.usecases.office import GroupLine, GroupView, OfficeRefused, UnitView
-from bot.usecases.unit_admin import AliasOutcome, GroupChange, KindOutcome
-from scheduling.delivery import Button
+from bot.text import shorten
+from bot.usecases.units.admin import AliasOutcome, GroupChange, KindOutcome
+from bot.usecases.units.office import GroupLine, GroupView, OfficeRefused, UnitView
+from scheduling.delivery.sender import Button
 
 PAGE_SIZE = 10
 MEMBERS_SHOWN = 40
 NAMES_SHOWN = 30
+NAME_CHARS = 28  # a unit's or group's name on a button or a list line
 
 Rows = tuple[tuple[Button, ...], ...]
-
-
-def _clip(text: str, limit: int = 28) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _pager(prefix: str, page: int, pages: int) -> tuple[Button, ...]:
@@ -49,7 +47,8 @@ def render_groups(lines: list[GroupLine], page: int, t: Translator) -> tuple[str
     rows: list[tuple[Button, ...]] = [
         (
             Button(
-                ("⚠️ " if not line.members else "") + f"{_clip(line.name)} ({line.members})",
+                ("⚠️ " if not line.members else "")
+                + f"{shorten(line.name, NAME_CHARS)} ({line.members})",
                 f"og:v:{line.id}",
             ),
         )
@@ -84,7 +83,7 @@ def render_group(view: GroupView, t: Translator, removing: bool = False) -> tupl
     if removing:
         lines.append(t.gettext(_("Tap a unit to take it out of the group.")))
         members = [
-            Button("✖ " + _clip(name, 20), f"og:x:{view.id}:{uid}") for uid, name in view.members
+            Button("✖ " + shorten(name, 20), f"og:x:{view.id}:{uid}") for uid, name in view.members
         ]
         rows.extend(tuple(members[i : i + 2]) for i in range(0, min(len(members), 40), 2))
     else:
@@ -185,7 +184,7 @@ def render_review(
     if pages > 1:
         lines.append(t.gettext(_("Page {page} of {pages}"), page=page + 1, pages=pages))
     rows: list[tuple[Button, ...]] = [
-        (Button(f"{_clip(name)} · {kind_label(kind, t)}", f"ou:v:{uid}"),)
+        (Button(f"{shorten(name, NAME_CHARS)} · {kind_label(kind, t)}", f"ou:v:{uid}"),)
         for uid, name, kind in shown
     ]
     nav = _pager("ou:l", page, pages)

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.i18n import Translator, _
 from bot.render.labels import period_label, status_label
-from scheduling.delivery import Button
+from bot.text import shorten
+from scheduling.delivery.ports import RenderedMessage
+from scheduling.delivery.sender import Button
 from storage.models import AssignmentStatus, ReminderKind
 
 TELEGRAM_LIMIT = 4096
@@ -39,17 +41,6 @@ class ReminderEntry:
     calendar_fallback: bool = False
 
 
-@dataclass
-class RenderedMessage:
-    """One message to send; with `photo`, `text` is its caption (at most 1024 characters)."""
-
-    text: str
-    buttons: tuple[tuple[Button, ...], ...]
-    reminder_ids: list[int] = field(default_factory=list)
-    photo: bytes | None = None
-    photo_name: str | None = None
-
-
 def _headline(entry: ReminderEntry, t: Translator) -> str:
     if entry.kind is ReminderKind.CHECKIN:
         return t.gettext(_("🗓 Progress check-in: how is this ongoing duty going? (no deadline)"))
@@ -72,16 +63,11 @@ def _headline(entry: ReminderEntry, t: Translator) -> str:
     )
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) -> str:
     prefix = f"{index}. " if index is not None else ""
     lines = [
         prefix + _headline(entry, t),
-        _clip(entry.duty_text, DUTY_TEXT_LIMIT),
+        shorten(entry.duty_text, DUTY_TEXT_LIMIT, one_line=True),
         t.gettext(_("Unit: {unit}"), unit=entry.unit_name),
         t.gettext(_("Period: {period}"), period=period_label(entry.period_key, t)),
         *(
@@ -91,7 +77,7 @@ def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) 
         ),
         t.gettext(
             _("Source: {plan}, item {number}"),
-            plan=_clip(entry.plan_title, 120),
+            plan=shorten(entry.plan_title, 120, one_line=True),
             number=entry.duty_number,
         ),
         t.gettext(_("Status: {status}"), status=status_label(entry.status, t)),
@@ -172,7 +158,7 @@ def render_past(entries: list[ReminderEntry], t: Translator) -> RenderedMessage:
     ]
     for index, entry in enumerate(entries[:CHECKINS_LISTED], start=1):
         lines.append(
-            f"{index}. {_clip(entry.duty_text, CHECKIN_TEXT)} · {t.date(entry.due_date, 'short')}"
+            f"{index}. {shorten(entry.duty_text, CHECKIN_TEXT, one_line=True)} · {t.date(entry.due_date, 'short')}"
         )
     if len(entries) > CHECKINS_LISTED:
         lines.append(t.gettext(_("… and {count} more."), count=len(entries) - CHECKINS_LISTED))
@@ -197,7 +183,7 @@ def render_checkins(entries: list[ReminderEntry], t: Translator) -> RenderedMess
         )
     ]
     for index, entry in enumerate(entries[:CHECKINS_LISTED], start=1):
-        lines.append(f"{index}. {_clip(entry.duty_text, CHECKIN_TEXT)}")
+        lines.append(f"{index}. {shorten(entry.duty_text, CHECKIN_TEXT, one_line=True)}")
     if len(entries) > CHECKINS_LISTED:
         lines.append(t.gettext(_("… and {count} more."), count=len(entries) - CHECKINS_LISTED))
     lines.append(t.gettext(_("Nothing is overdue here; a word on progress is enough.")))

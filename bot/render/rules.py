@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from bot.i18n import Translator
-from scheduling.model import Rule
+from scheduling.dates.model import Rule
 
 log = logging.getLogger(__name__)
 

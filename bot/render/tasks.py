@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import Translator, _
-from bot.render.labels import STATUS_ICONS, period_label, status_label
-from bot.usecases.lights import LIGHT_ICONS, Light
-from bot.usecases.tasks import (
+from bot.render.labels import STATUS_ICONS, held_this_year, period_label, status_label
+from bot.text import shorten
+from bot.usecases.status.events import EventDuty
+from bot.usecases.status.overview import Shows, StatusView
+from bot.usecases.tasks.lights import LIGHT_ICONS, Light
+from bot.usecases.tasks.lists import (
     DutyCard,
     HistoryLine,
     TaskFilter,
@@ -15,9 +18,10 @@ from bot.usecases.tasks import (
     TaskRow,
     UnitCounts,
 )
-from scheduling.delivery import Button
+from scheduling.delivery.sender import Button
 
 CARD_TEXT_LIMIT = 1500
+CARD_LIMIT = 3991  # the whole card, well under Telegram's 4096
 HISTORY_LIMIT = 12
 STATUS_PAGE_SIZE = 25
 
@@ -32,9 +36,29 @@ FILTER_NAMES = {
 LIGHTS = LIGHT_ICONS
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def not_bound_text(t: Translator) -> str:
+    return t.gettext(
+        _(
+            "You are not a liaison of any unit yet. Open the invite link your coordinator "
+            "sent you, or ask them for one."
+        )
+    )
+
+
+def render_event_list(
+    duties: list[EventDuty], t: Translator
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """A unit's duties that count from an event, each with a button to report it."""
+    lines = [t.gettext(_("Duties that count from an event (report it when it happens):"))]
+    buttons = []
+    for index, duty in enumerate(duties, start=1):
+        lines.append(
+            f"{index}. {shorten(duty.text, 90, one_line=True)}\n    “{duty.phrase}” · {duty.unit_name}"
+        )
+        buttons.append(Button(f"📅 {index}", f"ev:r:{duty.duty_id}:{duty.unit_id}"))
+    if not duties:
+        lines.append(t.gettext(_("Nothing here.")))
+    return "\n".join(lines), tuple(tuple(buttons[i : i + 5]) for i in range(0, len(buttons), 5))
 
 
 def _due_phrase(row_due: date, today: date, t: Translator, open_: bool) -> str:
@@ -57,10 +81,10 @@ def task_line(index: int, row: TaskRow, today: date, t: Translator) -> str:
             _("No deadline · progress check-in for {period}"),
             period=period_label(row.period_key, t),
         )
-        return f"{index}. {icon} {_clip(row.text, 90)}{count}\n    {when} · {row.unit_name}"
+        return f"{index}. {icon} {shorten(row.text, 90, one_line=True)}{count}\n    {when} · {row.unit_name}"
     due = _due_phrase(row.due, today, t, row.overdue(today))
     return (
-        f"{index}. {icon} {_clip(row.text, 90)}{count}\n"
+        f"{index}. {icon} {shorten(row.text, 90, one_line=True)}{count}\n"
         f"    {t.gettext(_('Due'))}: {due} · {period_label(row.period_key, t)} · {row.unit_name}"
     )
 
@@ -130,10 +154,10 @@ def _history_line(line: HistoryLine, t: Translator) -> str:
     if line.event_date is not None and line.count_delta == 0:
         parts.append(t.gettext(_("event on {date}"), date=t.date(line.event_date)))
     if line.note:
-        parts.append("“" + _clip(line.note, 200) + "”")
+        parts.append("“" + shorten(line.note, 200, one_line=True) + "”")
     if line.evidence_kind:
         label = line.evidence_name or line.evidence_url or line.evidence_kind
-        parts.append("📎 " + _clip(label, 80))
+        parts.append("📎 " + shorten(label, 80, one_line=True))
     text = " ".join(parts)
     return text + " " + t.gettext(_("(undone)")) if line.undone else text
 
@@ -146,12 +170,22 @@ def render_card(
 ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
     """The duty card as plain text (HTML-escaped by the caller's choice of no parse mode)."""
     lines = [
+        *_card_head(card, today, t),
+        *_card_facts(card, t, rule_texts),
+        *_card_history(card, t),
+    ]
+    return shorten("\n".join(lines), CARD_LIMIT), _card_buttons(card, t)
+
+
+def _card_head(card: DutyCard, today: date, t: Translator) -> list[str]:
+    """Where the duty comes from, its words, and when it is due."""
+    lines = [
         f"📋 {card.plan_title} · " + t.gettext(_("item {number}"), number=card.number),
     ]
     if card.section:
-        lines.append(" › ".join(_clip(s, 40) for s in card.section))
+        lines.append(" › ".join(shorten(s, 40, one_line=True) for s in card.section))
     lines.append("")
-    lines.append(_clip(card.text, CARD_TEXT_LIMIT))
+    lines.append(shorten(card.text, CARD_TEXT_LIMIT, one_line=True))
     lines.append("")
     lines.append(t.gettext(_("Unit: {unit}"), unit=card.unit_name))
     lines.append(t.gettext(_("Period: {period}"), period=period_label(card.period_key, t)))
@@ -167,46 +201,51 @@ def render_card(
         lines.append(t.gettext(_("No deadline: progress is asked about each period.")))
     else:
         lines.append(t.gettext(_("Due: {date}"), date=t.date_with_weekday(card.due)))
-    lines.append(t.gettext(_("Status: {status}"), status=status_label(card.status, t)))
+    return lines
+
+
+def _card_facts(card: DutyCard, t: Translator, rule_texts: list[str]) -> list[str]:
+    """Status, count, units, schedule and who else shares the duty."""
+    lines = [t.gettext(_("Status: {status}"), status=status_label(card.status, t))]
     for title, number in card.also:
         lines.append(
             t.gettext(
                 _("Also required by: {plan}, item {number} (one deadline for both)"),
-                plan=_clip(title, 60),
+                plan=shorten(title, 60, one_line=True),
                 number=number,
             )
         )
     if card.target_count:
-        lines.append(
-            t.gettext(
-                _("Held this year: {count} of {target}"),
-                count=card.progress_count,
-                target=card.target_count,
-            )
-        )
+        lines.append(held_this_year(card.progress_count, card.target_count, t))
     if card.lead:
         lines.append(t.gettext(_("Lead units: {names}"), names="、".join(card.lead)))
     if card.responsible:
         lines.append(t.gettext(_("Responsible units: {names}"), names="、".join(card.responsible)))
     if rule_texts:
         lines.append(t.gettext(_("Schedule:")))
-        lines.extend(f"• {_clip(text, 200)}" for text in rule_texts)
+        lines.extend(f"• {shorten(text, 200, one_line=True)}" for text in rule_texts)
     if card.others:
         shared = "、".join(f"{name} {STATUS_ICONS[status]}" for name, status in card.others[:20])
         more = f" (+{len(card.others) - 20})" if len(card.others) > 20 else ""
         lines.append(t.gettext(_("Shared with: {names}"), names=shared + more))
-    if card.history:
-        lines.append("")
-        lines.append(t.gettext(_("History:")))
-        shown = card.history[-HISTORY_LIMIT:]
-        if len(card.history) > len(shown):
-            lines.append(
-                t.gettext(_("… {count} earlier entries"), count=len(card.history) - len(shown))
-            )
-        lines.extend(_history_line(line, t) for line in shown)
-    text = "\n".join(lines)
-    if len(text) > 4000:
-        text = text[:3990] + "…"
+    return lines
+
+
+def _card_history(card: DutyCard, t: Translator) -> list[str]:
+    if not card.history:
+        return []
+    lines = ["", t.gettext(_("History:"))]
+    shown = card.history[-HISTORY_LIMIT:]
+    if len(card.history) > len(shown):
+        lines.append(
+            t.gettext(_("… {count} earlier entries"), count=len(card.history) - len(shown))
+        )
+    lines.extend(_history_line(line, t) for line in shown)
+    return lines
+
+
+def _card_buttons(card: DutyCard, t: Translator) -> tuple[tuple[Button, ...], ...]:
+    """The status buttons, and those only some duties have (count, event, evidence)."""
     aid = card.assignment_id
     rows: list[tuple[Button, ...]] = [
         (
@@ -229,7 +268,7 @@ def render_card(
         extra.append(Button("📎 " + t.gettext(_("Evidence")), f"v:{aid}"))
     if extra:
         rows.append(tuple(extra))
-    return text, tuple(rows)
+    return tuple(rows)
 
 
 def render_unit_status(
@@ -309,7 +348,7 @@ def render_office_status(
                 done=c.done,
             )
         )
-        lines.append(f"{LIGHTS[c.light]} {_clip(c.unit_name, 24)} — {numbers}")
+        lines.append(f"{LIGHTS[c.light]} {shorten(c.unit_name, 24, one_line=True)} — {numbers}")
     lines.append("")
     lines.append(
         t.gettext(
@@ -322,3 +361,19 @@ def render_office_status(
     if page + 1 < pages:
         nav.append(Button("▶", f"o:{page + 1}"))
     return "\n".join(lines), ((tuple(nav),) if nav else ())
+
+
+def render_status_view(view: StatusView, today: date, t: Translator) -> str:
+    """/status for anything but the office overview (see `render_office_status`)."""
+    if view.shows is Shows.UNKNOWN_UNIT:
+        text = t.gettext(_("I do not know the unit “{unit}”."), unit=view.asked)
+        if view.hints:
+            text += "\n" + t.gettext(_("Did you mean: {names}"), names="、".join(view.hints))
+        return text
+    if view.shows is Shows.NOT_ALLOWED:
+        return t.gettext(_("Only coordinators can see other units."))
+    if view.shows is Shows.NOT_BOUND:
+        return not_bound_text(t)
+    return "\n\n".join(
+        render_unit_status(unit.counts, unit.deadlines, today, t, unit.name) for unit in view.units
+    )

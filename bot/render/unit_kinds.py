@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Translator, _
-from storage.models import UnitKind
+from storage.enums import UnitKind
 
 KIND_NAMES: dict[str, str] = {
     UnitKind.DEPARTMENT.value: _("government department"),

@@ -13,7 +13,7 @@ from telegram.ext import ApplicationBuilder
 from handlers.aiohttp_request import AiohttpRequest
 from handlers.telegram_limits import RetryingLimiter
 from handlers.telegram_sender import TelegramSender
-from scheduling.delivery import Button, Outcome, OutgoingMessage
+from scheduling.delivery.sender import Button, Outcome, OutgoingMessage
 from tests.perf.processes import TOKEN, SandboxProcess
 
 TEXT = (
@@ -36,7 +36,7 @@ async def sender_ceiling(
         .base_url(f"{sandbox.url}/bot")
         .base_file_url(f"{sandbox.url}/file/bot")
         .rate_limiter(RetryingLimiter())
-        .request(AiohttpRequest(connection_pool_size=64))  # as bot.app builds it
+        .request(AiohttpRequest(connection_pool_size=64))  # as handlers.app builds it
         .updater(None)
         .build()
     )

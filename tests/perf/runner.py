@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scheduling.dispatcher import DispatchConfig
+from bot.delivery.dispatcher import DispatchConfig
 from storage.db import is_sqlite, sqlite_path
 from tests.perf.ceiling import sender_ceiling
 from tests.perf.delivery import DeliveryResult, census, due_pairs

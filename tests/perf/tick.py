@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import update
 
 from bot.clock import SystemClock
-from scheduling.delivery import RecordingSender
-from scheduling.dispatcher import DispatchConfig, Dispatcher
-from scheduling.pacing import Limits, Pacer
-from scheduling.workdays import WorkdayCalendar
+from bot.delivery.dispatcher import DispatchConfig, Dispatcher
+from scheduling.dates.workdays import WorkdayCalendar
+from scheduling.delivery.pacing import Limits, Pacer
+from scheduling.delivery.sender import RecordingSender
 from storage.db import create_engine, session_factory
 from storage.models import Reminder, ReminderState
 from tests.perf.deployment import ZONE

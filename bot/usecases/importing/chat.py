@@ -1,0 +1,183 @@
+"""Importing a plan a coordinator sends to the bot: preview, then confirm or cancel.
+
+Between the preview and the press only the file's id, name and digest are kept (in
+`pending_inputs`, kind "import"); confirming downloads the file again and imports it only if
+its bytes are still the ones previewed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.importing import DocumentError
+from bot.importing.review import Decisions, apply_decisions
+from bot.services import Services
+from bot.usecases.importing.documents import import_sources, read_source
+from bot.usecases.importing.past_duties import PAST_CHOICES, PastChoice
+from bot.usecases.importing.result import ImportResult, Source
+from bot.usecases.importing.review import ReviewState, known_unit_names, new_review
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.members.pending import BUTTON_KINDS, PENDING_TTL
+from storage.models import PendingInput
+
+IMPORT_KIND = "import"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A document a member sent: enough to download it again."""
+
+    file_id: str
+    file_name: str
+    digest: str
+    decisions: Decisions = field(default_factory=Decisions)
+    past: PastChoice = "ask"  # what Confirm does with duties whose deadlines passed
+
+
+async def wants_import(session: AsyncSession, member_id: int, chat_id: int, now: datetime) -> bool:
+    """Whether a document from this member is a plan to import.
+
+    Only a coordinator's, and not while the bot waits for an answer from them in this chat
+    (then the document is the evidence or note it asked for).
+    """
+    if not await is_coordinator(session, member_id):
+        return False
+    waiting = await session.scalar(
+        select(PendingInput).where(
+            PendingInput.member_id == member_id, PendingInput.chat_id == chat_id
+        )
+    )
+    return waiting is None or waiting.kind in BUTTON_KINDS or waiting.expires_at < now
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A dry run of an upload, and the review it still needs (None: nothing to decide)."""
+
+    upload: Upload
+    result: ImportResult
+    review: ReviewState | None
+
+
+def decided(source: Source, decisions: Decisions) -> Source:
+    """The source with the coordinator's review decisions applied."""
+    return replace(source, document=apply_decisions(source.document, decisions))
+
+
+async def preview(
+    services: Services,
+    data: bytes,
+    file_id: str,
+    file_name: str,
+    decisions: Decisions | None = None,
+    past: PastChoice = "ask",
+) -> Preview:
+    """Parse and dry-run the import; raises `DocumentError` for a document it cannot use."""
+    decisions = decisions or Decisions()
+    source = await asyncio.to_thread(read_source, data, file_name)
+    if decisions:
+        source = decided(source, decisions)
+    result = await import_sources(services, [source], dry_run=True)
+    async with services.sessions() as session:
+        known = await known_unit_names(session)
+    review = None if decisions else new_review(source.document, known)
+    upload = Upload(
+        file_id=file_id,
+        file_name=file_name,
+        digest=source.digest,
+        decisions=decisions,
+        past=past,
+    )
+    return Preview(upload, result, review)
+
+
+async def remember(
+    session: AsyncSession,
+    member_id: int,
+    chat_id: int,
+    upload: Upload,
+    now: datetime,
+    review: ReviewState | None = None,
+) -> int:
+    """Keep the upload for the Confirm button (replacing anything pending); returns its id."""
+    await session.execute(
+        delete(PendingInput).where(
+            PendingInput.member_id == member_id, PendingInput.chat_id == chat_id
+        )
+    )
+    pending = PendingInput(
+        member_id=member_id,
+        chat_id=chat_id,
+        kind=IMPORT_KIND,
+        payload={
+            "file_id": upload.file_id,
+            "file_name": upload.file_name,
+            "digest": upload.digest,
+            "decisions": upload.decisions.to_json(),
+            "past": upload.past,
+            **({"review": review.to_json()} if review is not None else {}),
+        },
+        created_at=now,
+        expires_at=now + PENDING_TTL,
+    )
+    session.add(pending)
+    await session.flush()
+    return pending.id
+
+
+async def claim(
+    session: AsyncSession, pending_id: int, member_id: int, now: datetime
+) -> Upload | None:
+    """Take the waiting upload (once: a second press finds nothing); None if gone or not theirs."""
+    pending = await session.get(PendingInput, pending_id)
+    if pending is None or pending.kind != IMPORT_KIND or pending.member_id != member_id:
+        return None
+    result = await session.execute(delete(PendingInput).where(PendingInput.id == pending_id))
+    if not result.rowcount or pending.expires_at < now:
+        return None
+    if not await is_coordinator(session, member_id):
+        return None
+    return upload_of(pending)
+
+
+def upload_of(pending: PendingInput) -> Upload:
+    """The upload a pending import holds, with the decisions its review made so far."""
+    payload = pending.payload or {}
+    review = ReviewState.from_json(payload.get("review"))
+    decisions = (
+        review.decisions if review is not None else Decisions.from_json(payload.get("decisions"))
+    )
+    past = payload.get("past")
+    return Upload(
+        file_id=str(payload.get("file_id", "")),
+        file_name=str(payload.get("file_name", "")),
+        digest=str(payload.get("digest", "")),
+        decisions=decisions,
+        past=past if past in PAST_CHOICES else "ask",
+    )
+
+
+async def choose_past(
+    session: AsyncSession, pending_id: int, member_id: int, choice: str, now: datetime
+) -> Upload | None:
+    """The coordinator picks what Confirm does with past deadlines; None if not theirs."""
+    pending = await session.get(PendingInput, pending_id)
+    if pending is None or pending.kind != IMPORT_KIND or pending.member_id != member_id:
+        return None
+    if pending.expires_at < now or choice not in PAST_CHOICES:
+        return None
+    pending.payload = {**(pending.payload or {}), "past": choice}
+    return upload_of(pending)
+
+
+async def confirm(services: Services, upload: Upload, data: bytes) -> ImportResult:
+    """Import the downloaded file for real, if it is still the file that was previewed."""
+    source = await asyncio.to_thread(read_source, data, upload.file_name)
+    if source.digest != upload.digest:
+        raise DocumentError("changed", "The file is not the one that was previewed.")
+    return await import_sources(services, [decided(source, upload.decisions)], past=upload.past)

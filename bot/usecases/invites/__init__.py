@@ -1,0 +1,1 @@
+"""Invites: deep-link tokens that bind a Telegram user to a role."""

@@ -1,0 +1,277 @@
+"""What the board shows, as plain values, from the use cases /status, /mytasks and the digest
+use, so the numbers agree everywhere.
+
+- the rows are `unit_counts` (the office-wide one for coordinators, the unit's own for a
+  liaison): the same counts and the same light as /status, in the same order;
+- a unit's duties are `task_page` (what /mytasks lists), a duty is `duty_card` (the card
+  the chat shows, with every report: who, what, when, evidence);
+- the chart is the digest's `unit_progress`, the rows its chart draws.
+
+Who sees what is decided here, on every request, from the member's bindings: coordinators
+(and administrators) see every unit; a liaison sees their own units only; anyone else, nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.usecases.digest.data import UnitProgress, unit_progress
+from bot.usecases.tasks.lists import (
+    OPEN_STATUSES,
+    DutyCard,
+    TaskFilter,
+    TaskPage,
+    UnitCounts,
+    deadline,
+    duty_card,
+    liaison_unit_ids,
+    task_page,
+    unit_counts,
+)
+from scheduling.dates.workdays import WorkingDays
+from storage.models import (
+    Assignment,
+    AssignmentStatus,
+    Binding,
+    Duty,
+    Member,
+    Occurrence,
+    Plan,
+    Role,
+    StatusReport,
+    Unit,
+    UnitGroup,
+    UnitGroupMember,
+)
+
+UNIT_PAGE_SIZE = 100
+
+OfficeCounts = Callable[[date], Awaitable[list[UnitCounts]]]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A member the board answers: a coordinator, or a liaison of some units."""
+
+    member_id: int
+    name: str
+    language: str | None
+    coordinator: bool
+    unit_ids: tuple[int, ...]
+
+    def may_see(self, unit_id: int) -> bool:
+        return self.coordinator or unit_id in self.unit_ids
+
+
+async def board_viewer(session: AsyncSession, telegram_user_id: int) -> Viewer | None:
+    """The member behind a verified Telegram user, if they may see anything; else None."""
+    member = await session.scalar(select(Member).where(Member.telegram_user_id == telegram_user_id))
+    if member is None:
+        return None
+    roles = set(
+        await session.scalars(
+            select(Binding.role).where(Binding.member_id == member.id, Binding.active.is_(True))
+        )
+    )
+    coordinator = bool(roles & {Role.COORDINATOR, Role.ADMIN})
+    units = tuple(await liaison_unit_ids(session, member.id))
+    if not coordinator and not units:
+        return None
+    return Viewer(member.id, member.name, member.language, coordinator, units)
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the board filters a unit by, beside its counts."""
+
+    kind: str
+    groups: tuple[int, ...]
+    plans: tuple[int, ...]
+    next_due: date | None
+    next_duty: str | None
+
+
+@dataclass
+class Overview:
+    rows: list[UnitCounts]
+    facts: dict[int, UnitFacts]
+    plans: list[tuple[int, str]]
+    groups: list[tuple[int, str]]
+    progress: list[UnitProgress] = field(default_factory=list)
+
+
+async def _facts(
+    session: AsyncSession, unit_ids: list[int], today: date
+) -> tuple[dict[int, UnitFacts], list[tuple[int, str]], list[tuple[int, str]]]:
+    kinds = dict(
+        (row[0], str(row[1]))
+        for row in await session.execute(select(Unit.id, Unit.kind).where(Unit.id.in_(unit_ids)))
+    )
+    groups: dict[int, list[int]] = defaultdict(list)
+    for group_id, unit_id in await session.execute(
+        select(UnitGroupMember.group_id, UnitGroupMember.unit_id).where(
+            UnitGroupMember.unit_id.in_(unit_ids)
+        )
+    ):
+        groups[unit_id].append(group_id)
+    plans: dict[int, set[int]] = defaultdict(set)
+    for unit_id, plan_id in await session.execute(
+        select(Assignment.unit_id, Duty.plan_id)
+        .join(Occurrence, Occurrence.id == Assignment.occurrence_id)
+        .join(Duty, Duty.id == Occurrence.duty_id)
+        .where(Assignment.unit_id.in_(unit_ids))
+        .distinct()
+    ):
+        plans[unit_id].add(plan_id)
+    due = deadline()
+    following: dict[int, tuple[date, str]] = {}
+    for unit_id, day, text in await session.execute(
+        select(Assignment.unit_id, due, Duty.text)
+        .join(Occurrence, Occurrence.id == Assignment.occurrence_id)
+        .join(Duty, Duty.id == Occurrence.duty_id)
+        .where(
+            Assignment.unit_id.in_(unit_ids),
+            Assignment.status.in_(OPEN_STATUSES),
+            due >= today,
+        )
+        .order_by(due, Assignment.id)
+    ):
+        following.setdefault(unit_id, (day, text))
+    facts = {
+        unit_id: UnitFacts(
+            kind=kinds.get(unit_id, "other"),
+            groups=tuple(sorted(groups[unit_id])),
+            plans=tuple(sorted(plans[unit_id])),
+            next_due=following[unit_id][0] if unit_id in following else None,
+            next_duty=following[unit_id][1] if unit_id in following else None,
+        )
+        for unit_id in unit_ids
+    }
+    used_plans = sorted({plan for ids in plans.values() for plan in ids})
+    used_groups = sorted({group for ids in groups.values() for group in ids})
+    plan_titles = list(
+        await session.execute(
+            select(Plan.id, Plan.title).where(Plan.id.in_(used_plans)).order_by(Plan.id)
+        )
+    )
+    group_names = list(
+        await session.execute(
+            select(UnitGroup.id, UnitGroup.name)
+            .where(UnitGroup.id.in_(used_groups))
+            .order_by(UnitGroup.name)
+        )
+    )
+    return (
+        facts,
+        [(plan_id, title) for plan_id, title in plan_titles],
+        [(group_id, name) for group_id, name in group_names],
+    )
+
+
+async def overview(
+    session: AsyncSession,
+    viewer: Viewer,
+    today: date,
+    calendar: WorkingDays,
+    office_counts: OfficeCounts | None = None,
+) -> Overview:
+    """The rows a viewer sees (a coordinator's are /status's office-wide counts, shared with
+    it through `office_counts` when given), with what the filters need and the chart."""
+    if viewer.coordinator:
+        rows = (
+            await office_counts(today)
+            if office_counts is not None
+            else await unit_counts(session, today, calendar)
+        )
+        progress = await unit_progress(session, today, calendar)
+    else:
+        rows = await unit_counts(session, today, calendar, list(viewer.unit_ids))
+        progress = [
+            row
+            for row in await unit_progress(session, today, calendar)
+            if row.unit_id in viewer.unit_ids
+        ]
+    facts, plans, groups = await _facts(session, [row.unit_id for row in rows], today)
+    return Overview(rows, facts, plans, groups, progress)
+
+
+async def unit_duties(
+    session: AsyncSession,
+    viewer: Viewer,
+    unit_id: int,
+    today: date,
+    calendar: WorkingDays,
+    page: int = 0,
+) -> tuple[UnitCounts | None, TaskPage] | None:
+    """A unit's counts and its assignments (/mytasks' "all" list, next due first), or None
+    when the viewer may not see the unit."""
+    if not viewer.may_see(unit_id):
+        return None
+    counts = await unit_counts(session, today, calendar, [unit_id])
+    listing = await task_page(
+        session, [unit_id], TaskFilter.ALL, today, page=page, page_size=UNIT_PAGE_SIZE
+    )
+    return (counts[0] if counts else None), listing
+
+
+async def duty_detail(session: AsyncSession, viewer: Viewer, assignment_id: int) -> DutyCard | None:
+    """The duty card (every report with who and when), or None when the viewer may not see
+    the assignment's unit (or there is none)."""
+    unit_id = await session.scalar(select(Assignment.unit_id).where(Assignment.id == assignment_id))
+    if unit_id is None or not viewer.may_see(unit_id):
+        return None
+    return await duty_card(session, assignment_id)
+
+
+async def unit_name(session: AsyncSession, unit_id: int) -> str | None:
+    return await session.scalar(select(Unit.name).where(Unit.id == unit_id))
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """The latest word on an assignment, and how much evidence it has."""
+
+    who: str
+    at: datetime
+    status: AssignmentStatus | None
+    note: str | None
+    reports: int
+    evidence: int
+
+
+async def report_summaries(
+    session: AsyncSession, assignment_ids: list[int]
+) -> dict[int, ReportSummary]:
+    """Per assignment: its latest live report (not undone) and the counts of reports and
+    evidence, for the board's list of a unit's duties."""
+    found: dict[int, ReportSummary] = {}
+    if not assignment_ids:
+        return found
+    rows = await session.execute(
+        select(StatusReport, Member.name)
+        .outerjoin(Member, Member.id == StatusReport.member_id)
+        .where(
+            StatusReport.assignment_id.in_(assignment_ids),
+            StatusReport.undone_at.is_(None),
+            StatusReport.undoes_report_id.is_(None),
+        )
+        .order_by(StatusReport.created_at, StatusReport.id)
+    )
+    for report, who in rows:
+        before = found.get(report.assignment_id)
+        evidence = int(report.evidence_kind is not None)
+        found[report.assignment_id] = ReportSummary(
+            who=who or "—",
+            at=report.created_at,
+            status=report.status,
+            note=report.note,
+            reports=(before.reports if before else 0) + 1,
+            evidence=(before.evidence if before else 0) + evidence,
+        )
+    return found

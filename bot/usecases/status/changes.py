@@ -1,0 +1,381 @@
+"""Status replies: done, in progress, blocked, more time, notes, evidence, counts, undo.
+
+Every change is an append-only StatusReport with who and when; an assignment's `status` is the
+latest word. Authorization is checked here, on every call, against the assignment's unit —
+never trusted from callback data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.clock import Clock, local_date
+from bot.settings import DEFAULT_ZONE
+from bot.text import shorten
+from bot.usecases.members.notices import notify_coordinators
+from storage.enums import CLOSED_STATUSES
+from storage.models import (
+    Assignment,
+    AssignmentStatus,
+    Binding,
+    Member,
+    Occurrence,
+    Reminder,
+    ReminderState,
+    Role,
+    StatusReport,
+)
+
+UNDO_WINDOW = timedelta(hours=24)
+
+
+class Refusal(StrEnum):
+    NOT_FOUND = "not_found"
+    NOT_ALLOWED = "not_allowed"
+    UNDO_EXPIRED = "undo_expired"
+    ALREADY_UNDONE = "already_undone"
+    BAD_DATE = "bad_date"
+    NOTHING_TO_UNDO = "nothing_to_undo"
+
+
+class StatusRefused(Exception):
+    def __init__(self, reason: Refusal) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str
+    file_id: str | None = None
+    name: str | None = None
+    url: str | None = None
+    meta: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    report_id: int
+    assignment_id: int
+    status: AssignmentStatus
+    previous: AssignmentStatus
+    progress_count: int
+    target_count: int | None
+    extended_due: date | None
+
+
+async def load_assignment(session: AsyncSession, assignment_id: int) -> Assignment | None:
+    return await session.scalar(
+        select(Assignment)
+        .where(Assignment.id == assignment_id)
+        .options(
+            selectinload(Assignment.unit),
+            selectinload(Assignment.occurrence).selectinload(Occurrence.duty),
+        )
+    )
+
+
+async def may_act(session: AsyncSession, member: Member, assignment: Assignment) -> bool:
+    """A liaison of the assignment's unit, or a coordinator/admin."""
+    found = await session.scalar(
+        select(Binding.id).where(
+            Binding.member_id == member.id,
+            Binding.active.is_(True),
+            (
+                (Binding.role == Role.LIAISON) & (Binding.unit_id == assignment.unit_id)
+                | Binding.role.in_([Role.COORDINATOR, Role.ADMIN])
+            ),
+        )
+    )
+    return found is not None
+
+
+async def authorize(session: AsyncSession, member: Member, assignment_id: int) -> Assignment:
+    """The assignment, if this member may report on it; else StatusRefused (not found, not
+    allowed). Every change below checks it; a dialogue checks once and then applies."""
+    assignment = await load_assignment(session, assignment_id)
+    if assignment is None:
+        raise StatusRefused(Refusal.NOT_FOUND)
+    if not await may_act(session, member, assignment):
+        raise StatusRefused(Refusal.NOT_ALLOWED)
+    return assignment
+
+
+async def _cancel_planned(session: AsyncSession, assignment_id: int, reason: str) -> None:
+    await session.execute(
+        update(Reminder)
+        .where(Reminder.assignment_id == assignment_id, Reminder.state == ReminderState.PLANNED)
+        .values(state=ReminderState.CANCELLED, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _restore_planned(
+    session: AsyncSession, assignment_id: int, reason: str, now: datetime
+) -> None:
+    await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.assignment_id == assignment_id,
+            Reminder.state == ReminderState.CANCELLED,
+            Reminder.last_error == reason,
+            Reminder.planned_at > now,
+        )
+        .values(state=ReminderState.PLANNED, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _result(report: StatusReport, assignment: Assignment) -> ChangeResult:
+    return ChangeResult(
+        report_id=report.id,
+        assignment_id=assignment.id,
+        status=assignment.status,
+        previous=report.previous_status or assignment.status,
+        progress_count=assignment.progress_count,
+        target_count=assignment.occurrence.target_count,
+        extended_due=assignment.extended_due,
+    )
+
+
+async def change_status(
+    session: AsyncSession,
+    clock: Clock,
+    member: Member,
+    assignment_id: int,
+    status: AssignmentStatus,
+    note: str | None = None,
+    requested_due: date | None = None,
+    *,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> ChangeResult:
+    """Set an assignment's status, recording who and when; closing it cancels its reminders.
+
+    A requested date ("more time") must lie after today in `zone`, the deployment's zone,
+    and within two years.
+    """
+    assignment = await authorize(session, member, assignment_id)
+    return await apply_status(
+        session, clock, member, assignment, status, note, requested_due, zone=zone
+    )
+
+
+async def apply_status(
+    session: AsyncSession,
+    clock: Clock,
+    member: Member,
+    assignment: Assignment,
+    status: AssignmentStatus,
+    note: str | None = None,
+    requested_due: date | None = None,
+    *,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> ChangeResult:
+    """`change_status` for an assignment already authorized in this turn."""
+    now = clock.now()
+    if status is AssignmentStatus.MORE_TIME:
+        today = local_date(now, zone)
+        if (
+            requested_due is None
+            or requested_due <= today
+            or requested_due > today + timedelta(days=730)
+        ):
+            raise StatusRefused(Refusal.BAD_DATE)
+    previous = assignment.status
+    report = StatusReport(
+        assignment_id=assignment.id,
+        member_id=member.id,
+        created_at=now,
+        status=status,
+        previous_status=previous,
+        note=note,
+        requested_due=requested_due,
+    )
+    session.add(report)
+    assignment.status = status
+    assignment.status_changed_at = now
+    await session.flush()
+    if status in CLOSED_STATUSES:
+        await _cancel_planned(session, assignment.id, f"closed by report {report.id}")
+    if status is AssignmentStatus.MORE_TIME and requested_due is not None:
+        report.evidence_meta = {"previous_extended_due": _iso(assignment.extended_due)}
+        assignment.extended_due = requested_due
+        await _cancel_planned(session, assignment.id, f"rescheduled by report {report.id}")
+    if status in (AssignmentStatus.BLOCKED, AssignmentStatus.MORE_TIME):
+        await notify_coordinators(
+            session,
+            now,
+            key=f"status:{report.id}",
+            payload={
+                "notice": "blocked" if status is AssignmentStatus.BLOCKED else "more_time",
+                "member": member.name,
+                "unit": assignment.unit.name,
+                "duty": shorten(assignment.occurrence.duty.text, 60, one_line=True),
+                "date_iso": _iso(requested_due),
+                "note": note or "—",
+                "assignment_id": assignment.id,
+            },
+            exclude_member=member.id,
+        )
+    await session.flush()
+    return _result(report, assignment)
+
+
+async def add_note(
+    session: AsyncSession,
+    clock: Clock,
+    member: Member,
+    assignment_id: int,
+    note: str | None,
+    evidence: Evidence | None = None,
+) -> ChangeResult:
+    """A note or a piece of evidence (file, photo, link) on an assignment; status unchanged."""
+    assignment = await authorize(session, member, assignment_id)
+    report = StatusReport(
+        assignment_id=assignment.id,
+        member_id=member.id,
+        created_at=clock.now(),
+        status=None,
+        previous_status=assignment.status,
+        note=note,
+    )
+    if evidence is not None:
+        report.evidence_kind = evidence.kind
+        report.evidence_file_id = evidence.file_id
+        report.evidence_name = evidence.name
+        report.evidence_url = evidence.url
+        report.evidence_meta = evidence.meta
+    session.add(report)
+    await session.flush()
+    return _result(report, assignment)
+
+
+async def count_one_more(
+    session: AsyncSession,
+    clock: Clock,
+    member: Member,
+    assignment_id: int,
+    on_date: date,
+    note: str | None = None,
+) -> ChangeResult:
+    """Yearly-count duties: one more held (e.g. a training session on `on_date`)."""
+    assignment = await authorize(session, member, assignment_id)
+    return await apply_count(session, clock, member, assignment, on_date, note)
+
+
+async def apply_count(
+    session: AsyncSession,
+    clock: Clock,
+    member: Member,
+    assignment: Assignment,
+    on_date: date,
+    note: str | None = None,
+) -> ChangeResult:
+    """`count_one_more` for an assignment already authorized in this turn."""
+    now = clock.now()
+    previous = assignment.status
+    assignment.progress_count += 1
+    target = assignment.occurrence.target_count
+    if target is not None and assignment.progress_count >= target:
+        assignment.status = AssignmentStatus.DONE
+    elif previous is AssignmentStatus.OPEN:
+        assignment.status = AssignmentStatus.IN_PROGRESS
+    assignment.status_changed_at = now
+    report = StatusReport(
+        assignment_id=assignment.id,
+        member_id=member.id,
+        created_at=now,
+        status=assignment.status if assignment.status != previous else None,
+        previous_status=previous,
+        note=note,
+        event_date=on_date,
+        count_delta=1,
+    )
+    session.add(report)
+    await session.flush()
+    if assignment.status in CLOSED_STATUSES:
+        await _cancel_planned(session, assignment.id, f"closed by report {report.id}")
+    return _result(report, assignment)
+
+
+async def undo(session: AsyncSession, clock: Clock, member: Member, report_id: int) -> ChangeResult:
+    """Take back a change within 24 hours: status, extension and count return as they were."""
+    report = await session.get(StatusReport, report_id)
+    if report is None or report.undoes_report_id is not None:
+        raise StatusRefused(Refusal.NOTHING_TO_UNDO)
+    assignment = await authorize(session, member, report.assignment_id)
+    now = clock.now()
+    if report.undone_at is not None:
+        raise StatusRefused(Refusal.ALREADY_UNDONE)
+    if now - report.created_at > UNDO_WINDOW:
+        raise StatusRefused(Refusal.UNDO_EXPIRED)
+    if report.member_id != member.id and not await _is_coordinator(session, member):
+        raise StatusRefused(Refusal.NOT_ALLOWED)
+    current = assignment.status
+    restored = report.previous_status or current
+    if report.status is not None:
+        assignment.status = restored
+    if report.count_delta:
+        assignment.progress_count = max(0, assignment.progress_count - report.count_delta)
+        assignment.status = restored
+    if report.requested_due is not None:
+        previous_due = (report.evidence_meta or {}).get("previous_extended_due")
+        assignment.extended_due = date.fromisoformat(previous_due) if previous_due else None
+        await _restore_planned(session, assignment.id, f"rescheduled by report {report.id}", now)
+    if current in CLOSED_STATUSES and assignment.status not in CLOSED_STATUSES:
+        await _restore_planned(session, assignment.id, f"closed by report {report.id}", now)
+    assignment.status_changed_at = now
+    report.undone_at = now
+    undo_report = StatusReport(
+        assignment_id=assignment.id,
+        member_id=member.id,
+        created_at=now,
+        status=assignment.status if assignment.status != current else None,
+        previous_status=current,
+        undoes_report_id=report.id,
+        count_delta=-report.count_delta,
+    )
+    session.add(undo_report)
+    await session.flush()
+    return _result(undo_report, assignment)
+
+
+async def _is_coordinator(session: AsyncSession, member: Member) -> bool:
+    found = await session.scalar(
+        select(Binding.id).where(
+            Binding.member_id == member.id,
+            Binding.active.is_(True),
+            Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
+        )
+    )
+    return found is not None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+async def evidence_files(
+    session: AsyncSession, assignment_id: int
+) -> list[tuple[str, str, str | None]]:
+    """(kind, Telegram file id, name) of every file still standing as evidence."""
+    rows = await session.execute(
+        select(
+            StatusReport.evidence_kind, StatusReport.evidence_file_id, StatusReport.evidence_name
+        )
+        .where(
+            StatusReport.assignment_id == assignment_id,
+            StatusReport.evidence_file_id.is_not(None),
+            StatusReport.undone_at.is_(None),
+        )
+        .order_by(StatusReport.created_at)
+    )
+    return [(kind or "document", file_id, name) for kind, file_id, name in rows if file_id]

@@ -1,0 +1,86 @@
+"""What /status shows a member: which units they may see, and each unit's counts.
+
+A coordinator sees every unit (the office overview, counted outside the update's session, see
+`SharedCityCounts`) or any unit by name; a liaison sees their own units, and only those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.usecases.members.directory import is_coordinator
+from bot.usecases.tasks.lists import (
+    TaskRow,
+    UnitCounts,
+    liaison_unit_ids,
+    next_deadlines,
+    unit_counts,
+)
+from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
+from scheduling.dates.workdays import WorkingDays
+
+
+class Shows(StrEnum):
+    UNITS = "units"  # the units in `units`
+    OFFICE = "office"  # every unit, for a coordinator
+    UNKNOWN_UNIT = "unknown_unit"  # no unit by the asked name; `hints` are near names
+    NOT_ALLOWED = "not_allowed"  # another unit, asked by a liaison
+    NOT_BOUND = "not_bound"  # a liaison of no unit
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    name: str
+    counts: UnitCounts | None
+    deadlines: list[TaskRow]
+
+
+@dataclass(frozen=True)
+class StatusView:
+    shows: Shows
+    asked: str = ""
+    hints: tuple[str, ...] = ()
+    units: tuple[UnitStatus, ...] = ()
+
+
+async def may_see_office(session: AsyncSession, member_id: int) -> bool:
+    """Only coordinators (and administrators) see every unit."""
+    return await is_coordinator(session, member_id)
+
+
+async def status_view(
+    session: AsyncSession, member_id: int, asked: str, today: date, calendar: WorkingDays
+) -> StatusView:
+    """/status [unit]: what this member may see, with the counts of the units shown."""
+    coordinator = await may_see_office(session, member_id)
+    if asked:
+        unit = await find_unit(session, asked)
+        if unit is None:
+            hints = await suggest_units(session, asked)
+            return StatusView(Shows.UNKNOWN_UNIT, asked=asked, hints=tuple(hints))
+        mine = await liaison_unit_ids(session, member_id)
+        if not coordinator and unit.id not in mine:
+            return StatusView(Shows.NOT_ALLOWED, asked=asked)
+        shown = [(unit.id, unit.name)]
+    elif coordinator:
+        return StatusView(Shows.OFFICE)
+    else:
+        mine = await liaison_unit_ids(session, member_id)
+        if not mine:
+            return StatusView(Shows.NOT_BOUND)
+        names = await unit_names(session, mine)
+        shown = [(unit_id, names[unit_id]) for unit_id in mine]
+    units = [await _unit_status(session, unit_id, name, today, calendar) for unit_id, name in shown]
+    return StatusView(Shows.UNITS, asked=asked, units=tuple(units))
+
+
+async def _unit_status(
+    session: AsyncSession, unit_id: int, name: str, today: date, calendar: WorkingDays
+) -> UnitStatus:
+    counts = await unit_counts(session, today, calendar, [unit_id])
+    deadlines = await next_deadlines(session, [unit_id], today)
+    return UnitStatus(name, counts[0] if counts else None, deadlines)

@@ -1,0 +1,1 @@
+"""Reading schedule rules out of a duty's words: text in, `Rule`s out (entry point: `rules`)."""

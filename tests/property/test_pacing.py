@@ -1,0 +1,184 @@
+"""The pacer keeps Telegram's limits on a simulated clock, judged by the sandbox's own limiter.
+
+Requests take a while to reach the server and their answers a while to come back, and the
+delays differ from send to send (a loaded event loop, a slow network): the server must still
+never see more than its limits, whatever the delays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from collections.abc import Coroutine
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.sandbox.errors import ApiError
+from bot.sandbox.limits import Limits as ServerLimits
+from bot.sandbox.limits import RateLimiter
+from scheduling.delivery.pacing import Limits, Pacer
+
+BOT = 1
+GROUPS = {11, 12}
+
+
+class VirtualTime:
+    """A clock that jumps to the next sleeper's wake-up once every task is waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + max(0.0, seconds), next(self._order), woken))
+        await woken
+
+    async def run(self, coroutines: list[Coroutine[Any, Any, None]]) -> None:
+        tasks = [asyncio.create_task(c) for c in coroutines]
+        while True:
+            for _ in range(30):  # let every task that can run get to its next wait
+                await asyncio.sleep(0)
+            if all(t.done() for t in tasks):
+                break
+            assert self._sleepers, "every task waits and nobody sleeps: a deadlock"
+            at, _, woken = heapq.heappop(self._sleepers)
+            self.now = max(self.now, at)
+            woken.set_result(None)
+        for task in tasks:
+            task.result()
+
+
+class Server:
+    """The sandbox's sliding windows with Telegram's limits, on the virtual clock."""
+
+    def __init__(self, clock: VirtualTime) -> None:
+        self.limiter = RateLimiter(ServerLimits(enabled=True), clock.monotonic)
+        self.accepted: list[tuple[float, int]] = []
+        self.refused = 0
+        self._clock = clock
+
+    def take(self, chat: int) -> None:
+        chat_id = -chat if chat in GROUPS else chat
+        try:
+            self.limiter.check(BOT, chat_id)
+        except ApiError:
+            self.refused += 1
+            return
+        self.limiter.record(BOT, chat_id)
+        self.accepted.append((self._clock.now, chat))
+
+
+Send = tuple[int, float, float]  # chat, seconds to reach the server, seconds for the answer
+
+sends = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=12),
+        st.floats(min_value=0.0, max_value=0.4),
+        st.floats(min_value=0.0, max_value=0.4),
+    ),
+    min_size=1,
+    max_size=150,
+)
+
+
+def simulate(plan: list[Send]) -> Server:
+    clock = VirtualTime()
+    pacer = Pacer(Limits(), monotonic=clock.monotonic, sleep=clock.sleep)
+    server = Server(clock)
+
+    async def one(chat: int, there: float, back: float) -> None:
+        async with pacer.slot(chat, chat in GROUPS):
+            await clock.sleep(there)
+            server.take(chat)
+            await clock.sleep(back)
+
+    async def main() -> None:
+        await clock.run([one(*send) for send in plan])
+
+    asyncio.run(main())
+    return server
+
+
+@settings(max_examples=40, deadline=None)
+@given(sends)
+def test_no_delay_pattern_breaks_a_limit_at_the_server(plan: list[Send]) -> None:
+    server = simulate(plan)
+    assert server.refused == 0
+    assert len(server.accepted) == len(plan)
+
+
+@settings(max_examples=20, deadline=None)
+@given(sends)
+def test_limits_hold_also_counted_by_hand(plan: list[Send]) -> None:
+    server = simulate(plan)
+    times = [t for t, _ in server.accepted]
+    for i, start in enumerate(times):
+        assert sum(1 for t in times[i:] if t < start + 1.0) <= 30
+    by_chat: dict[int, list[float]] = {}
+    for t, chat in server.accepted:
+        by_chat.setdefault(chat, []).append(t)
+    for chat, moments in by_chat.items():
+        if chat in GROUPS:
+            for i, start in enumerate(moments):
+                assert sum(1 for t in moments[i:] if t < start + 60.0) <= 20
+        else:
+            assert all(b - a >= 1.0 for a, b in zip(moments, moments[1:], strict=False))
+
+
+def test_prompt_answers_keep_close_to_the_rate() -> None:
+    """Counting answers, not departures, must not starve the bot: 290 chats, 10 ms each way."""
+    server = simulate([(100 + n, 0.01, 0.01) for n in range(290)])
+    first, last = server.accepted[0][0], server.accepted[-1][0]
+    rate = (len(server.accepted) - 1) / (last - first)
+    assert server.refused == 0
+    assert 27.0 <= rate <= 29.0 + 1e-9, rate
+
+
+def test_pause_after_a_429_holds_everyone() -> None:
+    clock = VirtualTime()
+    pacer = Pacer(Limits(), monotonic=clock.monotonic, sleep=clock.sleep)
+    left: list[float] = []
+
+    async def first() -> None:
+        async with pacer.slot(1, False):
+            left.append(clock.now)
+        pacer.pause(5.0)
+
+    async def second() -> None:
+        async with pacer.slot(2, False):
+            left.append(clock.now)
+
+    async def main() -> None:
+        await clock.run([first()])
+        await clock.run([second()])
+
+    asyncio.run(main())
+    assert left[0] == 0.0 and left[1] >= 5.0
+
+
+def test_a_city_of_chats_is_forgotten_once_quiet() -> None:
+    clock = VirtualTime()
+    pacer = Pacer(Limits(per_second=10_000), monotonic=clock.monotonic, sleep=clock.sleep)
+
+    async def one(chat: int) -> None:
+        async with pacer.slot(chat, False):
+            await clock.sleep(0.001)
+
+    async def waves() -> None:
+        for wave in range(5):
+            await asyncio.gather(*(one(wave * 1_000 + n) for n in range(1_000)))
+            await clock.sleep(2.0)
+
+    async def main() -> None:
+        await clock.run([waves()])
+
+    asyncio.run(main())
+    assert len(pacer._chats) <= 2_048
