@@ -77,7 +77,7 @@ def locked_text(until: datetime, t: Translator) -> str:
             "Too many invite links that did not work. For safety I will not check invite links "
             "from you until {time}. Please ask the coordinator for a new link."
         ),
-        time=t.datetime(until, "short"),
+        time=t.datetime(until),
     )
 
 
@@ -165,7 +165,7 @@ async def invite(update: Update, context: BotContext) -> None:
                     role=role_name(role, t),
                     unit=f" ({unit.name})" if unit else "",
                     link=link,
-                    date=t.datetime(context.services.clock.now() + DEFAULT_TTL, "short"),
+                    date=t.datetime(context.services.clock.now() + DEFAULT_TTL),
                 )
     await update.effective_message.reply_text(text)
 

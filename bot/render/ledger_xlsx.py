@@ -109,7 +109,7 @@ def _assignment_line(item: LedgerAssignment, today: date, t: Translator) -> str:
             t.ngettext("overdue by {count} day", "overdue by {count} days", (today - item.due).days)
         )
     if item.extended:
-        parts.append(t.gettext(_("extended to {date}"), date=item.due.isoformat()))
+        parts.append(t.gettext(_("extended to {date}"), date=t.date(item.due)))
     if item.target_count:
         parts.append(f"[{item.progress_count}/{item.target_count}]")
     return " · ".join(parts)
@@ -124,7 +124,7 @@ def status_text(row: LedgerRow, today: date, t: Translator) -> str:
     done = sum(1 for item in row.assignments if item.status is AssignmentStatus.DONE)
     lines = [t.gettext(_("{done} of {total} units done"), done=done, total=len(row.assignments))]
     lines.extend(
-        f"{item.unit_name}：{_assignment_line(item, today, t)}"
+        t.gettext(_("{unit}: {state}"), unit=item.unit_name, state=_assignment_line(item, today, t))
         for item in row.assignments
         if item.status is not AssignmentStatus.DONE
     )
@@ -195,7 +195,9 @@ def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translato
             status_text(row, ledger.as_of, t),
             _report_text(row, t) or None,
             local_date(report.at, t.zone) if report else None,
-            f"{report.who}（{report.unit_name}）" if report else None,
+            t.gettext(_("{who} ({unit})"), who=report.who, unit=report.unit_name)
+            if report
+            else None,
             "\n".join(e.url or e.label for e in row.evidence) or None,
         ]
         for column, value in enumerate(values, start=1):
