@@ -20,6 +20,7 @@ from bot.usecases.tasks.lights import Light, light_of
 from bot.usecases.tasks.lists import OPEN_STATUSES, UnitCounts, unit_counts, yellow_horizon
 from scheduling.dates.workdays import WorkingDays
 from storage.ids import parse_id
+from storage.search import contains_literally
 from storage.models import (
     Assignment,
     AssignmentStatus,
@@ -125,9 +126,9 @@ async def find_plans(session: AsyncSession, text: str) -> list[Plan]:
     query = select(Plan).order_by(Plan.id)
     plan_id = parse_id(wanted)
     if plan_id is not None:
-        query = query.where(or_(Plan.id == plan_id, Plan.title.contains(wanted)))
+        query = query.where(or_(Plan.id == plan_id, contains_literally(Plan.title, wanted)))
     else:
-        query = query.where(Plan.title.contains(wanted))
+        query = query.where(contains_literally(Plan.title, wanted))
     return list(await session.scalars(query))
 
 
