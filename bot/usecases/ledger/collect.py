@@ -20,7 +20,6 @@ from bot.usecases.tasks.lights import Light, light_of
 from bot.usecases.tasks.lists import OPEN_STATUSES, UnitCounts, unit_counts, yellow_horizon
 from scheduling.dates.workdays import WorkingDays
 from storage.ids import parse_id
-from storage.search import contains_literally
 from storage.models import (
     Assignment,
     AssignmentStatus,
@@ -32,6 +31,7 @@ from storage.models import (
     Unit,
     UnitRole,
 )
+from storage.search import contains_literally
 
 
 @dataclass(frozen=True)

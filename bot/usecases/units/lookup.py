@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import parse_id
-from storage.search import contains_literally
 from storage.models import Unit, UnitAlias
+from storage.search import contains_literally
 
 
 def _normal(name: str) -> str:
