@@ -41,6 +41,20 @@ def role_name(role: Role, t: Translator) -> str:
 
 
 def redeem_text(result: RedeemResult, t: Translator) -> str:
+    if result.outcome is RedeemOutcome.ALREADY and result.role is Role.LIAISON:
+        return t.gettext(
+            _("✅ You are already a liaison of {unit}. Send /mytasks to see its duties."),
+            unit=result.unit_name,
+        )
+    if result.outcome is RedeemOutcome.ENDED:
+        assert result.used_at is not None
+        return t.gettext(
+            _(
+                "You used this invite link on {date}, and that binding has been removed since. "
+                "The link works only once: please ask the coordinator for a new one."
+            ),
+            date=t.datetime(result.used_at),
+        )
     if result.outcome in (RedeemOutcome.BOUND, RedeemOutcome.ALREADY):
         assert result.role is not None
         if result.role is Role.LIAISON:
