@@ -140,10 +140,13 @@ def _report_text(row: LedgerRow, t: Translator) -> str:
     report = row.last_report
     if report is None:
         return ""
-    parts = [status_label(report.status, t)] if report.status else []
-    if report.note:
-        parts.append(report.note)
-    return "：".join(parts) or "—"
+    if report.status and report.note:
+        return t.gettext(
+            _("{status}: {note}"), status=status_label(report.status, t), note=report.note
+        )
+    if report.status:
+        return status_label(report.status, t)
+    return report.note or "—"
 
 
 def _units_cells(row: LedgerRow) -> tuple[str, str]:
