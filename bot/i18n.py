@@ -24,6 +24,12 @@ from scheduling.dates.wording import _ as _  # the one extraction marker, for bo
 
 DEFAULT_LOCALE = "zh_CN"
 
+# One way per locale to show a day and a moment (issue 18: a conversation showed 2026年12月7日,
+# 2026/12/14 05:04 and 2026/12/7 side by side). Times are local and on the 24-hour clock.
+DATE_PATTERNS = {"zh_CN": "yyyy年M月d日", "en": "d MMMM yyyy"}
+WEEKDAY_PATTERNS = {"zh_CN": "yyyy年M月d日 EEEE", "en": "EEEE, d MMMM yyyy"}
+DATETIME_PATTERNS = {"zh_CN": "yyyy年M月d日 HH:mm", "en": "d MMMM yyyy, HH:mm"}
+
 
 def normalize_locale(code: str | None, default: str = DEFAULT_LOCALE) -> str:
     """Map a user-supplied or Telegram language code ("zh", "zh-hans", "en-US") to a catalog."""
@@ -77,16 +83,21 @@ class Translator:
     def babel_locale(self) -> Locale:
         return babel_locale(self.locale)
 
-    def date(self, day: date, fmt: str = "medium") -> str:
-        return format_date(day, format=fmt, locale=babel_locale(self.locale))
+    def date(self, day: date) -> str:
+        """A calendar day, the one way this locale shows days (2026年12月7日, 7 December 2026)."""
+        return format_date(day, format=DATE_PATTERNS[self.locale], locale=self.babel_locale)
 
     def date_with_weekday(self, day: date) -> str:
-        pattern = "yyyy年M月d日 EEEE" if self.locale == "zh_CN" else "EEEE, d MMMM yyyy"
-        return format_date(day, format=pattern, locale=babel_locale(self.locale))
+        """The same day with its weekday in front (en) or behind (zh_CN)."""
+        return format_date(day, format=WEEKDAY_PATTERNS[self.locale], locale=self.babel_locale)
 
-    def datetime(self, moment: datetime, fmt: str = "medium") -> str:
+    def datetime(self, moment: datetime) -> str:
+        """A moment as the reader's local day and 24-hour time (2026年12月14日 05:04)."""
         return format_datetime(
-            moment, format=fmt, tzinfo=self.zone, locale=babel_locale(self.locale)
+            moment,
+            format=DATETIME_PATTERNS[self.locale],
+            tzinfo=self.zone,
+            locale=self.babel_locale,
         )
 
 

@@ -41,6 +41,20 @@ def role_name(role: Role, t: Translator) -> str:
 
 
 def redeem_text(result: RedeemResult, t: Translator) -> str:
+    if result.outcome is RedeemOutcome.ALREADY and result.role is Role.LIAISON:
+        return t.gettext(
+            _("✅ You are already a liaison of {unit}. Send /mytasks to see its duties."),
+            unit=result.unit_name,
+        )
+    if result.outcome is RedeemOutcome.ENDED:
+        assert result.used_at is not None
+        return t.gettext(
+            _(
+                "You used this invite link on {date}, and that binding has been removed since. "
+                "The link works only once: please ask the coordinator for a new one."
+            ),
+            date=t.datetime(result.used_at),
+        )
     if result.outcome in (RedeemOutcome.BOUND, RedeemOutcome.ALREADY):
         assert result.role is not None
         if result.role is Role.LIAISON:
@@ -77,7 +91,7 @@ def locked_text(until: datetime, t: Translator) -> str:
             "Too many invite links that did not work. For safety I will not check invite links "
             "from you until {time}. Please ask the coordinator for a new link."
         ),
-        time=t.datetime(until, "short"),
+        time=t.datetime(until),
     )
 
 
@@ -165,7 +179,7 @@ async def invite(update: Update, context: BotContext) -> None:
                     role=role_name(role, t),
                     unit=f" ({unit.name})" if unit else "",
                     link=link,
-                    date=t.datetime(context.services.clock.now() + DEFAULT_TTL, "short"),
+                    date=t.datetime(context.services.clock.now() + DEFAULT_TTL),
                 )
     await update.effective_message.reply_text(text)
 

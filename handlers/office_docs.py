@@ -116,6 +116,8 @@ async def _feeds(
     services = context.services
     coordinator = await is_coordinator(tr.session, tr.member.id)
     mine = await liaison_unit_ids(tr.session, tr.member.id)
+    if not coordinator and not mine:
+        return [], not_bound_text(tr.t)  # a stranger learns no unit's name, not even a hint
     if wanted:
         unit = await find_unit(tr.session, wanted)
         if unit is None:
@@ -125,10 +127,8 @@ async def _feeds(
         units = {unit.id: unit.name}
     elif mine:
         units = await unit_names(tr.session, mine)
-    elif coordinator:
-        return [], tr.t.gettext(_("Which unit? /calendar UNIT"))
     else:
-        return [], not_bound_text(tr.t)
+        return [], tr.t.gettext(_("Which unit? /calendar UNIT"))
     now = services.clock.now()
     policy = alarm_policy(services.settings)
     feeds = [

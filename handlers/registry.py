@@ -35,6 +35,7 @@ from handlers import (
     tasks,
     throttle,
 )
+from handlers.common import retrying_when_busy
 from handlers.errors import on_error
 
 
@@ -100,4 +101,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
         ),
         group=0,
     )
+    # Every handler is run again when its turn met a busy SQLite database (issue 18: one
+    # press in 1,200 was lost to "database is locked"); see handlers.common.retrying_when_busy.
+    for handlers_of_group in application.handlers.values():
+        for handler in handlers_of_group:
+            handler.callback = retrying_when_busy(handler.callback)
     application.add_error_handler(on_error)

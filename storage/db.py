@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -56,13 +57,27 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
+# How long one SQLite statement waits for another connection's write lock before it fails
+# with "database is locked"; a unit of work that fails so is run again (see `is_busy`).
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cursor.close()
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite gave up waiting for another writer: the transaction was not recorded, and the
+    same work may be tried again (under many presses at once, issue 18)."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, OperationalError) and (
+        "database is locked" in message or "database is busy" in message
+    )
 
 
 class MissingDatabase(DatabaseUnavailable):

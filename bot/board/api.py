@@ -150,7 +150,7 @@ class BoardApi:
                     "plans": list(facts.plans),
                     "counts": self._counts(row),
                     "next_due": facts.next_due.isoformat() if facts.next_due else None,
-                    "next_due_label": t.date(facts.next_due, "short") if facts.next_due else "",
+                    "next_due_label": t.date(facts.next_due) if facts.next_due else "",
                     "next_duty": shorten(facts.next_duty or "", 60, one_line=True),
                 }
             )
@@ -239,7 +239,7 @@ class BoardApi:
                     else None,
                     "last": {
                         "who": report.who,
-                        "at": t.datetime(report.at, "short"),
+                        "at": t.datetime(report.at),
                         "status": status_label(report.status, t) if report.status else "",
                         "note": shorten(report.note or "", 80, one_line=True),
                         "reports": report.reports,
@@ -278,7 +278,7 @@ class BoardApi:
         for line in card.history:
             history.append(
                 {
-                    "at": t.datetime(line.at, "short"),
+                    "at": t.datetime(line.at),
                     "who": line.who,
                     "status": status_label(line.status, t) if line.status else "",
                     "note": line.note or "",

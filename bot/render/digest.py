@@ -257,7 +257,7 @@ def note_lines(
         notes.append(
             t.gettext(
                 _("(This digest was due at {time} and is sent late.)"),
-                time=t.datetime(late_since, "short"),
+                time=t.datetime(late_since),
             )
         )
     return notes

@@ -34,6 +34,7 @@ import re
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -48,6 +49,10 @@ from bot.usecases.ledger.collect import Ledger, LedgerAssignment, LedgerPlan, Le
 from bot.usecases.tasks.lights import LIGHT_MEANINGS, Light
 from bot.usecases.tasks.lists import OPEN_STATUSES, UnitCounts
 from storage.models import AssignmentStatus
+
+# A text that starts with one of these is a formula (or DDE call) to Excel or LibreOffice when
+# typed or edited: a note "=cmd|' /C calc'!A0" or a Telegram name "=HYPERLINK(…)" (issue 18).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 LEDGER_HEADERS = ("一级指标", "二级指标", "序号", "主要任务", "牵头部门", "责任部门")
 EXTRA_HEADERS = (
@@ -109,7 +114,7 @@ def _assignment_line(item: LedgerAssignment, today: date, t: Translator) -> str:
             t.ngettext("overdue by {count} day", "overdue by {count} days", (today - item.due).days)
         )
     if item.extended:
-        parts.append(t.gettext(_("extended to {date}"), date=item.due.isoformat()))
+        parts.append(t.gettext(_("extended to {date}"), date=t.date(item.due)))
     if item.target_count:
         parts.append(f"[{item.progress_count}/{item.target_count}]")
     return " · ".join(parts)
@@ -124,7 +129,7 @@ def status_text(row: LedgerRow, today: date, t: Translator) -> str:
     done = sum(1 for item in row.assignments if item.status is AssignmentStatus.DONE)
     lines = [t.gettext(_("{done} of {total} units done"), done=done, total=len(row.assignments))]
     lines.extend(
-        f"{item.unit_name}：{_assignment_line(item, today, t)}"
+        t.gettext(_("{unit}: {state}"), unit=item.unit_name, state=_assignment_line(item, today, t))
         for item in row.assignments
         if item.status is not AssignmentStatus.DONE
     )
@@ -135,15 +140,31 @@ def _report_text(row: LedgerRow, t: Translator) -> str:
     report = row.last_report
     if report is None:
         return ""
-    parts = [status_label(report.status, t)] if report.status else []
-    if report.note:
-        parts.append(report.note)
-    return "：".join(parts) or "—"
+    if report.status and report.note:
+        return t.gettext(
+            _("{status}: {note}"), status=status_label(report.status, t), note=report.note
+        )
+    if report.status:
+        return status_label(report.status, t)
+    return report.note or "—"
 
 
 def _units_cells(row: LedgerRow) -> tuple[str, str]:
     """The lead and responsible cells as the plan printed them (empty when it named none)."""
     return "、".join(row.lead), "、".join(row.responsible)
+
+
+def put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write a value; text stays text. openpyxl would store a string starting with "=" as a
+    formula; as a string cell with the quote prefix ("'" in Excel's formula bar) neither Excel
+    nor LibreOffice evaluates it, not even after the cell is edited. Numbers and dates the bot
+    computes are written as they are (a negative count stays a number)."""
+    cell = sheet.cell(row, column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _number(value: str) -> int | str:
@@ -168,7 +189,7 @@ def _merge_runs(sheet: Worksheet, column: int, keys: list[object], first_row: in
 
 def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translator) -> None:
     columns = len(LEDGER_HEADERS) + len(EXTRA_HEADERS)
-    sheet.cell(1, 1, plan.title).font = Font(bold=True, size=14)
+    put(sheet, 1, 1, plan.title).font = Font(bold=True, size=14)
     sheet.cell(1, 1).alignment = CENTERED
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
     sheet.row_dimensions[1].height = 30
@@ -195,11 +216,13 @@ def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translato
             status_text(row, ledger.as_of, t),
             _report_text(row, t) or None,
             local_date(report.at, t.zone) if report else None,
-            f"{report.who}（{report.unit_name}）" if report else None,
+            t.gettext(_("{who} ({unit})"), who=report.who, unit=report.unit_name)
+            if report
+            else None,
             "\n".join(e.url or e.label for e in row.evidence) or None,
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(number, column, value)
+            cell = put(sheet, number, column, value)
             cell.alignment = CENTERED if column <= 3 else WRAP_TOP
             cell.border = BORDER
             if isinstance(value, date):
@@ -225,7 +248,7 @@ def _plan_sheet(sheet: Worksheet, plan: LedgerPlan, ledger: Ledger, t: Translato
 
 def _summary_sheet(sheet: Worksheet, units: list[UnitCounts], as_of: date, t: Translator) -> None:
     title = t.gettext(_("Completion by unit as of {date}"), date=t.date(as_of))
-    sheet.cell(1, 1, title).font = Font(bold=True, size=14)
+    put(sheet, 1, 1, title).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_HEADERS))
     for column, header in enumerate(SUMMARY_HEADERS, start=1):
         cell = sheet.cell(2, column, t.gettext(header))
@@ -247,7 +270,7 @@ def _summary_sheet(sheet: Worksheet, units: list[UnitCounts], as_of: date, t: Tr
             t.gettext(LIGHT_NAMES[Light(counts.light)]),
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(number, column, value)
+            cell = put(sheet, number, column, value)
             cell.border = BORDER
             cell.alignment = WRAP_TOP
             if 2 <= column <= 6:

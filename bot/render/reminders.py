@@ -96,7 +96,7 @@ def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) 
         lines.append(
             t.gettext(
                 _("(This reminder was due at {time} and is sent late.)"),
-                time=t.datetime(entry.planned_at, "short"),
+                time=t.datetime(entry.planned_at),
             )
         )
     if entry.calendar_fallback:
@@ -158,7 +158,7 @@ def render_past(entries: list[ReminderEntry], t: Translator) -> RenderedMessage:
     ]
     for index, entry in enumerate(entries[:CHECKINS_LISTED], start=1):
         lines.append(
-            f"{index}. {shorten(entry.duty_text, CHECKIN_TEXT, one_line=True)} · {t.date(entry.due_date, 'short')}"
+            f"{index}. {shorten(entry.duty_text, CHECKIN_TEXT, one_line=True)} · {t.date(entry.due_date)}"
         )
     if len(entries) > CHECKINS_LISTED:
         lines.append(t.gettext(_("… and {count} more."), count=len(entries) - CHECKINS_LISTED))

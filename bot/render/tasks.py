@@ -62,7 +62,7 @@ def render_event_list(
 
 
 def _due_phrase(row_due: date, today: date, t: Translator, open_: bool) -> str:
-    shown = t.date(row_due, "short")
+    shown = t.date(row_due)
     if open_ and row_due < today:
         days = (today - row_due).days
         return t.ngettext(
@@ -82,10 +82,10 @@ def task_line(index: int, row: TaskRow, today: date, t: Translator) -> str:
             period=period_label(row.period_key, t),
         )
         return f"{index}. {icon} {shorten(row.text, 90, one_line=True)}{count}\n    {when} · {row.unit_name}"
-    due = _due_phrase(row.due, today, t, row.overdue(today))
+    due = t.gettext(_("Due: {date}"), date=_due_phrase(row.due, today, t, row.overdue(today)))
     return (
         f"{index}. {icon} {shorten(row.text, 90, one_line=True)}{count}\n"
-        f"    {t.gettext(_('Due'))}: {due} · {period_label(row.period_key, t)} · {row.unit_name}"
+        f"    {due} · {period_label(row.period_key, t)} · {row.unit_name}"
     )
 
 
@@ -137,7 +137,7 @@ def render_task_page(
 
 
 def _history_line(line: HistoryLine, t: Translator) -> str:
-    when = t.datetime(line.at, "short")
+    when = t.datetime(line.at)
     parts = [f"{when} {line.who}:"]
     if line.is_undo:
         parts.append(t.gettext(_("undid a change")))

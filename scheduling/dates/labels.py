@@ -37,13 +37,15 @@ EVENT_LABELS = {
 
 
 def long_date(translator: Translator, day: date) -> str:
-    """ "2027年1月31日" / "January 31, 2027"."""
-    return translator.date(day, "long")
+    """ "2027年1月31日" / "31 January 2027": the reader's one date format."""
+    return translator.date(day)
 
 
 def month_day(translator: Translator, month: int, day: int) -> str:
-    """A day of no particular year: "1月31日" / "January 31"."""
-    return format_skeleton("MMMMd", date(2000, month, day), locale=translator.locale)
+    """A day of no particular year, as the full date shows it without the year: "1月31日" /
+    "31 January"."""
+    pattern = "M月d日" if translator.locale.startswith("zh") else "d MMMM"
+    return format_date(date(2000, month, day), pattern, locale=translator.locale)
 
 
 def month_name(translator: Translator, month: int) -> str:

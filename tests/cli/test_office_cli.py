@@ -44,7 +44,7 @@ def test_digest_preview_of_a_week_with_its_chart(
         capsys, "digest", "--preview", "--week", "2026-11-25", "--lang", "en", "--chart", str(chart)
     )
     assert code == 0, err
-    assert "Weekly digest, week of Nov 23, 2026" in out
+    assert "Weekly digest, week of 23 November 2026" in out
     assert "As of Monday, 23 November 2026." in out, "as of that week's digest time"
     assert "2 of 4 assignments due by now are done (50%)" in out
     assert "区司法局: 45 days overdue" in out

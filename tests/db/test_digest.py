@@ -62,10 +62,10 @@ async def test_fixture_week_numbers(services: Services, clock: SettableClock) ->
                 "As of Monday, 23 November 2026.",
                 "Completion 2026 so far: 2 of 4 assignments due by now are done (50%).",
                 "Whole year: 2 of 7 assignments done.",
-                "1. 区司法局: 45 days overdue (due Oct 9, 2026) — 公开行政执法统计年报",
-                "2. 区司法局: 3 days overdue (due Nov 20, 2026) — 报告法治政府建设情况",
-                "1. 区公安分局: due Nov 25, 2026, 2 working days left, ⚪ not started — 公示执法信息",
-                "1. user10002, 区公安分局, since Nov 10, 2026",
+                "1. 区司法局: 45 days overdue (due 9 October 2026) — 公开行政执法统计年报",
+                "2. 区司法局: 3 days overdue (due 20 November 2026) — 报告法治政府建设情况",
+                "1. 区公安分局: due 25 November 2026, 2 working days left, ⚪ not started — 公示执法信息",
+                "1. user10002, 区公安分局, since 10 November 2026",
             ],
         ),
         (
@@ -161,7 +161,7 @@ async def test_changes_compare_with_last_weeks_digest(
     ]
     assert second.changes.newly_overdue == 1, "b1 (due Nov 25) became overdue this week"
     [text] = render_digest(second, services.translator("en"))
-    assert "Since the last digest (Nov 23, 2026): 1 done, 1 newly overdue." in text
+    assert "Since the last digest (23 November 2026): 1 done, 1 newly overdue." in text
     assert "Overdue now: 2 (last digest: 2)." in text
 
 

@@ -126,7 +126,7 @@ async def test_digest_goes_once_a_week_across_restart_and_two_day_outage(
     assert by_week[(coord, "2026-11-30")] == outage[1], "caught up when the bot came back"
     assert by_week[(coord, "2026-12-07")] == _local(2026, 12, 7, 9)
     late = [m.text for m in sender.sent if m.chat_id == 20_002 and "sent late" in m.text]
-    assert len(late) == 1 and "Nov 30, 2026" in late[0]
+    assert len(late) == 1 and "30 November 2026" in late[0]
     async with services.sessions() as session:
         records = list(await session.scalars(select(DigestSent)))
     assert len(records) == 6 and all(r.summary and "overdue" in r.summary for r in records)
@@ -143,7 +143,7 @@ async def test_outage_over_the_digest_day_inserts_and_sends_it_late(
     assert await _plan_day(services) == 0, "idempotent"
     sender = RecordingSender()
     await _dispatcher(services, sender).tick()
-    assert list(_digests(sender.sent)) == [(20_001, "📊 Weekly digest, week of Nov 30, 2026")]
+    assert list(_digests(sender.sent)) == [(20_001, "📊 Weekly digest, week of 30 November 2026")]
     assert await _dispatcher(services, sender).tick() == await _dispatcher(services, sender).tick()
     assert len(_digests(sender.sent)) == 1
 
@@ -162,7 +162,7 @@ async def test_a_digest_left_behind_by_a_long_outage_is_superseded(
     assert report.cancelled == 1 and sender.sent == [], "a week late is too late"
     await _plan_day(services)  # the start-up planning writes this week's (late) row
     await dispatcher.tick()
-    assert list(_digests(sender.sent)) == [(20_001, "📊 Weekly digest, week of Nov 30, 2026")]
+    assert list(_digests(sender.sent)) == [(20_001, "📊 Weekly digest, week of 30 November 2026")]
     states = {r.payload["week"]: (r.state, r.last_error) for r in await _digest_rows(services)}
     assert states["2026-11-23"] == (ReminderState.CANCELLED, "superseded by a newer digest")
     assert states["2026-11-30"][0] is ReminderState.SENT
@@ -179,7 +179,7 @@ async def test_spring_festival_sends_the_newer_of_two_digests_due_together(
     sender = RecordingSender()
     report = await _dispatcher(services, sender).tick()
     assert report.cancelled == 1
-    assert list(_digests(sender.sent)) == [(20_001, "📊 Weekly digest, week of Feb 23, 2026")]
+    assert list(_digests(sender.sent)) == [(20_001, "📊 Weekly digest, week of 23 February 2026")]
 
 
 async def test_a_removed_coordinator_gets_no_digest(

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -72,7 +72,8 @@ def deep_link(bot_username: str, token: str) -> str:
 
 class RedeemOutcome(StrEnum):
     BOUND = "bound"
-    ALREADY = "already"
+    ALREADY = "already"  # their own link, and they are still bound by it
+    ENDED = "ended"  # their own link, but the binding it made has been removed since
     USED = "used"
     EXPIRED = "expired"
     INVALID = "invalid"
@@ -84,10 +85,26 @@ class RedeemResult:
     role: Role | None = None
     unit_name: str | None = None
     unit_id: int | None = None
+    used_at: datetime | None = None
 
 
 def looks_like_token(text: str) -> bool:
     return 20 <= len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text)
+
+
+async def _still_bound(session: AsyncSession, member_id: int, invite: Invite) -> bool:
+    """Whether the binding this invite made is still active (a coordinator may have ended it)."""
+    found = await session.scalar(
+        select(Binding.id).where(
+            Binding.member_id == member_id,
+            Binding.unit_id == invite.unit_id
+            if invite.unit_id is not None
+            else Binding.unit_id.is_(None),
+            Binding.role == invite.role,
+            Binding.active.is_(True),
+        )
+    )
+    return found is not None
 
 
 async def redeem_invite(
@@ -104,9 +121,14 @@ async def redeem_invite(
     unit = await session.get(Unit, invite.unit_id) if invite.unit_id else None
     unit_name = unit.name if unit else None
     if invite.used_at is not None:
-        if invite.used_by == member.id:
-            return RedeemResult(RedeemOutcome.ALREADY, invite.role, unit_name)
-        return RedeemResult(RedeemOutcome.USED)
+        if invite.used_by != member.id:
+            return RedeemResult(RedeemOutcome.USED)
+        if await _still_bound(session, member.id, invite):
+            return RedeemResult(RedeemOutcome.ALREADY, invite.role, unit_name, invite.unit_id)
+        # Issue 18: an unbound liaison was told "you are now a liaison of …", which was false.
+        return RedeemResult(
+            RedeemOutcome.ENDED, invite.role, unit_name, invite.unit_id, invite.used_at
+        )
     if invite.expires_at <= now:
         return RedeemResult(RedeemOutcome.EXPIRED)
     invite.used_at = now

@@ -31,6 +31,7 @@ from storage.models import (
     Unit,
     UnitRole,
 )
+from storage.search import contains_literally
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,9 @@ async def find_plans(session: AsyncSession, text: str) -> list[Plan]:
     query = select(Plan).order_by(Plan.id)
     plan_id = parse_id(wanted)
     if plan_id is not None:
-        query = query.where(or_(Plan.id == plan_id, Plan.title.contains(wanted)))
+        query = query.where(or_(Plan.id == plan_id, contains_literally(Plan.title, wanted)))
     else:
-        query = query.where(Plan.title.contains(wanted))
+        query = query.where(contains_literally(Plan.title, wanted))
     return list(await session.scalars(query))
 
 

@@ -57,21 +57,20 @@ async def status_view(
 ) -> StatusView:
     """/status [unit]: what this member may see, with the counts of the units shown."""
     coordinator = await may_see_office(session, member_id)
+    mine = await liaison_unit_ids(session, member_id)
+    if not coordinator and not mine:
+        return StatusView(Shows.NOT_BOUND)  # a stranger learns no unit's name, not even a hint
     if asked:
         unit = await find_unit(session, asked)
         if unit is None:
             hints = await suggest_units(session, asked)
             return StatusView(Shows.UNKNOWN_UNIT, asked=asked, hints=tuple(hints))
-        mine = await liaison_unit_ids(session, member_id)
         if not coordinator and unit.id not in mine:
             return StatusView(Shows.NOT_ALLOWED, asked=asked)
         shown = [(unit.id, unit.name)]
     elif coordinator:
         return StatusView(Shows.OFFICE)
     else:
-        mine = await liaison_unit_ids(session, member_id)
-        if not mine:
-            return StatusView(Shows.NOT_BOUND)
         names = await unit_names(session, mine)
         shown = [(unit_id, names[unit_id]) for unit_id in mine]
     units = [await _unit_status(session, unit_id, name, today, calendar) for unit_id, name in shown]

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import parse_id
 from storage.models import Unit, UnitAlias
+from storage.search import contains_literally
 
 
 def _normal(name: str) -> str:
@@ -37,7 +38,7 @@ async def suggest_units(session: AsyncSession, fragment: str, limit: int = 5) ->
         return []
     names = await session.scalars(
         select(Unit.name)
-        .where(Unit.name.contains(wanted))
+        .where(contains_literally(Unit.name, wanted))
         .order_by(func.length(Unit.name))
         .limit(limit)
     )

@@ -1,0 +1,82 @@
+"""No lost press on SQLite (issue 18): one press in 1,200 got "something went wrong" and was
+not recorded ("database is locked"). A turn that meets a busy database is run again within a
+bounded time, so every press is recorded, however long another writer holds the lock."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+import storage.db
+from bot.clock import SettableClock
+from storage.models import StatusReport
+from tests.e2e import running_bot
+from tests.factories import add_member, build_assignment
+
+LIAISONS = 20
+PRESSES_EACH = 12  # 240 presses in all
+
+
+def _hold_write_lock(path: Path, seconds: float, held: threading.Event) -> None:
+    """Another process's long write (a CLI import, a backup): the write lock, held."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        held.set()
+        time.sleep(seconds)
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+async def test_every_press_is_recorded_while_another_writer_holds_the_database(
+    tmp_path: Path, clock: SettableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage.db, "BUSY_TIMEOUT_MS", 100)  # SQLite gives up after 0.1 s
+    path = tmp_path / "busy.db"
+    async with running_bot(f"sqlite+aiosqlite:///{path}", tmp_path, clock, flood_limit=10_000) as h:
+        people: list[tuple[int, int, int]] = []  # (user, message to press on, assignment)
+        for number in range(LIAISONS):
+            user = await h.user(f"联络员{number}")
+            async with h.services.sessions() as session, session.begin():
+                built = await build_assignment(
+                    session, clock.now(), unit_name=f"单位{number}", number=str(number + 1)
+                )
+                await add_member(session, clock.now(), user, built.unit)
+                assignment = built.assignment.id
+            shown = await h.say(user, "/whoami")
+            people.append((user, shown["message_id"], assignment))
+        held = threading.Event()
+        blocker = threading.Thread(target=_hold_write_lock, args=(path, 1.5, held))
+        blocker.start()
+        held.wait(5)
+        await asyncio.gather(
+            *(
+                h.sandbox.press(user, message, f"s:{'pd'[n % 2]}:{assignment}")
+                for n in range(PRESSES_EACH)
+                for user, message, assignment in people
+            )
+        )
+        await asyncio.to_thread(blocker.join)
+        presses = LIAISONS * PRESSES_EACH
+        recorded = 0
+        for _ in range(300):
+            async with h.services.sessions() as session:
+                recorded = await session.scalar(select(func.count()).select_from(StatusReport))
+            if recorded >= presses:
+                break
+            await asyncio.sleep(0.1)
+        errors = [
+            m
+            for user, _message, _assignment in people
+            for m in await h.sandbox.messages(user)
+            if "出了点问题" in (m.get("text") or "")
+        ]
+    assert recorded == presses, f"{presses - recorded} presses lost"
+    assert not errors, f"{len(errors)} users were told something went wrong"
