@@ -371,9 +371,7 @@ class ExtensionRequest(Base):
     report_id: Mapped[int | None] = mapped_column(
         ForeignKey("status_reports.id", ondelete="SET NULL")
     )
-    requested_by: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
-    )
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     requested_due: Mapped[date] = mapped_column(Date)
     due_before: Mapped[date] = mapped_column(Date)
