@@ -111,9 +111,9 @@ async def _requests(office: Office) -> list[ExtensionRequest]:
 
 
 async def test_an_approved_extension_moves_the_date_and_tells_the_liaison(
-    sqlite_url: str, tmp_path: Path, clock: SettableClock
+    db_url: str, tmp_path: Path, clock: SettableClock
 ) -> None:
-    async with running_bot(sqlite_url, tmp_path, clock) as h:
+    async with running_bot(db_url, tmp_path, clock) as h:
         office = await _office(h)
         confirmation, notice = await _request_extension(office)
         assert "申请延期" in confirmation["text"] and "协调员" in confirmation["text"]
