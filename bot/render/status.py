@@ -33,6 +33,7 @@ REFUSALS = {
         "Only the latest change of a duty can be undone."
     ),
     Refusal.REMOVED: _("The plan no longer has this duty, so nothing can be reported on it."),
+    Refusal.ONLY_COORDINATORS: _("Only coordinators can approve or refuse an extension."),
 }
 PLAIN = {
     ReplyKind.NEED_REASON: _("Please reply with the reason in words."),

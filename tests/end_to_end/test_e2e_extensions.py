@@ -198,7 +198,7 @@ async def test_a_liaison_cannot_approve_their_own_request_with_forged_data(
         [request] = await _requests(office)
         for forged in (f"x:a:{request.id}", f"x:r:{request.id}"):
             alert = await _alert(h, office.liaison, confirmation, forged)
-            assert "不能" in alert
+            assert "只有协调员" in alert
         [still] = await _requests(office)
         assert still.state is ExtensionState.PENDING and still.decided_by is None
         assert (await _assignment(office)).extended_due is None

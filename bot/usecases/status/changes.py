@@ -48,6 +48,7 @@ class Refusal(StrEnum):
     NOTHING_TO_UNDO = "nothing_to_undo"
     NEWER_CHANGE = "newer_change"  # undo of a change that a later one overrides
     REMOVED = "removed"  # a revised plan no longer has this duty (for this unit)
+    ONLY_COORDINATORS = "only_coordinators"  # a decision on an extension request
 
 
 class StatusRefused(Exception):

@@ -130,10 +130,10 @@ class Decision:
 async def decide_extension(
     session: AsyncSession, clock: Clock, member: Member, request_id: int, approve: bool
 ) -> Decision:
-    """Approve or refuse a pending request (coordinators only; NOT_ALLOWED for anyone else,
-    whatever the button's data says)."""
+    """Approve or refuse a pending request (coordinators only; ONLY_COORDINATORS for anyone
+    else, whatever the button's data says)."""
     if not await is_coordinator(session, member.id):
-        raise StatusRefused(Refusal.NOT_ALLOWED)
+        raise StatusRefused(Refusal.ONLY_COORDINATORS)
     request = await session.get(ExtensionRequest, request_id)
     assignment = await load_assignment(session, request.assignment_id) if request else None
     if request is None or assignment is None:
