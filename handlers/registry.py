@@ -62,6 +62,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(status_actions.status_pressed, r"^s:"), group=0)
     application.add_handler(CallbackQueryHandler(status_actions.undo_pressed, r"^u:"), group=0)
     application.add_handler(CallbackQueryHandler(status_actions.evidence_pressed, r"^v:"), group=0)
+    application.add_handler(CallbackQueryHandler(status_actions.decision_pressed, r"^x:"), group=0)
     application.add_handler(CallbackQueryHandler(tasks.card_pressed, r"^c:"), group=0)
     application.add_handler(CallbackQueryHandler(tasks.page_pressed, r"^t:"), group=0)
     application.add_handler(CallbackQueryHandler(events.list_pressed, r"^ev:l$"), group=0)

@@ -1,4 +1,5 @@
-"""Status buttons (s:…), undo (u:…), evidence (v:…) and the replies they ask for.
+"""Status buttons (s:…), undo (u:…), evidence (v:…), extension decisions (x:…) and the
+replies they ask for.
 
 The dialogue itself (awaited answers, dates, permission) is `bot.usecases.status.dialogue`;
 here an update becomes its plain values and the `Reply` becomes a Telegram answer.
@@ -26,6 +27,7 @@ URL = re.compile(r"https?://\S+")
 STATUS_PRESS = re.compile(r"s:([dpbmnce]|ct):(\d{1,12})")
 UNDO_PRESS = re.compile(r"u:(\d{1,12})")
 EVIDENCE_PRESS = re.compile(r"v:(\d{1,12})")
+DECISION_PRESS = re.compile(r"x:([ar]):(\d{1,12})")
 URL_LIMIT = 1000
 
 Step = Callable[[dialogue.Turn], Awaitable[Reply]]
@@ -73,6 +75,17 @@ async def undo_pressed(update: Update, context: BotContext) -> None:
     step: Step | None = None
     if match is not None:
         step = partial(dialogue.press_undo, report_id=int(match.group(1)))
+    await answer_press(update, context, step)
+
+
+async def decision_pressed(update: Update, context: BotContext) -> None:
+    """x:a|r:<extension request> — a coordinator's decision; the permission is checked in the
+    use case, so forged data from anyone else is refused."""
+    match = read_button(DECISION_PRESS, update.callback_query.data)
+    step: Step | None = None
+    if match is not None:
+        approve, request_id = match.group(1) == "a", int(match.group(2))
+        step = partial(dialogue.press_decision, request_id=request_id, approve=approve)
     await answer_press(update, context, step)
 
 

@@ -67,6 +67,15 @@ CLOSED_STATUSES = frozenset(
 )
 
 
+class ExtensionState(StrEnum):
+    """Where a liaison's request for a later due date stands; only a coordinator decides."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # undone by the liaison, or replaced by a newer request
+
+
 class ReminderKind(StrEnum):
     CHECKIN = "checkin"  # a progress question about an undated duty, not a deadline
     WINDOW_OPEN = "window_open"

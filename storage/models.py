@@ -33,6 +33,7 @@ from sqlalchemy.types import TypeDecorator
 
 from storage.enums import (
     AssignmentStatus,
+    ExtensionState,
     ReminderKind,
     ReminderState,
     Role,
@@ -355,6 +356,32 @@ class StatusReport(Base):
         back_populates="reports", foreign_keys=[assignment_id]
     )
     member: Mapped[Member | None] = relationship()
+
+
+class ExtensionRequest(Base):
+    """A liaison's request for a later due date; the date moves only when a coordinator
+    approves. `report_id` is the liaison's "needs more time" report, `chat_id` where the
+    answer goes."""
+
+    __tablename__ = "extension_requests"
+    __table_args__ = (Index("ix_extension_requests_assignment", "assignment_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"))
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("status_reports.id", ondelete="SET NULL")
+    )
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    requested_due: Mapped[date] = mapped_column(Date)
+    due_before: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[ExtensionState] = mapped_column(
+        _enum(ExtensionState), default=ExtensionState.PENDING
+    )
+    created_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
 
 
 class Member(Base):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.delivery.digest import digest_for_row
 from bot.delivery.reminders import plan_titles, reminder_entry
 from bot.i18n import Translator, normalize_locale
-from bot.render.notices import render_notice
+from bot.render.notices import notice_buttons, render_notice
 from bot.render.reminders import render_reminders
 from scheduling.dates.workdays import WorkingDays
 from scheduling.delivery.ports import Addressed, DigestOutcome, DueReminder, RenderedMessage
@@ -47,8 +47,9 @@ class BotComposer:
         return outgoing
 
     def notice(self, row: Reminder) -> RenderedMessage:
-        text = render_notice(row.kind, row.payload or {}, self.translator(row.member))
-        return RenderedMessage(text, (), [row.id])
+        t = self.translator(row.member)
+        text = render_notice(row.kind, row.payload or {}, t)
+        return RenderedMessage(text, notice_buttons(row.payload or {}, t), [row.id])
 
     async def digest(self, session: AsyncSession, row: Reminder, now: datetime) -> DigestOutcome:
         return await digest_for_row(session, row, self.translator(row.member), now, self.calendar)

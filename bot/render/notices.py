@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from bot.i18n import Translator, _
+from scheduling.delivery.sender import Button
 from storage.models import ReminderKind
 
 NOTICE_TEXTS: dict[str, str] = {
@@ -15,6 +16,14 @@ NOTICE_TEXTS: dict[str, str] = {
     ),
     "more_time": _(
         "⏳ {member} ({unit}) asks for more time on “{duty}”: new date {date}. Reason: {note}"
+    ),
+    "extension_request": _(
+        "⏳ Extension request: {member} ({unit}) asks to move “{duty}” from {due} to {date}. "
+        "Reason: {note}"
+    ),
+    "extension_approved": _("✅ {member} approved your request: “{duty}” is now due {date}."),
+    "extension_refused": _(
+        "❌ {member} refused your request for {date}: “{duty}” stays due {due}."
     ),
     "blocked": _("⛔ {member} ({unit}) reports “{duty}” is blocked: {note}"),
     "revived": _(
@@ -33,6 +42,9 @@ def render_notice(kind: ReminderKind, payload: dict[str, Any], t: Translator) ->
     values = {key: value for key, value in payload.items() if key != "notice"}
     if payload.get("date_iso"):
         values["date"] = t.date(date.fromisoformat(str(payload["date_iso"])))
+    if payload.get("due_iso"):
+        values["due"] = t.date(date.fromisoformat(str(payload["due_iso"])))
+    values.setdefault("due", "—")
     values.setdefault("note", "—")
     values.setdefault("unit", "—")
     values.setdefault("duty", "—")
@@ -40,3 +52,16 @@ def render_notice(kind: ReminderKind, payload: dict[str, Any], t: Translator) ->
     values.setdefault("member", "—")
     values.setdefault("error", "—")
     return t.gettext(template, **values)
+
+
+def notice_buttons(payload: dict[str, Any], t: Translator) -> tuple[tuple[Button, ...], ...]:
+    """An extension request carries its decision buttons, in words with their icon."""
+    if payload.get("notice") != "extension_request" or not payload.get("request_id"):
+        return ()
+    request_id = int(str(payload["request_id"]))
+    return (
+        (
+            Button("✅ " + t.gettext(_("Approve")), f"x:a:{request_id}"),
+            Button("❌ " + t.gettext(_("Refuse")), f"x:r:{request_id}"),
+        ),
+    )

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from storage.db import create_engine
-from storage.models import Assignment, Invite, Plan, Reminder, StatusReport, Unit
+from storage.db import create_engine, session_factory
+from storage.models import (
+    Assignment,
+    ExtensionRequest,
+    ExtensionState,
+    Invite,
+    Member,
+    Plan,
+    Reminder,
+    StatusReport,
+    Unit,
+)
 from storage.schema import SCHEMA_HEAD, upgrade
 from tests import paths
 
@@ -83,3 +94,37 @@ def test_the_fixture_was_written_by_the_release_it_names(tmp_path: Path) -> None
     with sqlite3.connect(_sqlite_copy(tmp_path)) as connection:
         [(version,)] = connection.execute("SELECT version_num FROM alembic_version").fetchall()
     assert version == "0002"
+
+
+async def test_an_old_database_upgrades_to_keep_extension_requests(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Migration 0003_extension_requests: the old rows gain a table where a liaison's request
+    waits for a coordinator, tied to their assignment and member."""
+    url = await _load(db_url, tmp_path)
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        async with sessions() as session, session.begin():
+            assignment = await session.scalar(select(Assignment).order_by(Assignment.id))
+            member_id = await session.scalar(select(Member.id).order_by(Member.id))
+            assert assignment is not None and member_id is not None
+            now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+            session.add(
+                ExtensionRequest(
+                    assignment_id=assignment.id,
+                    requested_by=member_id,
+                    chat_id=1,
+                    requested_due=assignment.due_date + timedelta(days=30),
+                    due_before=assignment.due_date,
+                    state=ExtensionState.PENDING,
+                    created_at=now,
+                )
+            )
+        async with sessions() as session:
+            [stored] = list(await session.scalars(select(ExtensionRequest)))
+    finally:
+        await engine.dispose()
+    assert stored.state is ExtensionState.PENDING and stored.decided_by is None
+    assert stored.requested_due - stored.due_before == timedelta(days=30)

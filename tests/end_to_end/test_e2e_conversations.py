@@ -232,13 +232,13 @@ async def test_blocked_and_more_time_reach_the_coordinator_in_english(
         assert "could not read a date" in bad["text"]
         coordinator_seq = await h.last_seq(coordinator)
         granted = await h.say(liaison, "2027-02-20 need the annual data")
-        assert "New date" in granted["text"]
+        assert "Asked for a new date" in granted["text"]
         [notice] = (
             await h.sandbox.wait_for(
                 coordinator, 1, after=coordinator_seq, timeout=15, kinds=["message"]
             )
         )[:1]
-        assert "more time" in notice["text"] and "need the annual data" in notice["text"]
+        assert "Extension request" in notice["text"] and "need the annual data" in notice["text"]
 
         overview = await h.say(coordinator, "/status")
         assert overview["text"].startswith("All units:")

@@ -337,7 +337,8 @@ async def test_replayed_and_stale_buttons(
         from tests.reliability import status_violations
 
         assert await status_violations(session) == []
-    undo = f"u:{world.report_a}"
+    older = await press(f"u:{world.report_a}")  # two presses came after it
+    undo = f"u:{await _latest_report(h)}"
     undone = await press(undo)
     undone_again = await press(undo)
     clock.advance(timedelta(hours=25))
@@ -350,8 +351,10 @@ async def test_replayed_and_stale_buttons(
     print(
         f"\nreplays: first {first.splitlines()[0]!r}; again {replayed.splitlines()[0]!r}; "
         f"undo {undone!r} / again {undone_again!r}; after 25 h {too_late!r}; unbound {unbound!r}"
+        f"; older {older!r}"
     )
     assert "已记录" in first and "已记录" in replayed
+    assert "更新的改动" in older
     assert "撤销" in undone and undone_again and undone_again != undone
     assert too_late and unbound and "不能" in unbound
     assert crashes.lines() == []

@@ -56,3 +56,33 @@ async def notify_coordinators(
             continue
         queued += 1
     return queued
+
+
+async def notify_member(
+    session: AsyncSession,
+    now: datetime,
+    key: str,
+    member_id: int | None,
+    chat_id: int | None,
+    payload: dict[str, object],
+) -> bool:
+    """Queue a notice to one member in one chat (an answer to what they asked), once only."""
+    if chat_id is None:
+        return False
+    dedupe = f"notice:{key}"
+    if await session.scalar(select(Reminder.id).where(Reminder.dedupe_key == dedupe)) is not None:
+        return False
+    session.add(
+        Reminder(
+            dedupe_key=dedupe,
+            kind=ReminderKind.NOTICE,
+            member_id=member_id,
+            chat_id=chat_id,
+            planned_at=now,
+            send_after=now,
+            payload=payload,
+            created_at=now,
+        )
+    )
+    await session.flush()
+    return True

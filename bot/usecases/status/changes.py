@@ -26,6 +26,8 @@ from storage.models import (
     Assignment,
     AssignmentStatus,
     Binding,
+    ExtensionRequest,
+    ExtensionState,
     Member,
     Occurrence,
     Reminder,
@@ -44,6 +46,9 @@ class Refusal(StrEnum):
     ALREADY_UNDONE = "already_undone"
     BAD_DATE = "bad_date"
     NOTHING_TO_UNDO = "nothing_to_undo"
+    NEWER_CHANGE = "newer_change"  # undo of a change that a later one overrides
+    REMOVED = "removed"  # a revised plan no longer has this duty (for this unit)
+    ONLY_COORDINATORS = "only_coordinators"  # a decision on an extension request
 
 
 class StatusRefused(Exception):
@@ -61,6 +66,50 @@ class Evidence:
     meta: dict[str, Any] | None = None
 
 
+class ChangeKind(StrEnum):
+    """What a report changed, so an undo can name it."""
+
+    NOTE = "note"
+    FILE = "file"
+    LINK = "link"
+    STATUS = "status"
+    COUNT = "count"
+    EXTENSION = "extension"  # a request for a new date, or a coordinator's decision on one
+    EVENT = "event"
+
+
+# Changes that set the assignment's state; undoing one restores what it found, so only the
+# latest of them may be undone (a note or a file changes nothing another change relies on).
+STATE_CHANGES = frozenset({ChangeKind.STATUS, ChangeKind.COUNT, ChangeKind.EXTENSION})
+
+
+def change_kind(report: StatusReport) -> ChangeKind:
+    if report.count_delta:
+        return ChangeKind.COUNT
+    if report.requested_due is not None:
+        return ChangeKind.EXTENSION
+    if report.status is not None:
+        return ChangeKind.STATUS
+    if report.evidence_kind == "link":
+        return ChangeKind.LINK
+    if report.evidence_kind is not None:
+        return ChangeKind.FILE
+    if report.event_date is not None:
+        return ChangeKind.EVENT
+    return ChangeKind.NOTE
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What an undo took back: the kind, its words (a note, a file's name, a link) or date,
+    and the status that change had set."""
+
+    kind: ChangeKind
+    label: str | None
+    day: date | None
+    status_set: AssignmentStatus | None
+
+
 @dataclass(frozen=True)
 class ChangeResult:
     report_id: int
@@ -70,6 +119,9 @@ class ChangeResult:
     progress_count: int
     target_count: int | None
     extended_due: date | None
+    requested_due: date | None = None
+    undone: Undone | None = None
+    due: date | None = None  # the deadline now: the approved date, or the planned one
 
 
 async def load_assignment(session: AsyncSession, assignment_id: int) -> Assignment | None:
@@ -106,7 +158,15 @@ async def authorize(session: AsyncSession, member: Member, assignment_id: int) -
         raise StatusRefused(Refusal.NOT_FOUND)
     if not await may_act(session, member, assignment):
         raise StatusRefused(Refusal.NOT_ALLOWED)
+    if removed_by_plan(assignment):
+        raise StatusRefused(Refusal.REMOVED)
     return assignment
+
+
+def removed_by_plan(assignment: Assignment) -> bool:
+    """Only planning cancels an assignment (its duty switched off, or its unit taken off
+    the duty by a revised plan); a press on an old button must not reopen it."""
+    return assignment.status is AssignmentStatus.CANCELLED or not assignment.occurrence.duty.active
 
 
 async def _cancel_planned(session: AsyncSession, assignment_id: int, reason: str) -> None:
@@ -134,7 +194,9 @@ async def _restore_planned(
     )
 
 
-def _result(report: StatusReport, assignment: Assignment) -> ChangeResult:
+def _result(
+    report: StatusReport, assignment: Assignment, undone: Undone | None = None
+) -> ChangeResult:
     return ChangeResult(
         report_id=report.id,
         assignment_id=assignment.id,
@@ -143,6 +205,9 @@ def _result(report: StatusReport, assignment: Assignment) -> ChangeResult:
         progress_count=assignment.progress_count,
         target_count=assignment.occurrence.target_count,
         extended_due=assignment.extended_due,
+        requested_due=report.requested_due,
+        undone=undone,
+        due=assignment.extended_due or assignment.due_date,
     )
 
 
@@ -179,7 +244,8 @@ async def apply_status(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
 ) -> ChangeResult:
-    """`change_status` for an assignment already authorized in this turn."""
+    """`change_status` for an assignment already authorized in this turn. "More time" only
+    records the request here: the date moves when a coordinator approves it (`extensions`)."""
     now = clock.now()
     if status is AssignmentStatus.MORE_TIME:
         today = local_date(now, zone)
@@ -205,17 +271,13 @@ async def apply_status(
     await session.flush()
     if status in CLOSED_STATUSES:
         await _cancel_planned(session, assignment.id, f"closed by report {report.id}")
-    if status is AssignmentStatus.MORE_TIME and requested_due is not None:
-        report.evidence_meta = {"previous_extended_due": _iso(assignment.extended_due)}
-        assignment.extended_due = requested_due
-        await _cancel_planned(session, assignment.id, f"rescheduled by report {report.id}")
-    if status in (AssignmentStatus.BLOCKED, AssignmentStatus.MORE_TIME):
+    if status is AssignmentStatus.BLOCKED:
         await notify_coordinators(
             session,
             now,
             key=f"status:{report.id}",
             payload={
-                "notice": "blocked" if status is AssignmentStatus.BLOCKED else "more_time",
+                "notice": "blocked",
                 "member": member.name,
                 "unit": assignment.unit.name,
                 "duty": shorten(assignment.occurrence.duty.text, 60, one_line=True),
@@ -307,7 +369,11 @@ async def apply_count(
 
 
 async def undo(session: AsyncSession, clock: Clock, member: Member, report_id: int) -> ChangeResult:
-    """Take back a change within 24 hours: status, extension and count return as they were."""
+    """Take back a change within 24 hours: status, extension and count return as they were.
+
+    Only the latest change of the state (status, count, date) can be taken back: undoing an
+    older one would overwrite a newer one, so it is refused. A pending request for a new
+    date is withdrawn with its report."""
     report = await session.get(StatusReport, report_id)
     if report is None or report.undoes_report_id is not None:
         raise StatusRefused(Refusal.NOTHING_TO_UNDO)
@@ -319,19 +385,13 @@ async def undo(session: AsyncSession, clock: Clock, member: Member, report_id: i
         raise StatusRefused(Refusal.UNDO_EXPIRED)
     if report.member_id != member.id and not await _is_coordinator(session, member):
         raise StatusRefused(Refusal.NOT_ALLOWED)
+    kind = change_kind(report)
+    if kind in STATE_CHANGES and await _overridden(session, report):
+        raise StatusRefused(Refusal.NEWER_CHANGE)
+    if kind is ChangeKind.EXTENSION and not await _withdraw_request(session, report, member, now):
+        raise StatusRefused(Refusal.NEWER_CHANGE)
     current = assignment.status
-    restored = report.previous_status or current
-    if report.status is not None:
-        assignment.status = restored
-    if report.count_delta:
-        assignment.progress_count = max(0, assignment.progress_count - report.count_delta)
-        assignment.status = restored
-    if report.requested_due is not None:
-        previous_due = (report.evidence_meta or {}).get("previous_extended_due")
-        assignment.extended_due = date.fromisoformat(previous_due) if previous_due else None
-        await _restore_planned(session, assignment.id, f"rescheduled by report {report.id}", now)
-    if current in CLOSED_STATUSES and assignment.status not in CLOSED_STATUSES:
-        await _restore_planned(session, assignment.id, f"closed by report {report.id}", now)
+    await _take_back(session, report, assignment, now)
     assignment.status_changed_at = now
     report.undone_at = now
     undo_report = StatusReport(
@@ -345,7 +405,72 @@ async def undo(session: AsyncSession, clock: Clock, member: Member, report_id: i
     )
     session.add(undo_report)
     await session.flush()
-    return _result(undo_report, assignment)
+    return _result(undo_report, assignment, _undone(report, kind))
+
+
+async def _take_back(
+    session: AsyncSession, report: StatusReport, assignment: Assignment, now: datetime
+) -> None:
+    """Return the status, count and date to what the report found; reminders come back."""
+    current = assignment.status
+    restored = report.previous_status or current
+    if report.status is not None:
+        assignment.status = restored
+    if report.count_delta:
+        assignment.progress_count = max(0, assignment.progress_count - report.count_delta)
+        assignment.status = restored
+    meta = report.evidence_meta or {}
+    if report.requested_due is not None and "previous_extended_due" in meta:
+        previous_due = meta.get("previous_extended_due")
+        assignment.extended_due = date.fromisoformat(previous_due) if previous_due else None
+        await _restore_planned(session, assignment.id, f"rescheduled by report {report.id}", now)
+    if current in CLOSED_STATUSES and assignment.status not in CLOSED_STATUSES:
+        await _restore_planned(session, assignment.id, f"closed by report {report.id}", now)
+
+
+async def _overridden(session: AsyncSession, report: StatusReport) -> bool:
+    """Whether a later change of the state stands on the same assignment."""
+    later = await session.scalar(
+        select(StatusReport.id)
+        .where(
+            StatusReport.assignment_id == report.assignment_id,
+            StatusReport.id > report.id,
+            StatusReport.undone_at.is_(None),
+            StatusReport.undoes_report_id.is_(None),
+            (StatusReport.status.is_not(None))
+            | (StatusReport.count_delta != 0)
+            | (StatusReport.requested_due.is_not(None)),
+        )
+        .limit(1)
+    )
+    return later is not None
+
+
+async def _withdraw_request(
+    session: AsyncSession, report: StatusReport, member: Member, now: datetime
+) -> bool:
+    """The request made with this report is withdrawn; False when it was decided already."""
+    request = await session.scalar(
+        select(ExtensionRequest).where(ExtensionRequest.report_id == report.id)
+    )
+    if request is None:
+        return True
+    if request.state is not ExtensionState.PENDING:
+        return False
+    request.state = ExtensionState.WITHDRAWN
+    request.decided_by = member.id
+    request.decided_at = now
+    return True
+
+
+def _undone(report: StatusReport, kind: ChangeKind) -> Undone:
+    labels = {
+        ChangeKind.NOTE: report.note,
+        ChangeKind.FILE: report.evidence_name or report.evidence_kind,
+        ChangeKind.LINK: report.evidence_url,
+    }
+    day = report.requested_due if kind is ChangeKind.EXTENSION else report.event_date
+    return Undone(kind, labels.get(kind), day, report.status)
 
 
 async def _is_coordinator(session: AsyncSession, member: Member) -> bool:
@@ -357,6 +482,23 @@ async def _is_coordinator(session: AsyncSession, member: Member) -> bool:
         )
     )
     return found is not None
+
+
+async def move_due(session: AsyncSession, assignment: Assignment, report: StatusReport) -> None:
+    """Move the assignment's date to the report's (an approved extension); the reminders
+    planned for the old date are cancelled, and an undo of the report brings them back."""
+    assert report.requested_due is not None
+    report.evidence_meta = {
+        **(report.evidence_meta or {}),
+        "previous_extended_due": _iso(assignment.extended_due),
+    }
+    assignment.extended_due = report.requested_due
+    await _cancel_planned(session, assignment.id, f"rescheduled by report {report.id}")
+
+
+async def overridden(session: AsyncSession, report: StatusReport) -> bool:
+    """Whether a later change of the state stands on the report's assignment."""
+    return await _overridden(session, report)
 
 
 def _iso(day: date | None) -> str | None:

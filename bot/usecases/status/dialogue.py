@@ -38,6 +38,7 @@ from bot.usecases.status.events import (
     report_event,
     report_event_from_assignment,
 )
+from bot.usecases.status.extensions import Decision, ask_extension, decide_extension
 from bot.usecases.tasks.lists import liaison_unit_ids
 from scheduling.dates.typed import parse_user_date
 from storage.models import AssignmentStatus, Member
@@ -61,6 +62,10 @@ class ReplyKind(StrEnum):
     FILES = "files"  # the evidence files to send back
     NEED_REASON = "need_reason"  # "blocked" was answered with no words
     UNREADABLE_DATE = "unreadable_date"  # asked again
+    PAST_DATE = "past_date"  # a new date not ahead (or too far): asked again
+    REQUESTED = "requested"  # a new date asked of the coordinators, with its undo button
+    DECIDED = "decided"  # a coordinator's decision on a request (`decision`)
+    ALREADY_DECIDED = "already_decided"  # an alert: who decided the request, and how
     SEVERAL = "several"  # a reply to a message about several duties
     HELP = "help"
     QUIET = "quiet"  # chatter in a group that is not for the bot
@@ -80,6 +85,7 @@ class Reply:
     assignment_id: int | None = None
     event: EventOutcome | None = None
     files: tuple[tuple[str, str, str | None], ...] = ()
+    decision: Decision | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,19 @@ async def press_undo(turn: Turn, report_id: int) -> Reply:
         return refused(exc.reason, alert=True)
     duty_text = await _duty_text(turn, result.assignment_id)
     return Reply(ReplyKind.UNDONE, result=result, duty_text=duty_text)
+
+
+async def press_decision(turn: Turn, request_id: int, approve: bool) -> Reply:
+    """A coordinator's Approve or Refuse (x:a|r:<request>); anyone else is refused."""
+    try:
+        decision = await decide_extension(
+            turn.session, turn.services.clock, turn.member, request_id, approve
+        )
+    except StatusRefused as exc:
+        return refused(exc.reason, alert=True)
+    if not decision.decided_now:
+        return Reply(ReplyKind.ALREADY_DECIDED, alert=True, decision=decision)
+    return Reply(ReplyKind.DECIDED, decision=decision)
 
 
 async def press_evidence(turn: Turn, assignment_id: int) -> Reply:
@@ -231,17 +250,24 @@ async def _dated(
         result = await count_one_more(turn.session, clock, turn.member, assignment_id, wanted)
         return await _changed(turn, result)
     words = text.split(maxsplit=1)
-    result = await change_status(
-        turn.session,
-        clock,
-        turn.member,
-        assignment_id,
-        AssignmentStatus.MORE_TIME,
-        note=words[1] if len(words) > 1 else None,
-        requested_due=wanted,
-        zone=turn.services.settings.zone,
-    )
-    return await _changed(turn, result)
+    try:
+        result = await ask_extension(
+            turn.session,
+            clock,
+            turn.member,
+            assignment_id,
+            wanted,
+            words[1] if len(words) > 1 else None,
+            turn.chat_id,
+            zone=turn.services.settings.zone,
+        )
+    except StatusRefused as exc:
+        if exc.reason is not Refusal.BAD_DATE:
+            raise
+        await _expect(turn, kind, dict(payload) or {"assignment": assignment_id})
+        return Reply(ReplyKind.PAST_DATE)
+    duty_text = await _duty_text(turn, assignment_id)
+    return Reply(ReplyKind.REQUESTED, result=result, duty_text=duty_text)
 
 
 async def _event(
