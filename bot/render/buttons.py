@@ -15,31 +15,38 @@ Rows = tuple[tuple[Button, ...], ...]
 BUTTONS_PER_ROW = 2
 TITLE_ON_BUTTON = 18  # characters of a duty's words on the button that opens its card
 
-# (action, icon, words, the status that makes the button pointless)
+# (action, icon, words, the status the button sets at once)
 STATUS_ACTIONS = (
     ("d", "✅", _("Done"), AssignmentStatus.DONE),
     ("p", "🔄", _("In progress"), AssignmentStatus.IN_PROGRESS),
-    ("b", "⛔", _("Blocked"), None),
-    ("m", "⏳", _("More time"), None),
-    ("n", "📝", _("Note / evidence"), None),
+    ("b", "⛔", _("Blocked"), AssignmentStatus.BLOCKED),
+    ("m", "⏳", _("More time"), AssignmentStatus.MORE_TIME),
 )
+CURRENT = "• "  # marks the status the duty has, as the task list marks its filter
 
 
 def rows_of(buttons: list[Button], width: int = BUTTONS_PER_ROW) -> Rows:
     return tuple(tuple(buttons[i : i + width]) for i in range(0, len(buttons), width))
 
 
-def status_buttons(
-    assignment_id: int, t: Translator, current: AssignmentStatus | None = None
-) -> list[Button]:
-    """done / in progress / blocked / more time / note, as `s:<action>:<id>`; the button of
-    the status the duty already has is left out (a done duty offers "in progress" instead
-    of a second "done"; blocked and more time may be pressed again with a new answer)."""
-    return [
-        Button(f"{icon} {t.gettext(words)}", f"s:{action}:{assignment_id}")
-        for action, icon, words, pointless in STATUS_ACTIONS
-        if pointless is None or pointless is not current
+def status_rows(
+    assignment_id: int,
+    t: Translator,
+    current: AssignmentStatus | None = None,
+    extra: tuple[Button, ...] = (),
+) -> Rows:
+    """done / in progress, blocked / more time, then note or evidence (with the buttons
+    only some duties have) as `s:<action>:<id>`; the same places on every card, the status
+    the duty has marked with a dot."""
+    statuses = [
+        Button(
+            (CURRENT if status is current else "") + f"{icon} {t.gettext(words)}",
+            f"s:{action}:{assignment_id}",
+        )
+        for action, icon, words, status in STATUS_ACTIONS
     ]
+    note = Button("📝 " + t.gettext(_("Note / evidence")), f"s:n:{assignment_id}")
+    return rows_of(statuses) + rows_of([note, *extra])
 
 
 def open_card_button(index: int, duty_text: str, assignment_id: int) -> Button:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.i18n import Translator, _
-from bot.render.buttons import open_card_button, rows_of, status_buttons
+from bot.render.buttons import open_card_button, rows_of, status_rows
 from bot.render.labels import period_label, status_label
 from bot.text import shorten
 from scheduling.delivery.ports import RenderedMessage
@@ -66,6 +66,10 @@ def _headline(entry: ReminderEntry, t: Translator) -> str:
     )
 
 
+def _calendar_caveat(t: Translator) -> str:
+    return t.gettext(_("(Working days for this year are counted without official holiday data.)"))
+
+
 def render_entry(entry: ReminderEntry, t: Translator) -> str:
     """A reminder about one duty, in full (its buttons are the card's)."""
     lines = [
@@ -85,7 +89,8 @@ def render_entry(entry: ReminderEntry, t: Translator) -> str:
         ),
         t.gettext(_("Status: {status}"), status=status_label(entry.status, t)),
     ]
-    return "\n".join([*lines, *_late_notes(entry, t)])
+    caveat = [_calendar_caveat(t)] if entry.calendar_fallback else []
+    return "\n".join([*lines, *_late_notes(entry, t), *caveat])
 
 
 def render_listed(entry: ReminderEntry, t: Translator, index: int) -> str:
@@ -102,7 +107,7 @@ def render_listed(entry: ReminderEntry, t: Translator, index: int) -> str:
 
 
 def _late_notes(entry: ReminderEntry, t: Translator) -> list[str]:
-    """Why a reminder comes late or replaces missed ones, and a calendar caveat."""
+    """Why a reminder comes late or replaces missed ones."""
     lines: list[str] = []
     if entry.missed:
         lines.append(
@@ -121,10 +126,6 @@ def _late_notes(entry: ReminderEntry, t: Translator) -> list[str]:
                 time=t.datetime(entry.planned_at, "short"),
             )
         )
-    if entry.calendar_fallback:
-        lines.append(
-            t.gettext(_("(Working days for this year are counted without official holiday data.)"))
-        )
     return lines
 
 
@@ -132,7 +133,7 @@ def entry_buttons(entry: ReminderEntry, t: Translator) -> tuple[tuple[Button, ..
     """A one-duty reminder carries its card's status buttons (an escalation none)."""
     if entry.kind is ReminderKind.ESCALATION:
         return ()
-    return rows_of(status_buttons(entry.assignment_id, t, entry.status))
+    return status_rows(entry.assignment_id, t, entry.status)
 
 
 CHECKINS_LISTED = 25
@@ -240,6 +241,8 @@ def _listing(entries: list[ReminderEntry], t: Translator, header: str | None) ->
     its status buttons are): one press to the card, one more for done."""
     blocks = [render_listed(entry, t, index) for index, entry in enumerate(entries, start=1)]
     footer = t.gettext(_("Tap a duty below to open its card and report on it."))
+    if any(entry.calendar_fallback for entry in entries):
+        footer = _calendar_caveat(t) + "\n" + footer
     buttons = [
         open_card_button(index, entry.duty_text, entry.assignment_id)
         for index, entry in enumerate(entries, start=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import Translator, _
-from bot.render.buttons import open_card_button, pager, rows_of, status_buttons
+from bot.render.buttons import open_card_button, pager, rows_of, status_rows
 from bot.render.labels import STATUS_ICONS, held_this_year, period_label, status_label
 from bot.text import shorten
 from bot.usecases.status.events import EventDuty
@@ -239,18 +239,18 @@ def _card_history(card: DutyCard, t: Translator) -> list[str]:
 
 
 def _card_buttons(card: DutyCard, t: Translator) -> tuple[tuple[Button, ...], ...]:
-    """The status buttons (without the one of the status it has), and those only some
-    duties have (count, event, evidence)."""
+    """The status buttons (its status marked), and those only some duties have (count,
+    event, evidence)."""
     aid = card.assignment_id
-    buttons = status_buttons(aid, t, card.status)
+    extra: list[Button] = []
     if card.target_count:
-        buttons.append(Button("➕1 " + t.gettext(_("One more held")), f"s:c:{aid}"))
+        extra.append(Button("➕1 " + t.gettext(_("One more held")), f"s:c:{aid}"))
     if card.has_event_rule:
-        buttons.append(Button("📅 " + t.gettext(_("Report the event")), f"s:e:{aid}"))
+        extra.append(Button("📅 " + t.gettext(_("Report the event")), f"s:e:{aid}"))
     files = [line for line in card.history if line.has_file and not line.undone]
     if files:
-        buttons.append(Button("📎 " + t.gettext(_("Evidence")), f"v:{aid}"))
-    return rows_of(buttons)
+        extra.append(Button("📎 " + t.gettext(_("Evidence")), f"v:{aid}"))
+    return status_rows(aid, t, card.status, tuple(extra))
 
 
 def render_unit_status(
