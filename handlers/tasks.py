@@ -24,7 +24,7 @@ from handlers.edits import edit_in_place
 from handlers.telegram_sender import keyboard
 
 CARD_DATA = re.compile(r"c:(\d{1,12})")
-NOTE_BUTTON = re.compile(r"s:n:(\d{1,12})")
+DUTY_BUTTON = re.compile(r"(s:[a-z]{1,2}|v):(\d{1,12})")  # a card's buttons, all about one duty
 PAGE_DATA = re.compile(r"t:(\w{1,16}):(\d{1,6})")
 FILTERS = {f.value for f in TaskFilter}
 
@@ -107,16 +107,17 @@ async def card_text(tr: Turn, context: BotContext, card: DutyCard) -> tuple[str,
 
 def card_of_message(message: MaybeInaccessibleMessage | None) -> int | None:
     """The duty a bot message is the card of: a duty card, or a reminder about one duty
-    that carries the card's buttons (its "note" button names the duty). None for anything
-    else (a reminder that lists several duties, a question, a confirmation)."""
+    that carries the card's buttons (all of them about that duty, a "note" among them).
+    None for anything else: a reminder that lists several duties (also one sent before
+    buttons had words, with a row of icons per duty), a question, a confirmation."""
     if not isinstance(message, Message) or message.reply_markup is None:
         return None
-    for row in message.reply_markup.inline_keyboard:
-        for button in row:
-            data = button.callback_data if isinstance(button.callback_data, str) else None
-            if match := read_button(NOTE_BUTTON, data):
-                return int(match.group(1))
-    return None
+    data = [button.callback_data for row in message.reply_markup.inline_keyboard for button in row]
+    matches = [read_button(DUTY_BUTTON, d) if isinstance(d, str) else None for d in data]
+    duties = {int(m.group(2)) for m in matches if m is not None}
+    if None in matches or len(duties) != 1 or not any(m and m.group(1) == "s:n" for m in matches):
+        return None
+    return duties.pop()
 
 
 async def refreshed_card(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import SettableClock
 from storage.models import Assignment, AssignmentStatus
@@ -161,3 +162,29 @@ async def test_every_button_the_liaison_sees_has_words_and_short_data(
                 for row in (entry.get("reply_markup") or {}).get("inline_keyboard", []):
                     assert len(row) <= PHONE_ROW, [b["text"] for b in row]
         assert seen > 40
+
+
+async def test_a_press_on_an_old_reminder_with_icons_for_several_duties_leaves_its_list(
+    sqlite_url: str, tmp_path: Path, clock: SettableClock
+) -> None:
+    """A reminder sent before buttons had words (a row of icons per duty) still works, and
+    a press on it confirms without turning the whole list into one duty's card."""
+    async with running_bot(sqlite_url, tmp_path, clock) as h:
+        li = await seed_liaison(h, "李联络", "zh_CN", due_now=0)
+        first, second = li.assignments[:2]
+        old_rows = [
+            [InlineKeyboardButton(f"{icon}{n}", callback_data=f"s:{a}:{aid}") for a, icon in OLD]
+            for n, aid in ((1, first), (2, second))
+        ]
+        old = await h.app.bot.send_message(
+            li.user_id, "您有 2 项任务提醒：…", reply_markup=InlineKeyboardMarkup(old_rows)
+        )
+        listing = (await h.sandbox.messages(li.user_id))[-1]
+        assert listing["message_id"] == old.message_id
+        confirmation = await press_and_reply(h, li.user_id, listing, f"s:d:{first}")
+        assert "已记录" in confirmation["text"]
+        kinds = [e["kind"] for e in await h.sandbox.messages(li.user_id, after=listing["seq"])]
+        assert "edit" not in kinds and confirmation.get("reply_to_message_id") is None
+
+
+OLD = (("d", "✅"), ("p", "🔄"), ("b", "⛔"), ("m", "⏳"), ("n", "📝"))
