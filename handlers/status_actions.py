@@ -11,7 +11,7 @@ import re
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from telegram import Message, Update
+from telegram import MaybeInaccessibleMessage, Message, ReplyParameters, Update
 from telegram.constants import ChatType
 
 from bot.render.status import render_reply
@@ -21,6 +21,7 @@ from bot.usecases.status.dialogue import Incoming, Reply, ReplyKind
 from handlers.callback_data import read_button
 from handlers.common import Turn, turn
 from handlers.context import BotContext
+from handlers.tasks import CardEdit, refreshed_card, show_card
 from handlers.telegram_sender import keyboard
 
 URL = re.compile(r"https?://\S+")
@@ -39,7 +40,8 @@ def dialogue_turn(tr: Turn, context: BotContext) -> dialogue.Turn:
 
 async def answer_press(update: Update, context: BotContext, step: Step | None) -> None:
     """Run one dialogue step for a button press (None: the button is not read any more) and
-    answer: an alert, or an acknowledgement and a message in the chat."""
+    answer: an alert, or an acknowledgement and a message in the chat; a change made on a
+    duty card (or undone from its confirmation) shows on that card at once."""
     query = update.callback_query
     async with turn(update, context) as tr:
         if tr is None:
@@ -48,16 +50,46 @@ async def answer_press(update: Update, context: BotContext, step: Step | None) -
         reply = Reply(ReplyKind.STALE_BUTTON, alert=True)
         if step is not None:
             reply = await step(dialogue_turn(tr, context))
+        card = await _card_after(tr, context, query.message, reply)
     text, buttons = render_reply(reply, t)
     if reply.alert:
         await query.answer(text, show_alert=True)
         return
     await query.answer()
     chat_id = update.effective_chat.id
+    if card is not None:
+        await show_card(context, card)
     if reply.kind is ReplyKind.FILES:
         await _send_files(context, chat_id, reply.files)
     elif text:
-        await context.bot.send_message(chat_id=chat_id, text=text, reply_markup=keyboard(buttons))
+        await context.bot.send_message(
+            chat_id=chat_id,
+            text=text,
+            reply_markup=keyboard(buttons),
+            reply_parameters=_about(card),
+        )
+
+
+async def _card_after(
+    tr: Turn, context: BotContext, pressed: MaybeInaccessibleMessage | None, reply: Reply
+) -> CardEdit | None:
+    """The card to show again: the pressed message after a status change on it, or the card
+    an undone confirmation answered."""
+    if reply.result is None or not isinstance(pressed, Message):
+        return None
+    if reply.kind is ReplyKind.CHANGED:
+        return await refreshed_card(tr, context, pressed, reply.result.assignment_id)
+    if reply.kind is ReplyKind.UNDONE:
+        card = pressed.reply_to_message
+        return await refreshed_card(tr, context, card, reply.result.assignment_id)
+    return None
+
+
+def _about(card: CardEdit | None) -> ReplyParameters | None:
+    """A confirmation answers the card it changed, so its Undo can show on that card too."""
+    if card is None:
+        return None
+    return ReplyParameters(card.message_id, allow_sending_without_reply=True)
 
 
 async def status_pressed(update: Update, context: BotContext) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from telegram import Update
+from telegram import MaybeInaccessibleMessage, Message, Update
+from telegram.error import BadRequest
 
 from bot.i18n import _
 from bot.render.rules import explain_stored_rule
@@ -22,8 +24,20 @@ from handlers.edits import edit_in_place
 from handlers.telegram_sender import keyboard
 
 CARD_DATA = re.compile(r"c:(\d{1,12})")
+DUTY_BUTTON = re.compile(r"(s:[a-z]{1,2}|v):(\d{1,12})")  # a card's buttons, all about one duty
 PAGE_DATA = re.compile(r"t:(\w{1,16}):(\d{1,6})")
 FILTERS = {f.value for f in TaskFilter}
+
+
+@dataclass(frozen=True)
+class CardEdit:
+    """A duty card to show again in the message it is in, after a change."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    markup: object
+
 
 FILTER_WORDS = {
     "overdue": TaskFilter.OVERDUE,
@@ -89,6 +103,47 @@ async def card_text(tr: Turn, context: BotContext, card: DutyCard) -> tuple[str,
     rule_texts = [explain_stored_rule(r.kind, r.phrase, r.params, tr.t) for r in card.rules]
     text, buttons = render_card(card, context.services.today(), tr.t, rule_texts)
     return text, keyboard(buttons)
+
+
+def card_of_message(message: MaybeInaccessibleMessage | None) -> int | None:
+    """The duty a bot message is the card of: a duty card, or a reminder about one duty
+    that carries the card's buttons (all of them about that duty, a "note" among them).
+    None for anything else: a reminder that lists several duties (also one sent before
+    buttons had words, with a row of icons per duty), a question, a confirmation."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return None
+    data = [button.callback_data for row in message.reply_markup.inline_keyboard for button in row]
+    matches = [read_button(DUTY_BUTTON, d) if isinstance(d, str) else None for d in data]
+    duties = {int(m.group(2)) for m in matches if m is not None}
+    if None in matches or len(duties) != 1 or not any(m and m.group(1) == "s:n" for m in matches):
+        return None
+    return duties.pop()
+
+
+async def refreshed_card(
+    tr: Turn, context: BotContext, message: MaybeInaccessibleMessage | None, assignment_id: int
+) -> CardEdit | None:
+    """The card's new text and buttons for `message`, when it is the card of that duty."""
+    if not isinstance(message, Message) or card_of_message(message) != assignment_id:
+        return None
+    card = await duty_card(tr.session, assignment_id)
+    if card is None:
+        return None
+    text, markup = await card_text(tr, context, card)
+    return CardEdit(message.chat_id, message.message_id, text, markup)
+
+
+async def show_card(context: BotContext, edit: CardEdit) -> None:
+    """Edit the card in place; a card that already says this ("message is not modified")
+    or that is gone is no error."""
+    try:
+        await context.bot.edit_message_text(
+            edit.text, chat_id=edit.chat_id, message_id=edit.message_id, reply_markup=edit.markup
+        )
+    except BadRequest as exc:
+        wording = str(exc).lower()
+        if "not modified" not in wording and "message to edit not found" not in wording:
+            raise
 
 
 async def may_view(tr: Turn, assignment_id: int) -> bool:

@@ -20,11 +20,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -106,8 +108,11 @@ class BrowserPage:
 
 
 @asynccontextmanager
-async def browser_page(binary: str | None = None) -> AsyncIterator[BrowserPage]:
-    """A fresh page in the system Chromium (`binary`, default: chromium on PATH)."""
+async def browser_page(
+    binary: str | None = None, viewport: dict[str, int] | None = None
+) -> AsyncIterator[BrowserPage]:
+    """A fresh page in the system Chromium (`binary`, default: chromium on PATH), of the
+    given viewport size (default: Playwright's 1280×720)."""
     from playwright.async_api import async_playwright
 
     executable = chromium_path(binary)
@@ -116,11 +121,74 @@ async def browser_page(binary: str | None = None) -> AsyncIterator[BrowserPage]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
-            page = await browser.new_page()
+            page = (
+                await browser.new_page(viewport=viewport) if viewport else await browser.new_page()
+            )
             page.set_default_timeout(STEP_TIMEOUT_MS)
             yield BrowserPage(page)
         finally:
             await browser.close()
+
+
+# ---- scenes for screenshots: a person's chat with the real bot, as the page shows it ----------
+CHAT_VIEWPORT = {"width": 1000, "height": 1100}  # the chat column is about a phone wide
+BOT_BUBBLES = "#messages .msg.bot"
+
+
+async def open_chat_as(browser: BrowserPage, url: str, user_id: int) -> None:
+    """Open the page and the private chat of a person the sandbox already knows."""
+    await browser.open(url.rstrip("/") + "/")
+    person = f"#user-list li[data-user-id='{user_id}']"
+    await browser.wait_for(f"!!document.querySelector({json.dumps(person)})", timeout=15)
+    await browser.click(person)
+    await browser.wait_for("!document.querySelector('#text').disabled")
+
+
+async def wait_for_bubble(browser: BrowserPage, *texts: str, timeout: float = 15) -> None:
+    """Until one bot bubble shows all of `texts` (an edit counts: the bubble is redrawn)."""
+    wanted = json.dumps(list(texts))
+    await browser.wait_for(
+        f"[...document.querySelectorAll('{BOT_BUBBLES} .text')]"
+        f".some(e => {wanted}.every(t => e.textContent.includes(t)))",
+        timeout=timeout,
+    )
+
+
+async def press_in_last(browser: BrowserPage, label_start: str) -> None:
+    """Press the button whose label starts with `label_start` in the latest bot bubble
+    that has one, as a person taps it."""
+    found = await browser.evaluate(
+        f"""(() => {{
+        const bubbles = [...document.querySelectorAll({json.dumps(BOT_BUBBLES)})].reverse();
+        for (const bubble of bubbles) {{
+            const button = [...bubble.querySelectorAll('.keyboard button')]
+                .find(b => b.textContent.startsWith({json.dumps(label_start)}));
+            if (button) {{ button.click(); return true; }}
+        }}
+        return false;
+    }})()"""
+    )
+    if not found:
+        raise PageCheckError(f"no button starting with {label_start!r}")
+
+
+def screenshot_dir() -> Path | None:
+    """Where to keep screenshots: DUTYBOT_SCREENSHOT_DIR, or nowhere."""
+    folder = os.environ.get("DUTYBOT_SCREENSHOT_DIR")
+    return Path(folder) if folder else None
+
+
+async def chat_screenshot(browser: BrowserPage, name: str) -> Path | None:
+    """The chat column as a PNG in `screenshot_dir()` (after the page settled), or None."""
+    folder = screenshot_dir()
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    await browser.page.evaluate("document.querySelector('#messages').scrollTop = 1e9")
+    await asyncio.sleep(0.3)
+    path = folder / name
+    await browser.page.locator("main.chat").screenshot(path=str(path))
+    return path
 
 
 async def _start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -4,6 +4,7 @@ language, with buttons; nothing here names a command-line tool."""
 from __future__ import annotations
 
 from bot.i18n import Translator, _
+from bot.render.buttons import pager
 from bot.render.unit_kinds import CHOOSABLE_KINDS, kind_label
 from bot.text import shorten
 from bot.usecases.units.admin import AliasOutcome, GroupChange, KindOutcome
@@ -17,15 +18,6 @@ NAMES_SHOWN = 30
 NAME_CHARS = 28  # a unit's or group's name on a button or a list line
 
 Rows = tuple[tuple[Button, ...], ...]
-
-
-def _pager(prefix: str, page: int, pages: int) -> tuple[Button, ...]:
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(Button("◀", f"{prefix}:{page - 1}"))
-    if page + 1 < pages:
-        nav.append(Button("▶", f"{prefix}:{page + 1}"))
-    return tuple(nav)
 
 
 def render_groups(lines: list[GroupLine], page: int, t: Translator) -> tuple[str, Rows]:
@@ -55,7 +47,7 @@ def render_groups(lines: list[GroupLine], page: int, t: Translator) -> tuple[str
         )
         for line in shown
     ]
-    nav = _pager("og:l", page, pages)
+    nav = pager("og:l", page, pages, t)
     if nav:
         rows.append(nav)
     rows.append((Button("➕ " + t.gettext(_("New group")), "og:n"),))
@@ -188,7 +180,7 @@ def render_review(
         (Button(f"{shorten(name, NAME_CHARS)} · {kind_label(kind, t)}", f"ou:v:{uid}"),)
         for uid, name, kind in shown
     ]
-    nav = _pager("ou:l", page, pages)
+    nav = pager("ou:l", page, pages, t)
     if nav:
         rows.append(nav)
     return "\n".join(lines), tuple(rows)

@@ -1,5 +1,6 @@
-"""Reminder messages: one or several entries per chat, split by entries under Telegram's
-4096-character limit, each entry with its status buttons."""
+"""Reminder messages: one entry with its status buttons, or several listed (split by
+entries under Telegram's 4096-character limit) with one button each that opens the duty's
+card."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.i18n import Translator, _
+from bot.render.buttons import open_card_button, rows_of, status_rows
 from bot.render.labels import period_label, status_label
 from bot.text import shorten
 from scheduling.delivery.ports import RenderedMessage
@@ -16,6 +18,7 @@ from storage.models import AssignmentStatus, ReminderKind
 TELEGRAM_LIMIT = 4096
 MESSAGE_BUDGET = 3900
 DUTY_TEXT_LIMIT = 700
+LISTED_TEXT_LIMIT = 80  # a duty's words in a reminder that lists several
 MAX_ENTRIES_PER_MESSAGE = 8
 
 
@@ -63,10 +66,14 @@ def _headline(entry: ReminderEntry, t: Translator) -> str:
     )
 
 
-def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) -> str:
-    prefix = f"{index}. " if index is not None else ""
+def _calendar_caveat(t: Translator) -> str:
+    return t.gettext(_("(Working days for this year are counted without official holiday data.)"))
+
+
+def render_entry(entry: ReminderEntry, t: Translator) -> str:
+    """A reminder about one duty, in full (its buttons are the card's)."""
     lines = [
-        prefix + _headline(entry, t),
+        _headline(entry, t),
         shorten(entry.duty_text, DUTY_TEXT_LIMIT, one_line=True),
         t.gettext(_("Unit: {unit}"), unit=entry.unit_name),
         t.gettext(_("Period: {period}"), period=period_label(entry.period_key, t)),
@@ -82,6 +89,26 @@ def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) 
         ),
         t.gettext(_("Status: {status}"), status=status_label(entry.status, t)),
     ]
+    caveat = [_calendar_caveat(t)] if entry.calendar_fallback else []
+    return "\n".join([*lines, *_late_notes(entry, t), *caveat])
+
+
+def render_listed(entry: ReminderEntry, t: Translator, index: int) -> str:
+    """One duty of a reminder about several: its number, how urgent, its words shortened,
+    the due date and unit; the rest is on its card, one press away."""
+    lines = [
+        f"{index}. {_headline(entry, t)}",
+        "    " + shorten(entry.duty_text, LISTED_TEXT_LIMIT, one_line=True),
+        "    "
+        + t.gettext(_("Due: {date}"), date=t.date_with_weekday(entry.due_date))
+        + f" · {entry.unit_name} · {status_label(entry.status, t)}",
+    ]
+    return "\n".join([*lines, *("    " + note for note in _late_notes(entry, t))])
+
+
+def _late_notes(entry: ReminderEntry, t: Translator) -> list[str]:
+    """Why a reminder comes late or replaces missed ones."""
+    lines: list[str] = []
     if entry.missed:
         lines.append(
             t.ngettext(
@@ -99,39 +126,14 @@ def render_entry(entry: ReminderEntry, t: Translator, index: int | None = None) 
                 time=t.datetime(entry.planned_at),
             )
         )
-    if entry.calendar_fallback:
-        lines.append(
-            t.gettext(_("(Working days for this year are counted without official holiday data.)"))
-        )
-    return "\n".join(lines)
+    return lines
 
 
-def entry_buttons(
-    assignment_id: int, t: Translator, index: int | None = None
-) -> tuple[tuple[Button, ...], ...]:
-    """done / in progress / blocked / more time / note, as callback data `s:<action>:<id>`."""
-    if index is not None:
-        tag = str(index)
-        return (
-            (
-                Button(f"✅{tag}", f"s:d:{assignment_id}"),
-                Button(f"🔄{tag}", f"s:p:{assignment_id}"),
-                Button(f"⛔{tag}", f"s:b:{assignment_id}"),
-                Button(f"⏳{tag}", f"s:m:{assignment_id}"),
-                Button(f"📝{tag}", f"s:n:{assignment_id}"),
-            ),
-        )
-    return (
-        (
-            Button("✅ " + t.gettext(_("Done")), f"s:d:{assignment_id}"),
-            Button("🔄 " + t.gettext(_("In progress")), f"s:p:{assignment_id}"),
-        ),
-        (
-            Button("⛔ " + t.gettext(_("Blocked")), f"s:b:{assignment_id}"),
-            Button("⏳ " + t.gettext(_("More time")), f"s:m:{assignment_id}"),
-            Button("📝 " + t.gettext(_("Note")), f"s:n:{assignment_id}"),
-        ),
-    )
+def entry_buttons(entry: ReminderEntry, t: Translator) -> tuple[tuple[Button, ...], ...]:
+    """A one-duty reminder carries its card's status buttons (an escalation none)."""
+    if entry.kind is ReminderKind.ESCALATION:
+        return ()
+    return status_rows(entry.assignment_id, t, entry.status)
 
 
 CHECKINS_LISTED = 25
@@ -207,33 +209,44 @@ def render_reminders(entries: list[ReminderEntry], t: Translator) -> list[Render
         ]
     if len(entries) == 1:
         entry = entries[0]
-        buttons = (
-            () if entry.kind is ReminderKind.ESCALATION else entry_buttons(entry.assignment_id, t)
-        )
-        return [RenderedMessage(render_entry(entry, t), buttons, list(entry.reminder_ids))]
-    messages: list[RenderedMessage] = []
+        return [
+            RenderedMessage(
+                render_entry(entry, t), entry_buttons(entry, t), list(entry.reminder_ids)
+            )
+        ]
     header = t.ngettext(
         "You have {count} duty reminder:", "You have {count} duty reminders:", len(entries)
     )
-    current: list[str] = [header]
-    buttons: list[tuple[Button, ...]] = []
-    ids: list[int] = []
-    size = len(header)
-    count = 0
+    parts = _split(entries, t)
+    return [_listing(part, t, header if n == 0 else None) for n, part in enumerate(parts)]
+
+
+def _split(entries: list[ReminderEntry], t: Translator) -> list[list[ReminderEntry]]:
+    """Entries in messages of at most MAX_ENTRIES_PER_MESSAGE, each under MESSAGE_BUDGET."""
+    parts: list[list[ReminderEntry]] = [[]]
+    size = 0
     for entry in entries:
-        index = count + 1
-        block = render_entry(entry, t, index)
-        if count and (size + len(block) + 2 > MESSAGE_BUDGET or count >= MAX_ENTRIES_PER_MESSAGE):
-            messages.append(RenderedMessage("\n\n".join(current), tuple(buttons), ids))
-            current, buttons, ids, size, count = [], [], [], 0, 0
-            index = 1
-            block = render_entry(entry, t, index)
-        current.append(block)
-        size += len(block) + 2
-        count += 1
-        ids.extend(entry.reminder_ids)
-        if entry.kind is not ReminderKind.ESCALATION:
-            buttons.extend(entry_buttons(entry.assignment_id, t, index))
-    if current:
-        messages.append(RenderedMessage("\n\n".join(current), tuple(buttons), ids))
-    return messages
+        block = len(render_listed(entry, t, len(parts[-1]) + 1)) + 2
+        current = parts[-1]
+        if current and (size + block > MESSAGE_BUDGET or len(current) >= MAX_ENTRIES_PER_MESSAGE):
+            parts.append([])
+            size = 0
+        parts[-1].append(entry)
+        size += block
+    return parts
+
+
+def _listing(entries: list[ReminderEntry], t: Translator, header: str | None) -> RenderedMessage:
+    """Several duties listed, numbered, and one button per duty that opens its card (where
+    its status buttons are): one press to the card, one more for done."""
+    blocks = [render_listed(entry, t, index) for index, entry in enumerate(entries, start=1)]
+    footer = t.gettext(_("Tap a duty below to open its card and report on it."))
+    if any(entry.calendar_fallback for entry in entries):
+        footer = _calendar_caveat(t) + "\n" + footer
+    buttons = [
+        open_card_button(index, entry.duty_text, entry.assignment_id)
+        for index, entry in enumerate(entries, start=1)
+    ]
+    ids = [reminder_id for entry in entries for reminder_id in entry.reminder_ids]
+    text = "\n\n".join([*([header] if header else []), *blocks, footer])
+    return RenderedMessage(text, rows_of(buttons, 1), ids)

@@ -45,7 +45,8 @@ PLAIN = {
         "please reply with a later date, e.g. 2026-12-20."
     ),
     ReplyKind.SEVERAL: _(
-        "That message is about several duties. Please use the 📝 button of the one you mean."
+        "That message is about several duties. Tap the one you mean to open its card, "
+        "then press “📝 Note / evidence” there."
     ),
     ReplyKind.HELP: _(
         "I read commands and replies to my reminders. Send /help to see what you can ask me."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.i18n import Translator, _
+from bot.render.buttons import open_card_button, pager, rows_of, status_rows
 from bot.render.labels import STATUS_ICONS, held_this_year, period_label, status_label
 from bot.text import shorten
 from bot.usecases.status.events import EventDuty
@@ -55,10 +56,11 @@ def render_event_list(
         lines.append(
             f"{index}. {shorten(duty.text, 90, one_line=True)}\n    “{duty.phrase}” · {duty.unit_name}"
         )
-        buttons.append(Button(f"📅 {index}", f"ev:r:{duty.duty_id}:{duty.unit_id}"))
+        label = t.gettext(_("Report: {duty}"), duty=shorten(duty.text, 16, one_line=True))
+        buttons.append(Button(f"📅 {index}. {label}", f"ev:r:{duty.duty_id}:{duty.unit_id}"))
     if not duties:
         lines.append(t.gettext(_("Nothing here.")))
-    return "\n".join(lines), tuple(tuple(buttons[i : i + 5]) for i in range(0, len(buttons), 5))
+    return "\n".join(lines), rows_of(buttons, 1)
 
 
 def _due_phrase(row_due: date, today: date, t: Translator, open_: bool) -> str:
@@ -103,29 +105,21 @@ def render_task_page(
         first = page.page * 8 + 1
         body = "\n".join(task_line(first + i, row, today, t) for i, row in enumerate(page.rows))
     footer = t.gettext(
-        _("Page {page} of {pages}. Tap a number to open the duty card."),
+        _("Page {page} of {pages}. Tap a duty below to open its card."),
         page=page.page + 1,
         pages=page.pages,
     )
     text = f"{title}\n\n{body}\n\n{footer}"
-    open_row = tuple(
-        Button(str(page.page * 8 + i + 1), f"c:{row.assignment_id}")
+    open_buttons = [
+        open_card_button(page.page * 8 + i + 1, row.text, row.assignment_id)
         for i, row in enumerate(page.rows)
-    )
-    nav: list[Button] = []
-    if page.page > 0:
-        nav.append(Button("◀", f"t:{page.filter.value}:{page.page - 1}"))
-    if page.page + 1 < page.pages:
-        nav.append(Button("▶", f"t:{page.filter.value}:{page.page + 1}"))
+    ]
+    nav = pager(f"t:{page.filter.value}", page.page, page.pages, t)
     filters = tuple(
         Button(("• " if f is page.filter else "") + t.gettext(FILTER_NAMES[f]), f"t:{f.value}:0")
         for f in TaskFilter
     )
-    rows: list[tuple[Button, ...]] = []
-    if open_row:
-        rows.append(open_row[:4])
-        if len(open_row) > 4:
-            rows.append(open_row[4:])
+    rows: list[tuple[Button, ...]] = list(rows_of(open_buttons))
     if nav:
         rows.append(tuple(nav))
     rows.append(filters[:3])
@@ -245,19 +239,9 @@ def _card_history(card: DutyCard, t: Translator) -> list[str]:
 
 
 def _card_buttons(card: DutyCard, t: Translator) -> tuple[tuple[Button, ...], ...]:
-    """The status buttons, and those only some duties have (count, event, evidence)."""
+    """The status buttons (its status marked), and those only some duties have (count,
+    event, evidence)."""
     aid = card.assignment_id
-    rows: list[tuple[Button, ...]] = [
-        (
-            Button("✅ " + t.gettext(_("Done")), f"s:d:{aid}"),
-            Button("🔄 " + t.gettext(_("In progress")), f"s:p:{aid}"),
-        ),
-        (
-            Button("⛔ " + t.gettext(_("Blocked")), f"s:b:{aid}"),
-            Button("⏳ " + t.gettext(_("More time")), f"s:m:{aid}"),
-            Button("📝 " + t.gettext(_("Note")), f"s:n:{aid}"),
-        ),
-    ]
     extra: list[Button] = []
     if card.target_count:
         extra.append(Button("➕1 " + t.gettext(_("One more held")), f"s:c:{aid}"))
@@ -266,9 +250,7 @@ def _card_buttons(card: DutyCard, t: Translator) -> tuple[tuple[Button, ...], ..
     files = [line for line in card.history if line.has_file and not line.undone]
     if files:
         extra.append(Button("📎 " + t.gettext(_("Evidence")), f"v:{aid}"))
-    if extra:
-        rows.append(tuple(extra))
-    return tuple(rows)
+    return status_rows(aid, t, card.status, tuple(extra))
 
 
 def render_unit_status(
@@ -355,12 +337,8 @@ def render_office_status(
             _("Page {page} of {pages}. /status UNIT shows one unit."), page=page + 1, pages=pages
         )
     )
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(Button("◀", f"o:{page - 1}"))
-    if page + 1 < pages:
-        nav.append(Button("▶", f"o:{page + 1}"))
-    return "\n".join(lines), ((tuple(nav),) if nav else ())
+    nav = pager("o", page, pages, t)
+    return "\n".join(lines), ((nav,) if nav else ())
 
 
 def render_status_view(view: StatusView, today: date, t: Translator) -> str:

@@ -18,7 +18,7 @@ from tests.bulk import bulk_due_reminders
 from tests.e2e import Harness, running_bot
 from tests.factories import add_member
 
-ASSIGNMENT_IN_BUTTON = re.compile(r"^s:d:(\d+)$")
+ASSIGNMENT_IN_BUTTON = re.compile(r"^(?:s:d|c):(\d+)$")  # done on one duty, open in a list
 
 
 async def states(services: Services) -> Counter[str]:

@@ -22,7 +22,7 @@ from storage.models import DeliveryAttempt, Reminder, ReminderState
 from tests.perf.processes import SandboxProcess
 
 TELEGRAM_LIMIT = 30.0
-DONE_BUTTON = re.compile(r"^s:d:(\d+)$")
+DONE_BUTTON = re.compile(r"^(?:s:d|c):(\d+)$")  # done on one duty, open in a list
 SETTLED = (
     ReminderState.SENT,
     ReminderState.FAILED,
