@@ -7,6 +7,7 @@ import re
 from telegram import Update
 
 from bot.i18n import _
+from bot.render.group_prompts import evidence_hint
 from bot.render.rules import explain_stored_rule
 from bot.render.tasks import not_bound_text, render_card, render_task_page
 from bot.usecases.members.directory import is_coordinator
@@ -88,6 +89,8 @@ async def page_pressed(update: Update, context: BotContext) -> None:
 async def card_text(tr: Turn, context: BotContext, card: DutyCard) -> tuple[str, object]:
     rule_texts = [explain_stored_rule(r.kind, r.phrase, r.params, tr.t) for r in card.rules]
     text, buttons = render_card(card, context.services.today(), tr.t, rule_texts)
+    if not tr.sender.chat_is_private:  # privacy mode: evidence reaches the bot as a reply
+        text = f"{text}\n\n{evidence_hint(tr.t)}"
     return text, keyboard(buttons)
 
 
