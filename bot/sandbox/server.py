@@ -282,11 +282,12 @@ async def run_sandbox(
     bot_username: str = DEFAULT_USERNAME,
     limits: Limits | None = None,
     announce: Callable[[str], None] | None = None,
+    privacy: bool = True,
 ) -> None:
     """Run a sandbox until cancelled (Ctrl-C), announcing its URL."""
     if announce is None:
         announce = functools.partial(print, flush=True)
-    server = SandboxServer(bot_username=bot_username, limits=limits)
+    server = SandboxServer(bot_username=bot_username, limits=limits, privacy=privacy)
     url = await server.start(host, port)
     announce(f"DutyBot sandbox listening on {url}")
     announce(f"  web chat page:  {url}/")
