@@ -10,6 +10,7 @@ from bot.i18n import _
 from bot.render.group_prompts import evidence_hint
 from bot.render.rules import explain_stored_rule
 from bot.render.tasks import not_bound_text, render_card, render_task_page
+from bot.text import shorten
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.pending import remember_message
 from bot.usecases.status.changes import load_assignment, may_act
@@ -25,6 +26,7 @@ from handlers.telegram_sender import keyboard
 CARD_DATA = re.compile(r"c:(\d{1,12})")
 PAGE_DATA = re.compile(r"t:(\w{1,16}):(\d{1,6})")
 FILTERS = {f.value for f in TaskFilter}
+MESSAGE_LIMIT = 4096
 
 FILTER_WORDS = {
     "overdue": TaskFilter.OVERDUE,
@@ -90,7 +92,8 @@ async def card_text(tr: Turn, context: BotContext, card: DutyCard) -> tuple[str,
     rule_texts = [explain_stored_rule(r.kind, r.phrase, r.params, tr.t) for r in card.rules]
     text, buttons = render_card(card, context.services.today(), tr.t, rule_texts)
     if not tr.sender.chat_is_private:  # privacy mode: evidence reaches the bot as a reply
-        text = f"{text}\n\n{evidence_hint(tr.t)}"
+        hint = evidence_hint(tr.t)
+        text = f"{shorten(text, MESSAGE_LIMIT - len(hint) - 2)}\n\n{hint}"
     return text, keyboard(buttons)
 
 
