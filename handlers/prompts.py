@@ -50,19 +50,19 @@ async def send_reply(
         else:
             await context.bot.send_message(chat_id, text, reply_markup=keyboard(buttons))
         return
-    sent = await _ask_in_group(update, context, question_in_group(reply.asked, text, t), message)
-    async with context.services.sessions() as session, session.begin():
-        await pending.attach_prompt(session, member_id, chat_id, sent.message_id)
+    await ask_in_group(update, context, question_in_group(reply.asked, text, t), member_id)
 
 
-async def _ask_in_group(
-    update: Update, context: BotContext, question: str, message: Message | None
+async def ask_in_group(
+    update: Update, context: BotContext, question: str, member_id: int
 ) -> Message:
-    """The question, naming the member (selective ForceReply opens the reply for them only)."""
+    """The question, naming the member (selective ForceReply opens the reply for them only),
+    as a reply to their message when they wrote one; only a reply to it answers it."""
     user = update.effective_user
+    message = update.message
     name = user.full_name
     mention = MessageEntity(MessageEntityType.TEXT_MENTION, 0, _utf16_len(name), user=user)
-    return await context.bot.send_message(
+    sent = await context.bot.send_message(
         update.effective_chat.id,
         f"{name} {question}",
         entities=[mention],
@@ -73,3 +73,6 @@ async def _ask_in_group(
             else None
         ),
     )
+    async with context.services.sessions() as session, session.begin():
+        await pending.attach_prompt(session, member_id, sent.chat_id, sent.message_id)
+    return sent

@@ -17,7 +17,14 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.clock import SettableClock
-from storage.models import Assignment, AssignmentStatus, Occurrence, Role, StatusReport
+from storage.models import (
+    Assignment,
+    AssignmentStatus,
+    Occurrence,
+    Role,
+    StatusReport,
+    UnitGroup,
+)
 from tests.e2e import Harness, running_bot
 from tests.end_to_end.test_e2e_conversations import (
     buttons,
@@ -197,3 +204,25 @@ async def test_a_press_answered_too_late_still_saves_and_confirms_with_undo(
         texts = [m["text"] or "" for m in await h.sandbox.messages(liaison)]
         assert not any("出了点问题" in text for text in texts)
         assert await h.sandbox.callback_answers() != []  # the card's press, before the change
+
+
+async def test_in_a_group_a_coordinator_names_a_new_unit_group_by_replying(
+    sqlite_url: str, tmp_path: Path, clock: SettableClock
+) -> None:
+    async with running_bot(sqlite_url, tmp_path, clock) as h:
+        await seed_units(h.services)
+        coordinator = await h.user("王协调")
+        chat_id = int((await h.sandbox.create_group("依法治区办", [coordinator]))["id"])
+        token = await invite_token(h.services, None, Role.COORDINATOR)
+        await h.say(coordinator, f"/start {token}", chat_id=chat_id)
+        listing = await h.say(coordinator, "/groups", chat_id=chat_id)
+        new_group = next(d for d in buttons(listing) if d.startswith("og:n"))
+        question = await press_and_reply(h, coordinator, listing, new_group, chat=chat_id)
+        assert question["reply_markup"] == FORCE_REPLY
+        assert question["entities"][0]["type"] == "text_mention"
+        g = Group(h, coordinator, chat_id, listing)
+        created = await g.reply(question, "区执法部门联络组")
+        assert "区执法部门联络组" in created["text"]
+        async with h.services.sessions() as session:
+            names = set(await session.scalars(select(UnitGroup.name)))
+        assert "区执法部门联络组" in names
