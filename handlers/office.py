@@ -23,6 +23,7 @@ from handlers.common import Turn, turn
 from handlers.context import BotContext
 from handlers.edits import edit_in_place
 from handlers.import_review import typed_name
+from handlers.prompts import ask_in_group, in_group
 from handlers.telegram_sender import keyboard
 
 BUTTON = re.compile(r"o([gu]):([lvnarxkm])(?::(\d{1,10}))?(?::(\d{1,10}|[a-z_]{1,16}))?")
@@ -69,14 +70,19 @@ async def office_pressed(update: Update, context: BotContext) -> None:
             return
         t = tr.t
         pending = await dialogue.press(office_turn(tr, context), _press(query.data))
+        member_id = tr.member.id
+    if pending.reply is not None and pending.reply.kind is OfficeReplyKind.NOT_COORDINATOR:
+        text, _rows = render_reply(pending.reply, t)
+        if not await query.answer(text, show_alert=True):  # too old: say it in the chat
+            await query.message.reply_text(text)
+        return
+    await query.answer()  # before the change behind the planning lock, which may take a while
     reply = await dialogue.run_locked(context.services, pending)
     text, rows = render_reply(reply, t)
-    if reply.kind is OfficeReplyKind.NOT_COORDINATOR:
-        await query.answer(text, show_alert=True)
-        return
-    await query.answer()
     gone = reply.kind is OfficeReplyKind.REFUSED and pending.work is None
-    if reply.asks:
+    if reply.asks and in_group(update):
+        await ask_in_group(update, context, text, member_id)
+    elif reply.asks:
         await query.message.reply_text(text, reply_markup=ForceReply(selective=True))
     elif gone:
         await query.message.reply_text(text)
@@ -102,7 +108,9 @@ async def typed_answer(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def typed_in_private(update: Update, context: BotContext) -> None:
-    """A private text that may answer an office question, else an import review's."""
+async def typed_in_chat(update: Update, context: BotContext) -> None:
+    """A text that may answer an office question (in a group: a reply to it, under privacy
+    mode), else, in a private chat, an import review's."""
     await typed_answer(update, context)  # stops the update when it was the answer
-    await typed_name(update, context)
+    if not in_group(update):
+        await typed_name(update, context)

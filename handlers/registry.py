@@ -90,9 +90,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     # into) or during an import's review, likewise before the generic handler (one handler:
     # only the first match of a group runs).
     application.add_handler(
-        MessageHandler(
-            filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, office.typed_in_private
-        ),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, office.typed_in_chat),
         group=-1,
     )
     application.add_handler(

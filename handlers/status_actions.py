@@ -21,8 +21,8 @@ from bot.usecases.status.dialogue import Incoming, Reply, ReplyKind
 from handlers.callback_data import read_button
 from handlers.common import Turn, turn
 from handlers.context import BotContext
+from handlers.prompts import send_reply
 from handlers.tasks import CardEdit, refreshed_card, show_card
-from handlers.telegram_sender import keyboard
 
 URL = re.compile(r"https?://\S+")
 STATUS_PRESS = re.compile(r"s:([dpbmnce]|ct):(\d{1,12})")
@@ -46,28 +46,26 @@ async def answer_press(update: Update, context: BotContext, step: Step | None) -
     async with turn(update, context) as tr:
         if tr is None:
             return
-        t = tr.t
+        t, member_id = tr.t, tr.member.id
         reply = Reply(ReplyKind.STALE_BUTTON, alert=True)
         if step is not None:
             reply = await step(dialogue_turn(tr, context))
         card = await _card_after(tr, context, query.message, reply)
     text, buttons = render_reply(reply, t)
+    chat_id = update.effective_chat.id
+    # Answered before any send; a press too old to answer is no error (handlers/presses.py):
+    # what it did is said in the chat all the same.
     if reply.alert:
-        await query.answer(text, show_alert=True)
+        if not await query.answer(text, show_alert=True) and text:
+            await context.bot.send_message(chat_id=chat_id, text=text)
         return
     await query.answer()
-    chat_id = update.effective_chat.id
     if card is not None:
         await show_card(context, card)
     if reply.kind is ReplyKind.FILES:
         await _send_files(context, chat_id, reply.files)
     elif text:
-        await context.bot.send_message(
-            chat_id=chat_id,
-            text=text,
-            reply_markup=keyboard(buttons),
-            reply_parameters=_about(card),
-        )
+        await send_reply(update, context, reply, text, buttons, member_id, t, about=_about(card))
 
 
 async def _card_after(
@@ -192,5 +190,6 @@ async def incoming_message(update: Update, context: BotContext) -> None:
             dialogue_turn(tr, context), incoming_of(update, message)
         )
         text, buttons = render_reply(reply, tr.t)
+        t, member_id = tr.t, tr.member.id
     if text:
-        await message.reply_text(text, reply_markup=keyboard(buttons))
+        await send_reply(update, context, reply, text, buttons, member_id, t)

@@ -9,8 +9,10 @@ from telegram import MaybeInaccessibleMessage, Message, Update
 from telegram.error import BadRequest
 
 from bot.i18n import _
+from bot.render.group_prompts import evidence_hint
 from bot.render.rules import explain_stored_rule
 from bot.render.tasks import not_bound_text, render_card, render_task_page
+from bot.text import shorten
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.pending import remember_message
 from bot.usecases.status.changes import load_assignment, may_act
@@ -27,6 +29,7 @@ CARD_DATA = re.compile(r"c:(\d{1,12})")
 DUTY_BUTTON = re.compile(r"(s:[a-z]{1,2}|v):(\d{1,12})")  # a card's buttons, all about one duty
 PAGE_DATA = re.compile(r"t:(\w{1,16}):(\d{1,6})")
 FILTERS = {f.value for f in TaskFilter}
+MESSAGE_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ async def page_pressed(update: Update, context: BotContext) -> None:
 async def card_text(tr: Turn, context: BotContext, card: DutyCard) -> tuple[str, object]:
     rule_texts = [explain_stored_rule(r.kind, r.phrase, r.params, tr.t) for r in card.rules]
     text, buttons = render_card(card, context.services.today(), tr.t, rule_texts)
+    if not tr.sender.chat_is_private:  # privacy mode: evidence reaches the bot as a reply
+        hint = evidence_hint(tr.t)
+        text = f"{shorten(text, MESSAGE_LIMIT - len(hint) - 2)}\n\n{hint}"
     return text, keyboard(buttons)
 
 

@@ -17,6 +17,8 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from handlers.presses import ANSWER_ENDPOINT, answer_or_forget
+
 log = logging.getLogger(__name__)
 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
@@ -45,6 +47,8 @@ class RetryingLimiter(BaseRateLimiter[dict[str, Any]]):
         data: dict[str, Any],
         rate_limit_args: dict[str, Any] | None,
     ) -> JSON:
+        if endpoint == ANSWER_ENDPOINT:  # late is useless: answered once, never fatal
+            return await answer_or_forget(callback, args, kwargs)
         if endpoint == "getUpdates" or (rate_limit_args or {}).get("retry") is False:
             return await callback(*args, **kwargs)
         attempt = 0

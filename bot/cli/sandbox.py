@@ -21,6 +21,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     parser.add_argument("--username", default=DEFAULT_USERNAME, help="the bot's @username")
     parser.add_argument("--limits", action="store_true", help="enforce Telegram's flood limits")
+    parser.add_argument(
+        "--no-privacy", action="store_true", help="bots see every group message (privacy off)"
+    )
     parser.set_defaults(handler=run_sandbox_command)
 
 
@@ -28,7 +31,13 @@ def run_sandbox_command(args: argparse.Namespace, _settings: Settings) -> int:
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(
-                run_sandbox(args.host, args.port, args.username, Limits(enabled=args.limits))
+                run_sandbox(
+                    args.host,
+                    args.port,
+                    args.username,
+                    Limits(enabled=args.limits),
+                    privacy=not args.no_privacy,
+                )
             )
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None

@@ -1,4 +1,4 @@
-"""`python -m bot.sandbox [--host H] [--port P] [--username U] [--limits]`: run it standalone."""
+"""`python -m bot.sandbox [--host H] [--port P] [--username U] [--limits] [--no-privacy]`."""
 
 from __future__ import annotations
 
@@ -20,10 +20,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--limits", action="store_true", help="enforce Telegram's flood limits from the start"
     )
+    parser.add_argument(
+        "--no-privacy",
+        action="store_true",
+        help="bots see every group message (as with BotFather's /setprivacy Disable)",
+    )
     args = parser.parse_args(argv)
     limits = Limits(enabled=args.limits)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_sandbox(args.host, args.port, args.username, limits))
+        asyncio.run(
+            run_sandbox(args.host, args.port, args.username, limits, privacy=not args.no_privacy)
+        )
 
 
 if __name__ == "__main__":

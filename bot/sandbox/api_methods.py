@@ -571,7 +571,12 @@ async def answer_callback_query(call: Call) -> Any:
     params, state = call.params, call.state
     query_id = params.text("callback_query_id") or ""
     record = state.callbacks.get(query_id)
-    if record is None or record.answered or record.bot_id != call.bot.id:
+    if (
+        record is None
+        or record.answered
+        or record.bot_id != call.bot.id
+        or state.callback_expired(record)
+    ):
         raise bad_request("query is too old and response timeout expired or query ID is invalid")
     text = params.text("text")
     if text is not None and len(text) > 200:

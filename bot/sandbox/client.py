@@ -360,3 +360,20 @@ class SandboxClient:
 
     async def reset(self) -> None:
         await self._request("POST", "reset")
+
+    async def set_privacy(self, enabled: bool, bot_id: int | None = None) -> dict[str, Any]:
+        """A bot's group privacy mode, as BotFather's /setprivacy sets it (before any bot has
+        connected: the mode bots start with); returns {bot_id, enabled}."""
+        return await self._request(
+            "POST", "privacy", json=_drop_none({"enabled": enabled, "bot_id": bot_id})
+        )
+
+    async def set_callback_timeout(self, seconds: float) -> dict[str, Any]:
+        """How long after a press answerCallbackQuery still works; returns {seconds}."""
+        return await self._request("POST", "callback_timeout", json={"seconds": seconds})
+
+    async def expire_callback(self, callback_query_id: str) -> None:
+        """Make one callback query too old to answer from now on."""
+        await self._request(
+            "POST", "expire_callback", json={"callback_query_id": callback_query_id}
+        )

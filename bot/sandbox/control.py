@@ -35,6 +35,9 @@ GET  /_sandbox/stats                     -> {sent_messages, per_method, answered
 POST /_sandbox/reset                     -> {ok: true}: forget the world, keep bots attached
 GET|POST /_sandbox/limits                partial Limits JSON -> all limits
 GET|POST /_sandbox/faults                partial FaultConfig JSON ({"clear": true}) -> all knobs
+GET|POST /_sandbox/privacy               {enabled?, bot_id?} -> {bot_id, enabled}: group privacy
+GET|POST /_sandbox/callback_timeout      {seconds?} -> {seconds}: callback queries expire after
+POST /_sandbox/expire_callback           {callback_query_id} -> {ok: true}: too old from now on
 """
 
 from __future__ import annotations
@@ -176,6 +179,11 @@ class ControlApi:
             web.get("/_sandbox/bots", wrap(self.bots)),
             web.get("/_sandbox/updates", wrap(self.updates)),
             web.get("/_sandbox/files/{file_id}", wrap(self.download)),
+            web.get("/_sandbox/privacy", wrap(self.privacy)),
+            web.post("/_sandbox/privacy", wrap(self.privacy)),
+            web.get("/_sandbox/callback_timeout", wrap(self.callback_timeout)),
+            web.post("/_sandbox/callback_timeout", wrap(self.callback_timeout)),
+            web.post("/_sandbox/expire_callback", wrap(self.expire_callback)),
         ]
 
     @staticmethod
@@ -281,6 +289,40 @@ class ControlApi:
             check_buttons=_flag(body, "check_buttons"),
         )
         return _json({"update_id": update_id, "callback_query_id": query_id})
+
+    async def privacy(self, request: web.Request) -> web.Response:
+        """A bot's group privacy mode (BotFather's /setprivacy); before any bot connected,
+        the mode bots start with."""
+        body = await _body(request) if request.method == "POST" else dict(request.query)
+        bot = self._bot(body)
+        if "enabled" in body:
+            enabled = _flag(body, "enabled")
+            if bot is None:
+                self.state.privacy = enabled
+            else:
+                bot.privacy = enabled
+        privacy = self.state.privacy if bot is None else bot.privacy
+        return _json({"bot_id": bot.id if bot else None, "enabled": privacy})
+
+    async def callback_timeout(self, request: web.Request) -> web.Response:
+        """How many seconds a callback query can be answered after the press."""
+        body = await _body(request) if request.method == "POST" else {}
+        if "seconds" in body:
+            seconds = body["seconds"]
+            if not isinstance(seconds, int | float) or seconds < 0:
+                raise ControlError(400, "seconds must be a number >= 0")
+            self.state.callback_timeout = float(seconds)
+        return _json({"seconds": self.state.callback_timeout})
+
+    async def expire_callback(self, request: web.Request) -> web.Response:
+        """Make one callback query too old to answer, as if the bot had been slow."""
+        body = await _body(request)
+        query_id = _str(body, "callback_query_id", required=True)
+        record = self.state.callbacks.get(query_id or "")
+        if record is None:
+            raise ControlError(404, f"unknown callback query {query_id}")
+        record.expired = True
+        return _json({"ok": True})
 
     async def upload(self, request: web.Request) -> web.Response:
         if request.content_type != "multipart/form-data":

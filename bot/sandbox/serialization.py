@@ -44,7 +44,7 @@ def get_me_json(bot: BotState) -> dict[str, Any]:
     return {
         **bot_user_json(bot),
         "can_join_groups": True,
-        "can_read_all_group_messages": False,
+        "can_read_all_group_messages": not bot.privacy,
         "supports_inline_queries": False,
         "can_connect_to_business": False,
         "has_main_web_app": False,

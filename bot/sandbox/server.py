@@ -32,7 +32,7 @@ from bot.sandbox.errors import ApiError, not_found, too_many_requests
 from bot.sandbox.faults import FaultInjector
 from bot.sandbox.limits import COUNTED_METHODS, Limits, RateLimiter
 from bot.sandbox.params import MAX_UPLOAD_BYTES, read_params
-from bot.sandbox.state import SandboxState
+from bot.sandbox.state import CALLBACK_TIMEOUT, SandboxState
 from bot.sandbox.web_apps import WebAppControl
 from bot.sandbox.webhook import WebhookManager
 
@@ -49,8 +49,9 @@ def _dumps(value: Any) -> str:
 class SandboxServer:
     """A local Telegram Bot API server for tests, demos and `dutybot sandbox`.
 
-    `clock` gives message dates (unix seconds) and `monotonic` drives the rate limits; both
-    are injectable so tests can move time by hand.
+    `clock` gives message dates (unix seconds) and `monotonic` drives the rate limits and the
+    expiry of callback queries; both are injectable so tests can move time by hand. `privacy`
+    is the group privacy mode new bots start with (Telegram's default: on).
     """
 
     def __init__(
@@ -62,10 +63,20 @@ class SandboxServer:
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         strict_private_chats: bool = False,
+        privacy: bool = True,
+        callback_timeout: float = CALLBACK_TIMEOUT,
         webhook_retry_delay: float = 0.2,
         webhook_timeout: float = 10.0,
     ) -> None:
-        self.state = SandboxState(clock, bot_username, bot_first_name, strict_private_chats)
+        self.state = SandboxState(
+            clock,
+            bot_username,
+            bot_first_name,
+            strict_private_chats,
+            monotonic=monotonic,
+            privacy=privacy,
+            callback_timeout=callback_timeout,
+        )
         self._initial_limits = replace(limits) if limits else Limits()
         self.limiter = RateLimiter(replace(self._initial_limits), monotonic)
         self.faults = FaultInjector()
@@ -271,11 +282,12 @@ async def run_sandbox(
     bot_username: str = DEFAULT_USERNAME,
     limits: Limits | None = None,
     announce: Callable[[str], None] | None = None,
+    privacy: bool = True,
 ) -> None:
     """Run a sandbox until cancelled (Ctrl-C), announcing its URL."""
     if announce is None:
         announce = functools.partial(print, flush=True)
-    server = SandboxServer(bot_username=bot_username, limits=limits)
+    server = SandboxServer(bot_username=bot_username, limits=limits, privacy=privacy)
     url = await server.start(host, port)
     announce(f"DutyBot sandbox listening on {url}")
     announce(f"  web chat page:  {url}/")

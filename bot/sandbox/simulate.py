@@ -11,6 +11,7 @@ from typing import Any
 from bot.sandbox.errors import ControlError
 from bot.sandbox.markup import detect_entities
 from bot.sandbox.media import guess_mime, image_mime, image_size
+from bot.sandbox.privacy import bot_sees
 from bot.sandbox.serialization import (
     bot_user_json,
     callback_query_json,
@@ -75,11 +76,12 @@ def _member_change(
 def _deliver(
     state: SandboxState, bot: BotState | None, chat: SimChat, kind: str, payload: dict[str, Any]
 ) -> int | None:
-    """Queue a chat message for the bot, unless the bot is not in that group (no update)."""
+    """Queue a chat message for the bot, unless the bot is not in that group or its privacy
+    mode keeps the message from it (no update; see privacy.py)."""
     if (
         bot is not None
         and chat.type != PRIVATE
-        and chat.status_of_bot(bot.id) not in PRESENT_STATUSES
+        and (chat.status_of_bot(bot.id) not in PRESENT_STATUSES or not bot_sees(bot, chat, payload))
     ):
         return None
     return state.enqueue(bot, kind, payload)
@@ -201,6 +203,7 @@ def press(
         message_id=message_id,
         user_id=user_id,
         data=data,
+        created=state.monotonic(),
     )
     state.callbacks[record.id] = record
     state.append_log(

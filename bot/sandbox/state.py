@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,17 +16,22 @@ from typing import Any
 
 from bot.sandbox.errors import ControlError, chat_not_found
 from bot.sandbox.notify import Notifier
+from bot.sandbox.privacy import bot_sees
 
 FIRST_USER_ID = 10001
 FIRST_GROUP_NUMBER = 500001  # group ids are -500001, -500002, ...
 SUPERGROUP_BASE = 1_000_000_000_000  # supergroup ids are -1000000000001, ...
 
-PRIVATE = "private"
+PRIVATE = "private"  # also privacy.PRIVATE
 GROUP = "group"
 SUPERGROUP = "supergroup"
 
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 PRESENT_STATUSES = ("creator", "administrator", "member", "restricted")
+
+# Telegram does not document how long a callback query can be answered; reports from bot
+# authors put it at 10-15 seconds, after which answerCallbackQuery gets "query is too old".
+CALLBACK_TIMEOUT = 15.0
 
 # Update kinds Telegram only sends when allowed_updates asks for them explicitly.
 OPT_IN_UPDATE_KINDS = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -138,6 +144,8 @@ class CallbackRecord:
     data: str
     answered: bool = False
     answer: dict[str, Any] | None = None
+    created: float = 0.0  # the state's monotonic time of the press
+    expired: bool = False  # expired by hand (control API), whatever the time
 
 
 @dataclass
@@ -204,7 +212,7 @@ class LogEntry:
 class BotState:
     """Everything one bot token owns: its update queue, webhook, commands, descriptions."""
 
-    def __init__(self, bot_id: int, username: str, first_name: str) -> None:
+    def __init__(self, bot_id: int, username: str, first_name: str, privacy: bool = True) -> None:
         self.id = bot_id
         self.username = username
         self.first_name = first_name
@@ -219,6 +227,7 @@ class BotState:
         self.last_seen: float | None = None
         self.token: str | None = None  # signs Mini App launch data (bot/sandbox/web_apps.py)
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}  # chat id (None: default)
+        self.privacy = privacy  # group privacy mode (BotFather /setprivacy), see privacy.py
 
     def drop_confirmed(self, offset: int) -> None:
         """getUpdates' offset confirms every update with a smaller id."""
@@ -263,9 +272,16 @@ class SandboxState:
         bot_username: str,
         bot_first_name: str,
         strict_private_chats: bool = False,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        privacy: bool = True,
+        callback_timeout: float = CALLBACK_TIMEOUT,
     ) -> None:
         self.clock = clock
+        self.monotonic = monotonic
         self.strict_private_chats = strict_private_chats
+        self.privacy = privacy  # privacy mode of bots when they first connect
+        self.callback_timeout = callback_timeout
         self.bot_username = bot_username
         self.bot_first_name = bot_first_name
         self.bots: dict[int, BotState] = {}
@@ -308,7 +324,7 @@ class SandboxState:
         bot_id = int(token.split(":", 1)[0])
         bot = self.bots.get(bot_id)
         if bot is None:
-            bot = BotState(bot_id, self.bot_username, self.bot_first_name)
+            bot = BotState(bot_id, self.bot_username, self.bot_first_name, self.privacy)
             self.bots[bot_id] = bot
             self._drain_lobby(bot)
         bot.token = token
@@ -320,9 +336,12 @@ class SandboxState:
         pending, self.lobby = self.lobby, []
         for kind, obj in pending:
             if kind == "message" and obj.get("chat", {}).get("id") is not None:
-                stored = self.chats[obj["chat"]["id"]].messages.get(obj["message_id"])
+                chat = self.chats[obj["chat"]["id"]]
+                stored = chat.messages.get(obj["message_id"])
                 if stored is not None:
                     stored.bot_id = bot.id
+                if not bot_sees(bot, chat, obj):
+                    continue
             self.enqueue(bot, kind, obj)
 
     def resolve_bot(self, bot_id: int | None) -> BotState | None:
@@ -530,6 +549,10 @@ class SandboxState:
             and (include_user or e.from_bot)
             and (bot_id is None or e.bot_id in (bot_id, None))
         ]
+
+    def callback_expired(self, record: CallbackRecord) -> bool:
+        """Too old to answer: expired by hand, or pressed more than callback_timeout ago."""
+        return record.expired or self.monotonic() - record.created > self.callback_timeout
 
     def new_callback_id(self) -> str:
         return f"{next(self._callback_numbers)}{int(self.clock() * 1000) % 10**9:09d}"

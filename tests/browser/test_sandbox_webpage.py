@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from telegram import ForceReply, MessageEntity, User
 
 from bot.sandbox.testing import running_sandbox
 from tests.sandbox_page import (
@@ -61,4 +62,23 @@ async def test_a_person_chats_with_the_bot_in_the_page(tmp_path: Path) -> None:
         last = (await sandbox_client.messages(group["id"], include_user=True))[-1]
         assert last["document"]["file_name"] == "evidence.txt" and last["caption"] == "证明"
         assert await sandbox_client.download(last["document"]["file_id"]) == evidence.read_bytes()
+
+        # A question with ForceReply for this person opens the reply, as Telegram's apps do:
+        # in a group under privacy mode, the reply is what reaches the bot.
+        name = "Page Tester"
+        question = await app.bot.send_message(
+            group["id"],
+            f"{name} 原因？",
+            entities=[
+                MessageEntity("text_mention", 0, len(name), user=User(user["id"], name, False))
+            ],
+            reply_markup=ForceReply(selective=True),
+        )
+        await browser.wait_for("!document.querySelector('#reply-note').hidden")
+        await browser.type_into("#text", "等数据")
+        await browser.click("#send")
+        await browser.wait_for("document.querySelector('#reply-note').hidden")
+        answer = (await sandbox_client.messages(group["id"], include_user=True))[-1]
+        assert answer["plain_text"] == "等数据"
+        assert answer["reply_to_message_id"] == question.message_id
         assert browser.page_errors == []

@@ -269,7 +269,16 @@ async def test_evidence_note_and_count_in_a_group_chat(
         )
         assert "佐证" in ask["text"]
         after = await h.last_seq(group_id)
-        await h.sandbox.upload(liaison, b"%PDF-1.4 fake report", "执法统计.pdf", chat_id=group_id)
+        # The question asks for a reply (ForceReply): under privacy mode only a reply reaches
+        # the bot, and the member's app opens one.
+        assert ask["reply_markup"] == {"force_reply": True, "selective": True}
+        await h.sandbox.upload(
+            liaison,
+            b"%PDF-1.4 fake report",
+            "执法统计.pdf",
+            chat_id=group_id,
+            reply_to_message_id=ask["message_id"],
+        )
         [saved] = (await h.sandbox.wait_for(group_id, 1, after=after, kinds=["message"]))[:1]
         assert "已为" in saved["text"]
         reply_note = await h.sandbox.send_text(

@@ -16,6 +16,7 @@ const view = {
   bubbles: new Map(), // message_id -> <li>
   generation: 0, // bumps on chat switch so a stale long poll is ignored
   abort: null, // AbortController of the running long poll
+  replyTo: null, // message_id the next message replies to (a click, or the bot's ForceReply)
 };
 
 const $ = (id) => document.getElementById(id);
@@ -147,6 +148,7 @@ function closeChat() {
 
 function openChat(chatId) {
   view.chatId = chatId;
+  setReplyTo(null);
   view.after = 0;
   view.bubbles.clear();
   view.generation += 1;
@@ -200,6 +202,9 @@ function applyEntry(entry) {
     case "message":
     case "user_message":
       addBubble(entry);
+      if (entry.from_bot && entry.reply_markup && entry.reply_markup.force_reply && forMe(entry)) {
+        setReplyTo(entry.message_id); // the Telegram app opens a reply to the question
+      }
       break;
     case "edit":
     case "user_edit":
@@ -218,10 +223,32 @@ function applyEntry(entry) {
   }
 }
 
+// A selective ForceReply is for the people the message mentions (or, in a reply, the author
+// of the message it replies to); in a group, the bot sees only replies to its own messages
+// (privacy mode), so replying is how a question there is answered.
+function forMe(entry) {
+  if (!entry.reply_markup.selective) return true;
+  const mentioned = (entry.entities || []).some((e) => e.type === "text_mention" && e.user && e.user.id === view.userId);
+  const original = view.bubbles.get(entry.reply_to_message_id);
+  return mentioned || Boolean(original && Number(original.dataset.userId) === view.userId);
+}
+
+function setReplyTo(messageId) {
+  view.replyTo = messageId;
+  const note = $("reply-note");
+  const original = messageId === null ? null : view.bubbles.get(messageId);
+  note.hidden = messageId === null;
+  const quoted = original ? original.querySelector(".text")?.textContent || "(file)" : "";
+  $("reply-text").textContent = messageId === null ? "" : `Replying to: ${quoted.slice(0, 80)}`;
+}
+
 function addBubble(entry) {
   const li = document.createElement("li");
   li.className = `msg ${entry.from_bot ? "bot" : "user"}`;
   li.dataset.messageId = entry.message_id;
+  if (entry.user_id) li.dataset.userId = entry.user_id;
+  li.title = "Double-click to reply";
+  li.addEventListener("dblclick", () => setReplyTo(entry.message_id));
   view.bubbles.set(entry.message_id, li);
   fillBubble(li, entry);
   const list = $("messages");
@@ -369,7 +396,10 @@ function renderKeyboard(rows, messageId) {
 
 // ---- what the person does --------------------------------------------------------------------
 async function sendText(text) {
-  await call("POST", "send", { user_id: view.userId, chat_id: view.chatId, text });
+  const body = { user_id: view.userId, chat_id: view.chatId, text };
+  if (view.replyTo !== null) body.reply_to_message_id = view.replyTo;
+  await call("POST", "send", body);
+  setReplyTo(null);
 }
 
 async function sendFile(file, caption) {
@@ -379,8 +409,10 @@ async function sendFile(file, caption) {
   form.append("chat_id", view.chatId);
   form.append("kind", isImage ? "photo" : "document");
   if (caption) form.append("caption", caption);
+  if (view.replyTo !== null) form.append("reply_to_message_id", view.replyTo);
   form.append("file", file, file.name);
   await call("POST", "upload", form);
+  setReplyTo(null);
 }
 
 async function press(messageId, data) {
@@ -437,6 +469,7 @@ function guarded(action) {
 function wire() {
   $("menu-button").addEventListener("click", guarded(() => openWebApp($("menu-button").dataset.webApp, $("menu-button").textContent)));
   $("webapp-close").addEventListener("click", closeWebApp);
+  $("reply-cancel").addEventListener("click", () => setReplyTo(null));
 
   $("composer").addEventListener("submit", guarded(async () => {
     const input = $("text");

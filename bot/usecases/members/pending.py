@@ -13,6 +13,7 @@ from storage.models import MessageRef, PendingInput, Reminder
 PENDING_TTL = timedelta(hours=2)
 # Kinds answered by pressing a button, not by the member's next message: `take` leaves them.
 BUTTON_KINDS = frozenset({"import"})
+PROMPT_KEY = "prompt"  # the payload's id of the message that asked (ForceReply in groups)
 
 
 async def expect(
@@ -43,12 +44,18 @@ async def expect(
 
 
 async def take(
-    session: AsyncSession, member_id: int, chat_id: int, now: datetime
+    session: AsyncSession,
+    member_id: int,
+    chat_id: int,
+    now: datetime,
+    replying_to: int | None = None,
 ) -> PendingInput | None:
     """The awaited answer's context, removed so it is used once; None when nothing waits.
 
     A pending input answered by a button (an import waiting for Confirm) is not an answer
-    to take: it stays, and the message is handled as if nothing waited.
+    to take: it stays, and the message is handled as if nothing waited. Nor is a message
+    that does not reply to the question's prompt, once the prompt is known (`attach_prompt`,
+    in groups: under privacy mode the answer reaches the bot only as a reply to the prompt).
     """
     pending = await session.scalar(
         select(PendingInput).where(
@@ -57,11 +64,28 @@ async def take(
     )
     if pending is None or pending.kind in BUTTON_KINDS:
         return None
+    prompt = (pending.payload or {}).get(PROMPT_KEY)
+    if prompt is not None and replying_to != prompt:
+        return None
     await session.delete(pending)
     await session.flush()
     if pending.expires_at < now:
         return None
     return pending
+
+
+async def attach_prompt(
+    session: AsyncSession, member_id: int, chat_id: int, message_id: int
+) -> None:
+    """The message that asked the question: only a reply to it answers it from now on."""
+    pending = await session.scalar(
+        select(PendingInput).where(
+            PendingInput.member_id == member_id, PendingInput.chat_id == chat_id
+        )
+    )
+    if pending is not None:
+        pending.payload = {**(pending.payload or {}), PROMPT_KEY: message_id}
+        await session.flush()
 
 
 async def remember_message(

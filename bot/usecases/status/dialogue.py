@@ -177,7 +177,9 @@ async def press_report_event(turn: Turn, duty_id: int, unit_id: int) -> Reply:
 async def answer_message(turn: Turn, message: Incoming) -> Reply:
     """A member's message: the answer the bot waits for, a reply to a reminder, or chatter."""
     now = turn.services.clock.now()
-    waiting = await pending.take(turn.session, turn.member.id, turn.chat_id, now)
+    waiting = await pending.take(
+        turn.session, turn.member.id, turn.chat_id, now, replying_to=message.replied_to_bot
+    )
     if waiting is not None:
         assignment_id = int(waiting.payload.get("assignment", 0))
         return await _answer(turn, waiting.kind, assignment_id, message, dict(waiting.payload))
@@ -217,6 +219,7 @@ async def _answer(
 
 async def _blocked(turn: Turn, assignment_id: int, text: str) -> Reply:
     if not text:
+        await _expect(turn, "blocked", {"assignment": assignment_id})  # asked again
         return Reply(ReplyKind.NEED_REASON)
     result = await change_status(
         turn.session,
@@ -241,7 +244,8 @@ async def _dated(
         wanted = parse_user_date(text, today, prefer_future=False)
         wanted = None if wanted is not None and wanted > today else wanted
     if wanted is None:
-        await _expect(turn, kind, dict(payload) or {"assignment": assignment_id})
+        asked_again = {k: v for k, v in payload.items() if k != pending.PROMPT_KEY}
+        await _expect(turn, kind, asked_again or {"assignment": assignment_id})
         return Reply(ReplyKind.UNREADABLE_DATE)
     if kind == "event":
         return Reply(ReplyKind.EVENT, event=await _event(turn, assignment_id, wanted, payload))
