@@ -152,9 +152,10 @@ class _Window:
         return send.taken_by(link.shortest(), link.spread()) + self.length + _SLACK
 
     def _forget(self, now: float, link: LinkEstimate) -> None:
-        """Drop the sends that no longer count."""
-        if any(self._expiry(send, link) <= now for send in self.sends):
-            self.sends = deque(s for s in self.sends if self._expiry(s, link) > now)
+        """Drop the oldest sends while they no longer count. (A later one that no longer
+        counts may wait behind an earlier one that still does; `wait` sorts them out.)"""
+        while self.sends and self._expiry(self.sends[0], link) <= now:
+            self.sends.popleft()
 
 
 class Pacer:
