@@ -4,21 +4,22 @@ AIORateLimiter has no per-private-chat limit, so the dispatcher paces itself her
 
 Telegram counts a message when it takes it, somewhere between our request leaving and its
 answer arriving. The pacer counts each send in its windows from the moment it leaves until
-`length` after the latest moment Telegram can have taken it, which is the earlier of
-
-- its answer (Telegram cannot take a message after answering it), and
-- its departure plus the link's *spread*: how much the one-way time to Telegram varies from
-  send to send, measured from the round trips (`LinkEstimate`).
+`length` after the latest moment Telegram can have taken it *as seen from the quickest
+send*: for an answered send, its answer less the link's shortest round trip (a send whose
+round trip took `x` more than the shortest one was taken at most `x` later after leaving
+than the quickest send can be); for one in flight, its departure plus the link's spread (how
+much the one-way time varies). `LinkEstimate` measures both from the round trips.
 
 Why this keeps the limits at Telegram's end: take any crowd of sends that Telegram took
-within one window, and the last of them to leave, X. Every other Y left before X, and was
-taken less than `length` before X was; X's one-way time is at least the shortest, Y's at
-most the shortest plus the spread; so X left less than `length` + spread after Y left, and
-less than `length` after Y's answer: it found Y counted. A crowd never outgrows the cap.
+within one window, and the last of them to leave, X. Every other Y left before X and was
+taken less than `length` before X was. X took at least the shortest way there, Y's answer
+came at least the shortest way back after Telegram took it; so X left less than `length`
+after Y's answer less the shortest round trip (and, in flight, less than `length` plus the
+spread after Y left): X found Y counted, and a crowd never outgrows the cap.
 
-Until a few round trips are known (at start-up) the spread is unknown and a send counts
-until its answer plus `length`: always safe, but on a link with round trip RTT that rate is
-cap / (1 + RTT). With the spread known it is cap / (1 + spread), whatever the RTT.
+Until a few round trips are known (at start-up) a send counts until its answer plus
+`length`, which holds whatever the delays; on a link with round trip RTT that rate is only
+cap / (1 + RTT). With the link known it is about cap / (1 + how much round trips vary).
 """
 
 from __future__ import annotations
