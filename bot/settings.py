@@ -106,7 +106,7 @@ class Settings(BaseSettings):
         default=24.0, gt=0, le=24 * 30, description="how long a board opened stays signed in"
     )
     tick_seconds: float = Field(default=5.0, gt=0, le=3600)
-    send_rate: float = Field(default=29.0, gt=0, le=10_000, description="messages/s per bot")
+    send_rate: float = Field(default=30.0, gt=0, le=10_000, description="messages/s per bot")
     private_chat_interval: float = Field(default=1.05, ge=0, le=60)
     group_per_minute: int = Field(default=19, ge=1, le=10_000)
     worker_id: str | None = None

@@ -17,6 +17,12 @@ from bot.services import Services
 from bot.settings import Settings
 from storage.db import create_engine, session_factory
 from storage.schema import upgrade
+from tests.conformance.plugin import (  # noqa: F401  (the Bot API conformance check)
+    bot_api_conformance,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)
 from tests.markers import (  # noqa: F401  (hooks: markers by folder, backend, duration)
     pytest_addoption,
     pytest_collection_modifyitems,

@@ -2,7 +2,8 @@
 
 - By folder: tests/unit → unit, tests/importer → importer, tests/property → property,
   tests/db → db, tests/cli → cli, tests/sandbox → sandbox, tests/end_to_end → e2e,
-  tests/browser → browser and e2e, tests/perf → perf, tests/project → project.
+  tests/browser → browser and e2e, tests/perf → perf, tests/project → project,
+  tests/conformance → conformance.
 - postgres: the test runs on the machine's PostgreSQL (the `db_url` fixture's "postgresql"
   parameter, or the `pg_url` fixture).
 - slow: the test took `SLOW_SECONDS` or more (setup + call + teardown) in the run recorded in
@@ -42,9 +43,15 @@ FOLDER_MARKERS: dict[str, tuple[str, ...]] = {
     "browser": ("browser", "e2e"),
     "perf": ("perf",),
     "project": ("project",),
+    "conformance": ("conformance",),
 }
 # seconds; the rest have pyproject's global timeout
-FOLDER_TIMEOUTS: dict[str, float] = {"unit": 120, "importer": 120, "sandbox": 120}
+FOLDER_TIMEOUTS: dict[str, float] = {
+    "unit": 120,
+    "importer": 120,
+    "sandbox": 120,
+    "conformance": 120,
+}
 # files whose tests write into the checkout: the wheel build (build/, *.egg-info) and the
 # benchmark (compiles the checkout's bytecode); ruff reads the tree they write
 SERIAL_FILES = frozenset({"test_i18n.py", "test_style.py", "test_perf_smoke.py"})

@@ -4,7 +4,11 @@ Counted faults ("the next N calls") are consumed in a fixed order so a test know
 it gets: reset, then timeout, then flood (429), then error (5xx next N, then error_rate).
 They apply to the methods in `methods` (default: the message-sending ones; "*" = all).
 Chat faults (blocked / missing / migrated) persist until cleared and apply to every method
-called with that chat_id. Latency applies to every Bot API call.
+called with that chat_id. Latency applies to every Bot API call: `latency_ms` + uniform(0,
+`jitter_ms`) before the call is handled, and a round trip `round_trip_ms` ±
+`round_trip_jitter_ms` (uniform) split between the way there (before the call is handled)
+and the way back (before its answer leaves), each way varying on its own, as on a real link.
+With `seed` set, the draws repeat run after run.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from bot.sandbox.errors import ApiError, ControlError, bad_request, chat_not_found, forbidden
 
 DEFAULT_FAULT_METHODS = ["sendMessage", "sendDocument", "sendPhoto"]
+_DURATIONS = ("latency_ms", "jitter_ms", "round_trip_ms", "round_trip_jitter_ms", "hang_seconds")
 
 
 @dataclass
@@ -25,6 +30,8 @@ class FaultConfig:
 
     latency_ms: float = 0.0
     jitter_ms: float = 0.0
+    round_trip_ms: float = 0.0
+    round_trip_jitter_ms: float = 0.0
     methods: list[str] = field(default_factory=lambda: list(DEFAULT_FAULT_METHODS))
     error_next: int = 0
     error_rate: float = 0.0
@@ -70,10 +77,12 @@ class FaultInjector:
     def __init__(self) -> None:
         self.config = FaultConfig()
         self._rng = random.Random()
+        self._link_rng = random.Random()
 
     def clear(self) -> None:
         self.config = FaultConfig()
         self._rng = random.Random()
+        self._link_rng = random.Random()
 
     def update(self, changes: dict[str, Any]) -> FaultConfig:
         """Merge a partial config; `{"clear": true}` first resets everything."""
@@ -86,7 +95,7 @@ class FaultInjector:
             raise ControlError(400, f"unknown fault fields: {sorted(unknown)}")
         config = self.config
         for name, value in changes.items():
-            if name in ("latency_ms", "jitter_ms", "hang_seconds"):
+            if name in _DURATIONS:
                 setattr(config, name, _as_float(name, value))
             elif name == "error_rate":
                 rate = _as_float(name, value)
@@ -119,6 +128,7 @@ class FaultInjector:
             elif name == "seed":
                 config.seed = None if value is None else _as_int(name, value, minimum=-(2**62))
                 self._rng = random.Random(config.seed)
+                self._link_rng = random.Random(f"link:{config.seed}")
         return config
 
     def applies_to(self, method: str) -> bool:
@@ -127,12 +137,26 @@ class FaultInjector:
 
     async def delay(self) -> bool:
         """Sleep the configured latency (plus jitter); True if any latency was added."""
-        config = self.config
-        if config.latency_ms <= 0 and config.jitter_ms <= 0:
+        there, _back = self.legs()
+        if there is None:
             return False
-        extra = self._rng.uniform(0, config.jitter_ms) if config.jitter_ms > 0 else 0.0
-        await asyncio.sleep((config.latency_ms + extra) / 1000)
+        await asyncio.sleep(there)
         return True
+
+    def legs(self) -> tuple[float | None, float]:
+        """Seconds for this call's way there and way back (None there: no latency at all)."""
+        config = self.config
+        if max(config.latency_ms, config.jitter_ms, config.round_trip_ms) <= 0:
+            return None, 0.0
+        there = config.latency_ms
+        if config.jitter_ms > 0:
+            there += self._rng.uniform(0, config.jitter_ms)
+        back = 0.0
+        if config.round_trip_ms > 0:
+            half, wobble = config.round_trip_ms / 2, config.round_trip_jitter_ms / 2
+            there += max(0.0, half + self._link_rng.uniform(-wobble, wobble))
+            back = max(0.0, half + self._link_rng.uniform(-wobble, wobble))
+        return there / 1000, back / 1000
 
     def take(self, method: str) -> str | None:
         """Consume and return the counted fault for this call: reset/timeout/flood/error."""

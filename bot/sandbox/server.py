@@ -6,9 +6,10 @@ Routes:
     *        /_sandbox/...                 the control API (see control.py, README.md)
     GET      /                             the web chat page (static/)
 
-Per call: token check -> parameters -> latency -> counted fault (reset / timeout / 429 storm /
-5xx) -> chat fault (blocked / missing / migrated) -> rate limits -> the method. Only a call
-answered ok records anything, except a "timeout" fault with deliver_before_hang.
+Per call: token check -> parameters -> latency (the way there) -> counted fault (reset /
+timeout / 429 storm / 5xx) -> chat fault (blocked / missing / migrated) -> rate limits -> the
+method -> the way back (half of `round_trip_ms`). Only a call answered ok records anything,
+except a "timeout" fault with deliver_before_hang.
 """
 
 from __future__ import annotations
@@ -204,11 +205,22 @@ class SandboxServer:
     async def _run(
         self, request: web.Request, call: Call, name: str, handler: Handler
     ) -> web.StreamResponse:
-        stats = self.state.stats
-        if await self.faults.delay():
-            stats.faults_injected["latency"] += 1
+        there, back = self.faults.legs()
+        if there is not None:
+            self.state.stats.faults_injected["latency"] += 1
+            await asyncio.sleep(there)
             if request.transport is None or request.transport.is_closing():
                 return web.Response(status=499)  # the client gave up: deliver nothing
+        try:
+            return await self._run_arrived(request, call, name, handler)
+        finally:
+            if back > 0:
+                await asyncio.sleep(back)  # the way back, for answers and errors alike
+
+    async def _run_arrived(
+        self, request: web.Request, call: Call, name: str, handler: Handler
+    ) -> web.StreamResponse:
+        stats = self.state.stats
         fault = self.faults.take(name)
         if fault is not None:
             stats.faults_injected[fault] += 1

@@ -1,18 +1,31 @@
-"""Keep Telegram's limits before sending: ~30 messages/s per bot, 1/s per private chat,
-20/min per group. python-telegram-bot's AIORateLimiter has no per-private-chat limit, so the
-dispatcher paces itself here.
+"""Keep Telegram's limits before sending: 30 messages/s per bot, 1/s per private chat,
+20/min per group (the defaults keep a little less for the chats). python-telegram-bot's
+AIORateLimiter has no per-private-chat limit, so the dispatcher paces itself here.
 
-Telegram counts a message when it takes it, which is somewhere between our request leaving
-and its answer arriving. So a send counts against its windows from the moment it leaves
-until `length` after its answer came back: a loaded event loop that delays some requests
-and not others can then never crowd more into a server's window than the cap. (Of any crowd
-that fills one of the server's windows, the last to leave found every other one in flight or
-answered less than a window before, and so counted them all here.)
+Telegram counts a message when it takes it, somewhere between our request leaving and its
+answer arriving. The pacer counts each send in its windows from the moment it leaves until
+`length` after the latest moment Telegram can have taken it *as seen from the quickest
+send*: for an answered send, its answer less the link's shortest round trip (a send whose
+round trip took `x` more than the shortest one was taken at most `x` later after leaving
+than the quickest send can be); for one in flight, its departure plus the link's spread (how
+much the one-way time varies). `LinkEstimate` measures both from the round trips.
+
+Why this keeps the limits at Telegram's end: take any crowd of sends that Telegram took
+within one window, and the last of them to leave, X. Every other Y left before X and was
+taken less than `length` before X was. X took at least the shortest way there, Y's answer
+came at least the shortest way back after Telegram took it; so X left less than `length`
+after Y's answer less the shortest round trip (and, in flight, less than `length` plus the
+spread after Y left): X found Y counted, and a crowd never outgrows the cap.
+
+Until a few round trips are known (at start-up) a send counts until its answer plus
+`length`, which holds whatever the delays; on a link with round trip RTT that rate is only
+cap / (1 + RTT). With the link known it is about cap / (1 + how much round trips vary).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -22,7 +35,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limits:
-    per_second: float = 29.0
+    per_second: float = 30.0
     private_interval: float = 1.05
     group_per_minute: int = 19
     group_window: float = 60.0
@@ -32,49 +45,123 @@ class Limits:
 _SLACK = 1e-6
 
 
+class LinkEstimate:
+    """What the round trips say about the link: the shortest recent one, and the smoothed
+    round trip and its mean deviation as TCP keeps them (RFC 6298: SRTT and RTTVAR with
+    gains 1/8 and 1/4).
+
+    A round trip is the way there plus the way back. One that took `excess` more than the
+    shortest was taken by Telegram at most `excess` later (after its departure) than the
+    quickest send could have been; for a send still in flight (or one that hung) the
+    one-way time is taken to vary by at most `SPREAD_FACTOR` mean deviations of the round
+    trip, as TCP's retransmission timeout does.
+    """
+
+    GAIN = 1 / 8
+    VAR_GAIN = 1 / 4
+    SPREAD_FACTOR = 4.0
+    MIN_SPREAD = 0.005
+    MIN_SAMPLES = 8
+    WINDOW = 256
+
+    def __init__(self) -> None:
+        self.srtt: float | None = None
+        self.rttvar = 0.0
+        self.samples = 0
+        self._recent: deque[float] = deque(maxlen=self.WINDOW)
+        self._shortest = math.inf
+
+    def observe(self, rtt: float) -> None:
+        rtt = max(0.0, rtt)
+        self.samples += 1
+        if len(self._recent) == self.WINDOW and self._recent[0] <= self._shortest:
+            self._recent.append(rtt)
+            self._shortest = min(self._recent)
+        else:
+            self._recent.append(rtt)
+            self._shortest = min(self._shortest, rtt)
+        if self.srtt is None:
+            self.srtt, self.rttvar = rtt, rtt / 2
+            return
+        self.rttvar += self.VAR_GAIN * (abs(self.srtt - rtt) - self.rttvar)
+        self.srtt += self.GAIN * (rtt - self.srtt)
+
+    def known(self) -> bool:
+        return self.samples >= self.MIN_SAMPLES
+
+    def shortest(self) -> float:
+        """The shortest of the recent round trips, less one mean deviation for the chance
+        that none of them met the link's very shortest (0 while too few are known)."""
+        if not self.known():
+            return 0.0
+        return max(0.0, self._shortest - max(self.MIN_SPREAD, self.rttvar))
+
+    def spread(self) -> float:
+        """Seconds by which Telegram may take one send later (after its departure) than
+        another; infinite while too few round trips are known to say."""
+        if not self.known():
+            return math.inf
+        return max(self.MIN_SPREAD, self.SPREAD_FACTOR * self.rttvar)
+
+
+class _Send:
+    """One request: when it left, and when its answer came back (None while in flight)."""
+
+    __slots__ = ("answered", "left")
+
+    def __init__(self, left: float) -> None:
+        self.left = left
+        self.answered: float | None = None
+
+    def taken_by(self, shortest: float, spread: float) -> float:
+        """The latest moment Telegram can have taken it, counted from the quickest send's
+        point of view (infinity: not known yet)."""
+        if self.answered is None:
+            return self.left + spread
+        return max(self.left, self.answered - shortest)
+
+
 class _Window:
-    """Sends that may still count at the server: in flight, or answered under `length` ago."""
+    """Sends that may still count at the server: those Telegram took, or may take, less than
+    `length` ago."""
 
     def __init__(self, cap: int, length: float) -> None:
         self.cap = cap
         self.length = length
-        self.in_flight = 0
-        self.answered: deque[float] = deque()
+        self.sends: deque[_Send] = deque()
 
-    def take(self) -> None:
-        self.in_flight += 1
+    def take(self, send: _Send) -> None:
+        self.sends.append(send)
 
-    def finish(self, now: float) -> None:
-        self.in_flight -= 1
-        self.answered.append(now)
-
-    def wait(self, now: float) -> float | None:
+    def wait(self, now: float, link: LinkEstimate) -> float | None:
         """0 when a send may leave now, else the seconds until one may, or None when only an
         answer to a send in flight can make room."""
-        self._forget(now)
-        if self.in_flight + len(self.answered) < self.cap:
+        self._forget(now, link)
+        surplus = len(self.sends) - self.cap
+        if surplus < 0:
             return 0.0
-        if self.answered:
-            return self._expiry(self.answered[0]) - now
-        return None
+        expiries = sorted(self._expiry(send, link) for send in self.sends)
+        first_room = expiries[surplus]
+        return None if math.isinf(first_room) else first_room - now
 
-    def idle(self, now: float) -> bool:
-        self._forget(now)
-        return self.in_flight == 0 and not self.answered
+    def idle(self, now: float, link: LinkEstimate) -> bool:
+        self._forget(now, link)
+        return not self.sends
 
-    def _expiry(self, answered_at: float) -> float:
+    def _expiry(self, send: _Send, link: LinkEstimate) -> float:
         # One expression for both the test and the wait, so rounding cannot make them differ.
-        return answered_at + self.length + _SLACK
+        return send.taken_by(link.shortest(), link.spread()) + self.length + _SLACK
 
-    def _forget(self, now: float) -> None:
-        """Drop the answers that no longer count."""
-        while self.answered and self._expiry(self.answered[0]) <= now:
-            self.answered.popleft()
+    def _forget(self, now: float, link: LinkEstimate) -> None:
+        """Drop the oldest sends while they no longer count. (A later one that no longer
+        counts may wait behind an earlier one that still does; `wait` sorts them out.)"""
+        while self.sends and self._expiry(self.sends[0], link) <= now:
+            self.sends.popleft()
 
 
 class Pacer:
     """Hands out send slots (`async with pacer.slot(chat, is_group)` around the request);
-    `pause` stops everything after a 429."""
+    `pause` stops everything after a 429. Every slot's round trip feeds `link`."""
 
     def __init__(
         self,
@@ -83,6 +170,7 @@ class Pacer:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.limits = limits or Limits()
+        self.link = LinkEstimate()
         self._monotonic = monotonic
         self._sleep = sleep
         self._next_global = 0.0
@@ -97,20 +185,20 @@ class Pacer:
 
     @asynccontextmanager
     async def slot(self, chat_id: int, is_group: bool) -> AsyncIterator[None]:
-        """Wait for room in every window, then count the send until its answer is back."""
+        """Wait for room in every window, then count the send (see the module's doc)."""
         chat = self._chat_window(chat_id, is_group)
-        await self._take(chat)
+        send = await self._take(chat)
         try:
             yield
         finally:
             now = self._monotonic()
-            self._bot.finish(now)
-            chat.finish(now)
+            send.answered = now
+            self.link.observe(now - send.left)
             if self._answer is not None:
                 self._answer.set()
                 self._answer = None
 
-    async def _take(self, chat: _Window) -> None:
+    async def _take(self, chat: _Window) -> _Send:
         # The chat first, so a chat that must wait does not hold one of the bot's slots.
         await self._until_room(chat, with_bot=False)
         # Then an evenly spaced place in the bot's line, reserved before sleeping so that
@@ -121,8 +209,10 @@ class Pacer:
         if slot > now:
             await self._sleep(slot - now)
         await self._until_room(chat, with_bot=True)
-        self._bot.take()
-        chat.take()
+        send = _Send(self._monotonic())
+        self._bot.take(send)
+        chat.take(send)
+        return send
 
     async def _until_room(self, chat: _Window, with_bot: bool) -> None:
         while True:
@@ -130,9 +220,9 @@ class Pacer:
             if self._paused_until > now:
                 await self._sleep(self._paused_until - now)
                 continue
-            waits = [chat.wait(now)]
+            waits = [chat.wait(now, self.link)]
             if with_bot:
-                waits.append(self._bot.wait(now))
+                waits.append(self._bot.wait(now, self.link))
             if None in waits:
                 if self._answer is None:
                     self._answer = asyncio.Event()
@@ -160,5 +250,5 @@ class Pacer:
     def _sweep(self) -> None:
         """Forget chats whose sends no longer count, so a city's worth of chats stays small."""
         now = self._monotonic()
-        self._chats = {key: w for key, w in self._chats.items() if not w.idle(now)}
+        self._chats = {key: w for key, w in self._chats.items() if not w.idle(now, self.link)}
         self._sweep_at = max(1024, 2 * len(self._chats))

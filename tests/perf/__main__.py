@@ -4,6 +4,7 @@ measure the naive design beside it, print one markdown table and write the JSON.
     python -m tests.perf                          # full scale, SQLite and PostgreSQL
     python -m tests.perf --backends sqlite --scale smoke
     python -m tests.perf --reuse                  # keep the databases of an earlier run
+    python -m tests.perf --links-only --reuse     # only delivery over 0/150/300 ms links
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import Any
 
 from tests.perf.baseline import BaselineResult, measure_baseline, measure_naive_bot
 from tests.perf.processes import compile_bytecode
-from tests.perf.report import table, to_json
-from tests.perf.runner import BackendResult, run_backend
+from tests.perf.report import links_table, machine, table, to_json
+from tests.perf.runner import BackendResult, LinksOnly, run_backend, run_links_only
 from tests.perf.scale import SCALES, Scale
 
 DEFAULT_POSTGRES = os.environ.get(
@@ -37,6 +38,7 @@ class Options:
     json_path: Path
     reuse: bool
     baseline: bool
+    links_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,9 @@ async def postgres_reason(url: str) -> str | None:
     return None
 
 
-async def run(options: Options, say: Any = print) -> Outcome:
-    options.work_dir.mkdir(parents=True, exist_ok=True)
-    compile_bytecode()
-    results: list[BackendResult] = []
-    skipped: list[str] = []
+async def _backends(options: Options, skipped: list[str], say: Any) -> list[tuple[str, str]]:
+    """(backend, URL) of each backend asked for and reachable; the others go to `skipped`."""
+    found = []
     for backend in options.backends:
         if backend == "postgresql":
             reason = await postgres_reason(options.postgres_url)
@@ -78,7 +78,37 @@ async def run(options: Options, say: Any = print) -> Outcome:
                 skipped.append(f"postgresql: {reason}")
                 say(f"skipping PostgreSQL: {reason}")
                 continue
-        url = _url(backend, options)
+        found.append((backend, _url(backend, options)))
+    return found
+
+
+async def run_links(options: Options, say: Any = print) -> Outcome:
+    """`--links-only`: the city, then delivery over the links, on each backend."""
+    options.work_dir.mkdir(parents=True, exist_ok=True)
+    compile_bytecode()
+    skipped: list[str] = []
+    results: list[LinksOnly] = []
+    for backend, url in await _backends(options, skipped, say):
+        scale, work, reuse = options.scale, options.work_dir, options.reuse
+        results.append(await run_links_only(backend, url, scale, work, reuse, say))
+    data = {
+        "scale": options.scale.__dict__,
+        "machine": machine(),
+        "links": [r.to_json() for r in results],
+        "skipped": skipped,
+    }
+    options.json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False), "utf-8")
+    return Outcome(links_table(options.scale, results), data, skipped)
+
+
+async def run(options: Options, say: Any = print) -> Outcome:
+    if options.links_only:
+        return await run_links(options, say)
+    options.work_dir.mkdir(parents=True, exist_ok=True)
+    compile_bytecode()
+    results: list[BackendResult] = []
+    skipped: list[str] = []
+    for backend, url in await _backends(options, skipped, say):
         results.append(
             await run_backend(backend, url, options.scale, options.work_dir, options.reuse, say)
         )
@@ -118,6 +148,11 @@ def parse(argv: list[str] | None = None) -> Options:
     parser.add_argument("--json", type=Path, help="where the JSON goes (default: work dir)")
     parser.add_argument("--reuse", action="store_true", help="keep databases built before")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive design")
+    parser.add_argument(
+        "--links-only",
+        action="store_true",
+        help="only delivery over links of 0, 150 and 300 ms round trip (± 50 ms)",
+    )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     backends = tuple(b.strip() for b in args.backends.split(",") if b.strip())
@@ -130,9 +165,11 @@ def parse(argv: list[str] | None = None) -> Options:
         backends=backends,
         postgres_url=args.postgres_url,
         work_dir=work_dir,
-        json_path=args.json or work_dir / f"bench-{scale.name}.json",
+        json_path=args.json
+        or work_dir / f"bench-{scale.name}{'-links' if args.links_only else ''}.json",
         reuse=args.reuse,
         baseline=not args.no_baseline,
+        links_only=args.links_only,
     )
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.perf.baseline import BaselineResult, NaiveBotRun
-from tests.perf.runner import BackendResult
+from tests.perf.links import LinkResult, link_label
+from tests.perf.runner import BackendResult, LinksOnly
 from tests.perf.scale import Scale
 
 BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -61,6 +62,32 @@ def _cells(results: list[BackendResult], render: Any) -> list[str]:
     return [render(r) for r in results]
 
 
+def _link_cell(link: LinkResult) -> str:
+    d = link.delivery
+    return (
+        f"{d.messages_per_second:.1f} ({d.percent_of_limit:.1f}%); "
+        f"{d.lost} / {d.duplicated} / {d.answered_429}"
+    )
+
+
+def links_table(scale: Scale, results: list[LinksOnly]) -> str:
+    """`--links-only`: one row per round trip, one column per backend."""
+    header = [
+        "delivery over a link, Telegram's limits on",
+        *(BACKEND_NAMES.get(r.backend, r.backend) for r in results),
+        "target",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for index in range(len(results[0].links) if results else 0):
+        label = link_label(results[0].links[index])
+        cells = [_link_cell(r.links[index]) for r in results]
+        lines.append(
+            f"| round trip {label}: messages/s (% of 30/s); lost / duplicated / 429 "
+            f"({scale.due:,} reminders) | " + " | ".join(cells) + " | ≥ 93%; 0 / 0 / — |"
+        )
+    return "\n".join(lines)
+
+
 def table(scale: Scale, results: list[BackendResult], baseline: BaselineResult | None) -> str:
     """One row per figure, one column per backend, the naive design and the target last."""
     header = [
@@ -92,6 +119,13 @@ def table(scale: Scale, results: list[BackendResult], baseline: BaselineResult |
         lambda r: f"{r.delivery.lost} / {r.delivery.duplicated} / {r.delivery.answered_429}",
         target="0 / 0 / —",
     )
+    for index in range(len(results[0].links) if results else 0):
+        label = link_label(results[0].links[index])
+        row(
+            f"… over a link, round trip {label}: messages/s (% of 30/s); lost / duplicated / 429",
+            lambda r, i=index: _link_cell(r.links[i]),
+            target="≥ 93%; 0 / 0 / —",
+        )
     row(
         "capacity, limits off: messages/s (reminders/s)",
         lambda r: f"{r.capacity.messages_per_second:.0f} ({r.capacity.reminders_per_second:.0f})",

@@ -15,6 +15,7 @@ from tests.perf.ceiling import sender_ceiling
 from tests.perf.delivery import DeliveryResult, census, due_pairs
 from tests.perf.deployment import COORDINATOR_BASE, LIAISON_BASE
 from tests.perf.latency import LatencyResult, measure_command
+from tests.perf.links import LinkResult, measure_links
 from tests.perf.loading import BuildInfo, build, pg_dsn, prepare_due
 from tests.perf.processes import (
     SandboxProcess,
@@ -46,6 +47,7 @@ class BackendResult:
     peak_rss_mb: float
     capacity_peak_rss_mb: float
     sender_ceiling: float
+    links: list[LinkResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -68,6 +70,7 @@ class BackendResult:
             "peak_rss_mb": self.peak_rss_mb,
             "capacity_peak_rss_mb": self.capacity_peak_rss_mb,
             "sender_ceiling_messages_per_second": self.sender_ceiling,
+            "links": [link.to_json() for link in self.links],
         }
 
 
@@ -197,6 +200,9 @@ async def run_backend(
     finally:
         await sandbox.stop()
 
+    say(f"[{backend}] delivery over links with round trips…")
+    links = await measure_links(url, scale, work_dir, info.due_ids, people(scale), say)
+
     say(f"[{backend}] tick cost…")
     started = time.perf_counter()
     tick = await measure_tick(url, info.due_ids, scale.tick_samples)
@@ -214,4 +220,32 @@ async def run_backend(
         peak_rss_mb=rss,
         capacity_peak_rss_mb=capacity_rss,
         sender_ceiling=ceiling,
+        links=links,
     )
+
+
+@dataclass
+class LinksOnly:
+    """`--links-only`: the city and the delivery rows over links, nothing else."""
+
+    backend: str
+    build: BuildInfo
+    links: list[LinkResult]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "build": {"rows": self.build.rows, "due": len(self.build.due_ids)},
+            "links": [link.to_json() for link in self.links],
+        }
+
+
+async def run_links_only(
+    backend: str, url: str, scale: Scale, work_dir: Path, reuse: bool, say: Any
+) -> LinksOnly:
+    await prepare_database(url, reuse)
+    say(f"[{backend}] building the city ({scale.reminders:,} reminder rows)…")
+    info = await build(url, scale, now(), reuse=reuse)
+    say(f"[{backend}] delivery over links with round trips…")
+    links = await measure_links(url, scale, work_dir, info.due_ids, people(scale), say)
+    return LinksOnly(backend, info, links)

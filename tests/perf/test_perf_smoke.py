@@ -55,6 +55,10 @@ async def test_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
         assert item["samples"] == item["burst_samples"] == expected, item
         assert 0 < item["p50_ms"] <= item["p95_ms"] <= item["p99_ms"]
         assert 0 < item["burst_p50_ms"] <= item["burst_p99_ms"]
+    assert [link["round_trip_ms"] for link in sqlite["links"]] == [0, 150, 300]
+    for link in sqlite["links"]:
+        assert link["delivery"]["reminders"] == SCALE.due, link
+        assert link["delivery"]["lost"] == link["delivery"]["duplicated"] == 0, link
     tick = sqlite["tick"]
     assert 0 < tick["idle_p50_ms"] <= tick["idle_p99_ms"]
     assert tick["small_p50_ms"] > 0
@@ -81,3 +85,29 @@ async def test_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
     assert lines[0].startswith("| measure | SQLite |")
     assert any(line.startswith("| delivery at Telegram's limits") for line in lines)
     assert any("peak RSS" in line for line in lines)
+
+
+@pytest.mark.timeout(600)
+async def test_links_only_gives_just_the_delivery_rows_over_links(tmp_path: Path) -> None:
+    options = Options(
+        scale=SCALE,
+        backends=("sqlite",),
+        postgres_url="",
+        work_dir=tmp_path,
+        json_path=tmp_path / "links.json",
+        reuse=False,
+        baseline=False,
+        links_only=True,
+    )
+    outcome = await run(options, say=lambda _line: None)
+    (sqlite,) = json.loads(options.json_path.read_text("utf-8"))["links"]
+    assert [(link["round_trip_ms"], link["jitter_ms"]) for link in sqlite["links"]] == [
+        (0, 0),
+        (150, 50),
+        (300, 50),
+    ]
+    for link in sqlite["links"]:
+        assert link["delivery"]["reminders"] == SCALE.due, link
+        assert link["delivery"]["lost"] == link["delivery"]["duplicated"] == 0, link
+    rows = [line for line in outcome.table.splitlines() if line.startswith("| round trip")]
+    assert len(rows) == 3 and "300 ± 50 ms" in rows[2]

@@ -217,3 +217,35 @@ async def test_latency_past_the_client_timeout_delivers_nothing(sandbox: Sandbox
         await asyncio.sleep(0.4)  # the server finishes its sleep, sees the client gone
     assert await texts(sandbox_client, user["id"]) == []
     assert server.state.stats.sent_messages == 0
+
+
+async def test_a_link_round_trip_varies_within_its_jitter_split_both_ways(sandbox: Sandbox) -> None:
+    server, sandbox_client = sandbox
+    user = await sandbox_client.create_user("Li")
+    await sandbox_client.set_faults(round_trip_ms=150, round_trip_jitter_ms=50, seed=7)
+    trips: list[float] = []
+    async with ptb_bot(server) as bot:
+        await bot.get_me()  # the connection is open before the first measured trip
+        for n in range(8):
+            started = time.monotonic()
+            await bot.send_message(user["id"], f"over the link {n}")
+            trips.append(time.monotonic() - started)
+    assert all(0.1 <= trip < 0.2 + 0.1 for trip in trips), trips
+    assert max(trips) - min(trips) > 0.005  # the jitter is there
+    there, back = server.faults.legs()
+    assert there is not None and 0.05 <= there <= 0.1 and 0.05 <= back <= 0.1
+    assert server.state.stats.faults_injected["latency"] >= 9
+
+
+async def test_a_seeded_link_repeats_its_delays(sandbox: Sandbox) -> None:
+    server, sandbox_client = sandbox
+
+    async def draws() -> list[tuple[float | None, float]]:
+        await sandbox_client.set_faults(
+            clear=True, round_trip_ms=300, round_trip_jitter_ms=50, seed=42
+        )
+        return [server.faults.legs() for _ in range(20)]
+
+    first, again = await draws(), await draws()
+    assert first == again
+    assert len({there for there, _ in first}) == 20
