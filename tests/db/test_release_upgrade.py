@@ -16,7 +16,20 @@ import pytest
 from sqlalchemy import func, select, text
 
 from storage.db import create_engine
-from storage.models import Assignment, Invite, Plan, Reminder, StatusReport, Unit
+from storage.enums import Role
+from storage.models import (
+    Assignment,
+    Binding,
+    Invite,
+    Jurisdiction,
+    Plan,
+    Reminder,
+    StatusReport,
+    Unit,
+    UnitAlias,
+    UnitGroup,
+    UnitGroupAlias,
+)
 from storage.schema import SCHEMA_HEAD, upgrade
 from tests import paths
 
@@ -90,3 +103,47 @@ def test_the_fixture_was_written_by_the_release_it_names(tmp_path: Path, release
     with sqlite3.connect(_sqlite_copy(tmp_path, release)) as connection:
         [(version,)] = connection.execute("SELECT version_num FROM alembic_version").fetchall()
     assert version == "0002"
+
+
+@pytest.mark.parametrize("release", RELEASES)
+async def test_an_old_database_becomes_one_jurisdiction_named_from_its_plans(
+    db_url: str, tmp_path: Path, release: str
+) -> None:
+    with sqlite3.connect(_sqlite_copy(tmp_path, release)) as connection:
+        places = [
+            row[0]
+            for row in connection.execute(
+                "SELECT jurisdiction FROM plans WHERE length(jurisdiction) > 1 "
+                "GROUP BY jurisdiction ORDER BY count(*) DESC, jurisdiction"
+            )
+        ]
+        coordinators = connection.execute(
+            "SELECT count(*) FROM bindings WHERE role <> 'liaison'"
+        ).fetchone()[0]
+    url = await _load(db_url, tmp_path, release)
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            jurisdictions = (
+                await connection.execute(select(Jurisdiction.id, Jurisdiction.name))
+            ).all()
+            [(home, name)] = jurisdictions
+            elsewhere = {
+                model.__tablename__: await connection.scalar(
+                    select(func.count())
+                    .select_from(model)
+                    .where(model.jurisdiction_id.is_distinct_from(home))
+                )
+                for model in (Unit, Plan, UnitGroup, UnitAlias, UnitGroupAlias)
+            }
+            scoped = await connection.scalar(
+                select(func.count())
+                .select_from(Binding)
+                .where(Binding.role != Role.LIAISON, Binding.jurisdiction_id == home)
+            )
+    finally:
+        await engine.dispose()
+    assert name == places[0]
+    assert set(elsewhere.values()) == {0}, elsewhere
+    assert coordinators and scoped == coordinators

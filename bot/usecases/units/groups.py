@@ -195,23 +195,28 @@ def include(rule: GroupRule, unit_ids: Iterable[int]) -> GroupRule:
 
 
 async def sync_members(session: AsyncSession, rules: dict[str, GroupRule]) -> dict[int, set[int]]:
-    """Add every unit a rule admits to its group; returns group id → unit ids added."""
-    groups = {
-        group.name: group.id
-        for group in await session.scalars(select(UnitGroup).where(UnitGroup.name.in_(rules)))
-    }
-    units = list(await session.execute(select(Unit.id, Unit.name, Unit.kind)))
+    """Add every unit a rule admits to its group; returns group id → unit ids added.
+
+    A group takes units of its own jurisdiction only: 区直各部门 of 杨陵区 are 杨陵区's."""
+    groups = list(
+        await session.execute(
+            select(UnitGroup.name, UnitGroup.id, UnitGroup.jurisdiction_id).where(
+                UnitGroup.name.in_(rules)
+            )
+        )
+    )
+    units = list(await session.execute(select(Unit.id, Unit.name, Unit.kind, Unit.jurisdiction_id)))
     current: dict[int, set[int]] = {}
     for group_id, unit_id in await session.execute(
         select(UnitGroupMember.group_id, UnitGroupMember.unit_id)
     ):
         current.setdefault(group_id, set()).add(unit_id)
     added: dict[int, set[int]] = {}
-    for name, group_id in groups.items():
+    for name, group_id, place in groups:
         rule = rules[name]
         have = current.get(group_id, set())
-        for unit_id, unit_name, kind in units:
-            if unit_id in have or unit_id in rule.excluded:
+        for unit_id, unit_name, kind, unit_place in units:
+            if unit_place != place or unit_id in have or unit_id in rule.excluded:
                 continue
             if rule.admits(unit_name, str(kind)):
                 session.add(UnitGroupMember(group_id=group_id, unit_id=unit_id))
