@@ -276,7 +276,7 @@ async def persist_documents(
     await session.flush()
     new_ids = await _insert_new_duties(session, [work.sync for work in works])
     await save_rules(session, rules, now)
-    grown = await sync_members(session, rules)
+    grown = await sync_members(session, rules, now)
     touched_ids = await _touched_duty_ids(session, works, new_ids, grown)
     for work in works:
         work.outcome.plan_id = work.row.id

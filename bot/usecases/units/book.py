@@ -20,6 +20,7 @@ from bot.usecases.units.groups import (
     DEFAULT_GROUP_RULES,
     STATUTORY_GROUP_RULES,
     GroupRule,
+    below_rule,
     load_rules,
 )
 from storage.models import Unit, UnitAlias, UnitGroup, UnitGroupAlias, UnitKind
@@ -142,7 +143,13 @@ class UnitBook:
         return [self.ensure_group(name, rule) for name, rule in STATUTORY_GROUP_RULES.items()]
 
     def resolve(self, ref: UnitRef, directory: UnitDirectory | None, place: str | None) -> Target:
-        """The row a printed name stands for; units and groups the plan names are created."""
+        """The row a printed name stands for; units and groups the plan names are created.
+
+        "各区县司法局" in a city's plan is a group: each district's (and county's) 司法局."""
+        if (below := below_rule(ref.printed) or below_rule(ref.name)) is not None:
+            name = "".join(ref.printed.split())
+            group = self.ensure_group(name, below)
+            return Target(raw_name=ref.printed, group=group)
         if ref.kind == "group":
             found = self.find_group(ref.name, ref.printed)
             definition = directory.group(ref.name) if directory else None
