@@ -53,6 +53,15 @@ class Tree:
                     frontier.append(place.id)
         return found
 
+    def above(self, jurisdiction_id: int) -> set[int]:
+        """The jurisdiction and every one over it (whose offices it answers to)."""
+        found: set[int] = set()
+        current: int | None = jurisdiction_id
+        while current is not None and current not in found and current in self.places:
+            found.add(current)
+            current = self.places[current].parent_id
+        return found
+
     def by_name(self, name: str) -> Place | None:
         wanted = "".join(name.split())
         matches = [place for place in self.places.values() if place.name == wanted]

@@ -1,7 +1,9 @@
 """What /status shows a member: which units they may see, and each unit's counts.
 
-A coordinator sees every unit (the office overview, counted outside the update's session, see
-`SharedCityCounts`) or any unit by name; a liaison sees their own units, and only those.
+A coordinator sees every unit their office reaches (the office overview, counted outside the
+update's session, see `SharedCityCounts`, then cut to the office by `office_rows`: a city's
+districts as one row each), any of those units by name, or a district below by its name; a
+liaison sees their own units, and only those.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.usecases.jurisdictions.scope import OfficeScope, office_scope
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.tasks.lists import (
     TaskRow,
@@ -22,6 +25,7 @@ from bot.usecases.tasks.lists import (
 )
 from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
 from scheduling.dates.workdays import WorkingDays
+from storage.models import Unit
 
 
 class Shows(StrEnum):
@@ -45,10 +49,12 @@ class StatusView:
     asked: str = ""
     hints: tuple[str, ...] = ()
     units: tuple[UnitStatus, ...] = ()
+    scope: OfficeScope | None = None  # a coordinator's office, for `office_rows`
+    opened: int | None = None  # the jurisdiction below the office asked for by name
 
 
 async def may_see_office(session: AsyncSession, member_id: int) -> bool:
-    """Only coordinators (and administrators) see every unit."""
+    """Only coordinators (and administrators) see the office's units."""
     return await is_coordinator(session, member_id)
 
 
@@ -56,18 +62,21 @@ async def status_view(
     session: AsyncSession, member_id: int, asked: str, today: date, calendar: WorkingDays
 ) -> StatusView:
     """/status [unit]: what this member may see, with the counts of the units shown."""
-    coordinator = await may_see_office(session, member_id)
+    scope = await office_scope(session, member_id)
+    coordinator = scope is not None
+    if asked and scope is not None and (opened := scope.opens(asked)) is not None:
+        return StatusView(Shows.OFFICE, asked=asked, scope=scope, opened=opened)
     if asked:
-        unit = await find_unit(session, asked)
+        unit = await _find_seen(session, asked, scope)
         if unit is None:
             hints = await suggest_units(session, asked)
             return StatusView(Shows.UNKNOWN_UNIT, asked=asked, hints=tuple(hints))
         mine = await liaison_unit_ids(session, member_id)
-        if not coordinator and unit.id not in mine:
+        if unit.id not in mine and (scope is None or not scope.sees(unit.jurisdiction_id)):
             return StatusView(Shows.NOT_ALLOWED, asked=asked)
         shown = [(unit.id, unit.name)]
     elif coordinator:
-        return StatusView(Shows.OFFICE)
+        return StatusView(Shows.OFFICE, scope=scope)
     else:
         mine = await liaison_unit_ids(session, member_id)
         if not mine:
@@ -76,6 +85,16 @@ async def status_view(
         shown = [(unit_id, names[unit_id]) for unit_id in mine]
     units = [await _unit_status(session, unit_id, name, today, calendar) for unit_id, name in shown]
     return StatusView(Shows.UNITS, asked=asked, units=tuple(units))
+
+
+async def _find_seen(session: AsyncSession, asked: str, scope: OfficeScope | None) -> Unit | None:
+    """The unit of that name the member's office reaches first (区司法局 is one per district),
+    else any of that name (refused by the caller unless it is theirs)."""
+    if scope is not None and scope.top is not None:
+        for place in sorted(scope.places or ()):
+            if (unit := await find_unit(session, asked, place)) is not None:
+                return unit
+    return await find_unit(session, asked)
 
 
 async def _unit_status(
