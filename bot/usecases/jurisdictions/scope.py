@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.usecases.jurisdictions.tree import Tree, load_tree
 from bot.usecases.tasks.lists import UnitCounts, worst_first
 from storage.enums import Role
-from storage.models import Binding, Unit
+from storage.ids import parse_id
+from storage.models import Binding, Unit, UnitAlias
 
 OFFICE_ROLES = (Role.COORDINATOR, Role.ADMIN)
 _SUMMED = tuple(
@@ -78,6 +79,29 @@ async def may_manage_unit(session: AsyncSession, member_id: int, unit_id: int) -
         return True
     place = await session.scalar(select(Unit.jurisdiction_id).where(Unit.id == unit_id))
     return scope.sees(place)
+
+
+async def find_seen_unit(
+    session: AsyncSession, asked: str, scope: OfficeScope | None
+) -> Unit | None:
+    """The unit of that name the member's office reaches first (区司法局 is one per district:
+    the office's own first), else any of that name (the caller refuses it unless it is the
+    member's own unit)."""
+    wanted = "".join(asked.split())
+    aliased = select(UnitAlias.unit_id).where(UnitAlias.alias == wanted)
+    found = list(
+        await session.scalars(
+            select(Unit).where((Unit.name == wanted) | Unit.id.in_(aliased)).order_by(Unit.id)
+        )
+    )
+    if scope is not None and scope.places is not None:
+        for unit in sorted(found, key=lambda unit: (unit.jurisdiction_id != scope.top, unit.id)):
+            if scope.sees(unit.jurisdiction_id):
+                return unit
+    if found:
+        return found[0]
+    unit_id = parse_id(wanted)
+    return await session.get(Unit, unit_id) if unit_id is not None else None
 
 
 def scoped(rows: Iterable[UnitCounts], scope: OfficeScope) -> list[UnitCounts]:

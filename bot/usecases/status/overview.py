@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.usecases.jurisdictions.scope import OfficeScope, office_scope
+from bot.usecases.jurisdictions.scope import OfficeScope, find_seen_unit, office_scope
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.tasks.lists import (
     TaskRow,
@@ -23,9 +23,8 @@ from bot.usecases.tasks.lists import (
     next_deadlines,
     unit_counts,
 )
-from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
+from bot.usecases.units.lookup import suggest_units, unit_names
 from scheduling.dates.workdays import WorkingDays
-from storage.models import Unit
 
 
 class Shows(StrEnum):
@@ -67,7 +66,7 @@ async def status_view(
     if asked and scope is not None and (opened := scope.opens(asked)) is not None:
         return StatusView(Shows.OFFICE, asked=asked, scope=scope, opened=opened)
     if asked:
-        unit = await _find_seen(session, asked, scope)
+        unit = await find_seen_unit(session, asked, scope)
         if unit is None:
             hints = await suggest_units(session, asked)
             return StatusView(Shows.UNKNOWN_UNIT, asked=asked, hints=tuple(hints))
@@ -85,16 +84,6 @@ async def status_view(
         shown = [(unit_id, names[unit_id]) for unit_id in mine]
     units = [await _unit_status(session, unit_id, name, today, calendar) for unit_id, name in shown]
     return StatusView(Shows.UNITS, asked=asked, units=tuple(units))
-
-
-async def _find_seen(session: AsyncSession, asked: str, scope: OfficeScope | None) -> Unit | None:
-    """The unit of that name the member's office reaches first (区司法局 is one per district),
-    else any of that name (refused by the caller unless it is theirs)."""
-    if scope is not None and scope.top is not None:
-        for place in sorted(scope.places or ()):
-            if (unit := await find_unit(session, asked, place)) is not None:
-                return unit
-    return await find_unit(session, asked)
 
 
 async def _unit_status(
