@@ -39,7 +39,7 @@ from bot.usecases.importing.result import (
     UnitSummary,
 )
 from bot.usecases.importing.views import group_summaries, unit_summaries
-from bot.usecases.jurisdictions.tree import ensure_jurisdiction, home_id
+from bot.usecases.jurisdictions.tree import ensure_jurisdiction, home_id, load_tree
 from bot.usecases.planning.locking import write_lock
 from bot.usecases.planning.plan import drop_future_occurrences, retire_inactive
 from bot.usecases.planning.replan import replan
@@ -285,6 +285,9 @@ async def persist_documents(
             for item in work.sync.outcomes()
         ]
         work.outcome.removed = work.sync.removed_items()
+    tree = await load_tree(session)
+    for work in works:  # the preview shows the jurisdiction the plan goes to
+        work.outcome.jurisdiction = tree.places[work.row.jurisdiction_id].name
     result = await _import_result(session, sources, works, books, statutory, touched_ids)
     await _retire_dropped(session, works, today)
     return result
