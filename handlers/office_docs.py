@@ -15,11 +15,12 @@ from bot.delivery.digest import ComposedDigest, compose_digest
 from bot.i18n import Translator, _
 from bot.render.tasks import not_bound_text
 from bot.usecases.digest.schedule import week_start_of
+from bot.usecases.jurisdictions.scope import find_seen_unit, office_scope
 from bot.usecases.ledger.calendar_feed import FeedEvent, alarm_policy, unit_feed
 from bot.usecases.ledger.collect import Ledger, collect_ledger
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.tasks.lists import liaison_unit_ids
-from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
+from bot.usecases.units.lookup import suggest_units, unit_names
 from handlers.common import Turn, turn
 from handlers.context import BotContext
 
@@ -75,18 +76,22 @@ async def export(update: Update, context: BotContext) -> None:
         if tr is None:
             return
         t = tr.t
-        if not await is_coordinator(tr.session, tr.member.id):
+        scope = await office_scope(tr.session, tr.member.id)
+        if scope is None:
             reply = _coordinators_only(t)
         else:
-            unit = await find_unit(tr.session, wanted) if wanted else None
+            unit = await find_seen_unit(tr.session, wanted, scope) if wanted else None
             if wanted and unit is None:
                 reply = await _unknown_unit(tr, wanted)
+            elif unit is not None and not scope.sees(unit.jurisdiction_id):
+                reply = t.gettext(_("Only coordinators can see other units."))
             else:
                 ledger = await collect_ledger(
                     tr.session,
                     context.services.today(),
                     services.calendar,
                     unit_id=unit.id if unit else None,
+                    places=scope.places,
                 )
                 reply = "" if ledger.plans else t.gettext(_("There is nothing to export yet."))
     message = update.effective_message
@@ -114,15 +119,16 @@ async def _feeds(
 ) -> tuple[list[tuple[str, list[FeedEvent]]], str]:
     """(unit name, events) for each unit asked for or bound to, or a reply saying why not."""
     services = context.services
-    coordinator = await is_coordinator(tr.session, tr.member.id)
+    scope = await office_scope(tr.session, tr.member.id)
+    coordinator = scope is not None
     mine = await liaison_unit_ids(tr.session, tr.member.id)
     if not coordinator and not mine:
         return [], not_bound_text(tr.t)  # a stranger learns no unit's name, not even a hint
     if wanted:
-        unit = await find_unit(tr.session, wanted)
+        unit = await find_seen_unit(tr.session, wanted, scope)
         if unit is None:
             return [], await _unknown_unit(tr, wanted)
-        if not coordinator and unit.id not in mine:
+        if unit.id not in mine and (scope is None or not scope.sees(unit.jurisdiction_id)):
             return [], tr.t.gettext(_("Only coordinators can see other units."))
         units = {unit.id: unit.name}
     elif mine:

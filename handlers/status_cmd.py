@@ -11,7 +11,8 @@ from telegram import Update
 
 from bot.i18n import _
 from bot.render.tasks import render_office_status, render_status_view
-from bot.usecases.status.overview import Shows, may_see_office, status_view
+from bot.usecases.jurisdictions.scope import office_rows, office_scope
+from bot.usecases.status.overview import Shows, status_view
 from bot.usecases.tasks.lists import UnitCounts
 from handlers.callback_data import read_button
 from handlers.common import turn
@@ -33,7 +34,10 @@ async def status(update: Update, context: BotContext) -> None:
         view = await status_view(tr.session, tr.member.id, asked, today, services.calendar)
     markup = None
     if view.shows is Shows.OFFICE:  # counted now that this turn has given its connection back
-        text, buttons = render_office_status(await _office_counts(context), t)
+        rows = await _office_counts(context)
+        if view.scope is not None:
+            rows = office_rows(rows, view.scope, view.opened)
+        text, buttons = render_office_status(rows, t)
         markup = keyboard(buttons)
     else:
         text = render_status_view(view, today, t)
@@ -53,11 +57,12 @@ async def office_page_pressed(update: Update, context: BotContext) -> None:
     async with turn(update, context) as tr:
         if tr is None:
             return
-        allowed = await may_see_office(tr.session, tr.member.id)
+        scope = await office_scope(tr.session, tr.member.id)
         t = tr.t
-    if match is None or not allowed:
+    if match is None or scope is None:
         await query.answer(t.gettext(_("Only coordinators can see other units.")), show_alert=True)
         return
-    text, buttons = render_office_status(await _office_counts(context), t, int(match.group(1)))
+    rows = office_rows(await _office_counts(context), scope)
+    text, buttons = render_office_status(rows, t, int(match.group(1)))
     await query.answer()
     await edit_in_place(query, text, keyboard(buttons))

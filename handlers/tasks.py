@@ -13,7 +13,6 @@ from bot.render.group_prompts import evidence_hint
 from bot.render.rules import explain_stored_rule
 from bot.render.tasks import not_bound_text, render_card, render_task_page
 from bot.text import shorten
-from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.pending import remember_message
 from bot.usecases.status.changes import load_assignment, may_act
 from bot.usecases.status.events import event_duties
@@ -156,9 +155,8 @@ async def may_view(tr: Turn, assignment_id: int) -> bool:
     assignment = await load_assignment(tr.session, assignment_id)
     if assignment is None:
         return False
-    return await may_act(tr.session, tr.member, assignment) or await is_coordinator(
-        tr.session, tr.member.id
-    )
+    # a liaison of its unit, or a coordinator whose office reaches the unit's jurisdiction
+    return await may_act(tr.session, tr.member, assignment)
 
 
 async def card_pressed(update: Update, context: BotContext) -> None:

@@ -28,6 +28,42 @@ class UnitKind(StrEnum):
     OTHER = "other"
 
 
+class JurisdictionLevel(StrEnum):
+    """Where a jurisdiction stands in the administrative tree (省, 市, 县, 区, 乡镇, 街道)."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    DISTRICT = "district"
+    TOWNSHIP = "township"
+    STREET = "street"
+
+    @classmethod
+    def of_place(cls, name: str) -> JurisdictionLevel:
+        """The level a place's name says (下陆区 → district, 宝应县 → county); a district when
+        the name says nothing (the level a deployment of one office most often is)."""
+        for suffix, level in _LEVEL_SUFFIXES:
+            if name.endswith(suffix):
+                return cls(level)
+        return cls.DISTRICT
+
+
+_LEVEL_SUFFIXES = (
+    ("街道", "street"),
+    ("自治区", "province"),
+    ("自治州", "city"),
+    ("地区", "city"),
+    ("省", "province"),
+    ("市", "city"),
+    ("盟", "city"),
+    ("县", "county"),
+    ("旗", "county"),
+    ("区", "district"),
+    ("镇", "township"),
+    ("乡", "township"),
+)
+
+
 class Role(StrEnum):
     LIAISON = "liaison"
     COORDINATOR = "coordinator"

@@ -26,14 +26,16 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, ExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from storage.enums import (
     AssignmentStatus,
     ExtensionState,
+    JurisdictionLevel,
     ReminderKind,
     ReminderState,
     Role,
@@ -95,13 +97,81 @@ def _enum(cls: type[StrEnum]) -> Enum:
     )
 
 
-class Unit(Base):
-    """A government unit (department, town, street office …) under its canonical name."""
+class Jurisdiction(Base):
+    """A place whose office supervises its own units: a province, city, county or district,
+    township or street, in a tree (a city's districts are its children)."""
 
-    __tablename__ = "units"
+    __tablename__ = "jurisdictions"
+    __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_jurisdictions_parent_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[JurisdictionLevel] = mapped_column(_enum(JurisdictionLevel))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[datetime]
+
+    parent: Mapped[Jurisdiction | None] = relationship(remote_side=[id])
+
+
+HOME_JURISDICTION = "本辖区"
+
+
+def home_jurisdiction_id(context: ExecutionContext) -> int:
+    """The deployment's first top-level jurisdiction, made on first need: where a row made
+    without a jurisdiction (a one-jurisdiction deployment's unit, group or coordinator) goes."""
+    connection = context.connection
+    table = Jurisdiction.__table__
+    found = connection.execute(
+        table.select()
+        .with_only_columns(table.c.id)
+        .where(table.c.parent_id.is_(None))
+        .order_by(table.c.id)
+        .limit(1)
+    ).scalar()
+    if found is not None:
+        return int(found)
+    inserted = connection.execute(
+        table.insert().values(
+            name=HOME_JURISDICTION,
+            level=JurisdictionLevel.DISTRICT.value,
+            created_at=func.now(),  # the database's clock: a bookkeeping stamp only
+        )
+    )
+    return int(inserted.inserted_primary_key[0])
+
+
+def _of_parent(parent_table: str, column: str) -> Any:
+    """A default: the jurisdiction of the row this one hangs from (an alias's unit or group)."""
+
+    def default(context: ExecutionContext) -> int:
+        parent_id = context.get_current_parameters()[column]
+        table = Base.metadata.tables[parent_table]
+        found = context.connection.execute(
+            table.select().with_only_columns(table.c.jurisdiction_id).where(table.c.id == parent_id)
+        ).scalar()
+        return int(found) if found is not None else home_jurisdiction_id(context)
+
+    return default
+
+
+class Unit(Base):
+    """A government unit (department, town, street office …) under its canonical name, unique
+    within its jurisdiction (杨陵区's 区司法局 and 下陆区's 区司法局 are two units)."""
+
+    __tablename__ = "units"
+    __table_args__ = (
+        UniqueConstraint("jurisdiction_id", "name", name="uq_units_jurisdiction_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction_id: Mapped[int] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="RESTRICT"),
+        index=True,
+        default=home_jurisdiction_id,
+    )
+    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind), default=UnitKind.OTHER)
     jurisdiction: Mapped[str | None] = mapped_column(String(100))
     timezone: Mapped[str | None] = mapped_column(String(64))
@@ -121,10 +191,17 @@ class UnitAlias(Base):
     """Another spelling of a unit (区市场监管局 for 区市场监督管理局)."""
 
     __tablename__ = "unit_aliases"
+    __table_args__ = (
+        UniqueConstraint("jurisdiction_id", "alias", name="uq_unit_aliases_jurisdiction_alias"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
-    alias: Mapped[str] = mapped_column(String(200), unique=True)
+    jurisdiction_id: Mapped[int] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="RESTRICT"),
+        default=_of_parent("units", "unit_id"),
+    )
+    alias: Mapped[str] = mapped_column(String(200))
 
     unit: Mapped[Unit] = relationship(back_populates="aliases")
 
@@ -133,9 +210,17 @@ class UnitGroup(Base):
     """A collective name (区直各部门, 各街道 …) standing for a coordinator-edited set of units."""
 
     __tablename__ = "unit_groups"
+    __table_args__ = (
+        UniqueConstraint("jurisdiction_id", "name", name="uq_unit_groups_jurisdiction_name"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    jurisdiction_id: Mapped[int] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="RESTRICT"),
+        index=True,
+        default=home_jurisdiction_id,
+    )
+    name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
@@ -151,12 +236,21 @@ class UnitGroupAlias(Base):
     """Another wording of a collective name (各街办 for 各街道)."""
 
     __tablename__ = "unit_group_aliases"
+    __table_args__ = (
+        UniqueConstraint(
+            "jurisdiction_id", "alias", name="uq_unit_group_aliases_jurisdiction_alias"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(
         ForeignKey("unit_groups.id", ondelete="CASCADE"), index=True
     )
-    alias: Mapped[str] = mapped_column(String(200), unique=True)
+    jurisdiction_id: Mapped[int] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="RESTRICT"),
+        default=_of_parent("unit_groups", "group_id"),
+    )
+    alias: Mapped[str] = mapped_column(String(200))
 
     group: Mapped[UnitGroup] = relationship(back_populates="aliases")
 
@@ -183,6 +277,12 @@ class Plan(Base):
     title: Mapped[str] = mapped_column(String(500))
     issuer: Mapped[str | None] = mapped_column(String(200))
     jurisdiction: Mapped[str | None] = mapped_column(String(100))
+    # the jurisdiction whose plan it is (read from the document, confirmed at import)
+    jurisdiction_id: Mapped[int] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="RESTRICT"),
+        index=True,
+        default=home_jurisdiction_id,
+    )
     year_from: Mapped[int | None] = mapped_column(Integer)
     year_to: Mapped[int | None] = mapped_column(Integer)
     source_name: Mapped[str | None] = mapped_column(String(500))
@@ -406,10 +506,11 @@ class Member(Base):
 
 
 class Binding(Base):
-    """A member's role, for one unit (liaison) or for the office (coordinator, admin).
+    """A member's role, for one unit (liaison) or for an office (coordinator, admin).
 
     `chat_id` is where that role's messages go: the private chat, or the unit's group chat
-    where the invite was opened.
+    where the invite was opened. A coordinator's `jurisdiction_id` is the office whose units
+    they see and manage (with its children's); NULL for a liaison (their unit says where).
     """
 
     __tablename__ = "bindings"
@@ -422,6 +523,9 @@ class Binding(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     role: Mapped[Role] = mapped_column(_enum(Role))
+    jurisdiction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="CASCADE"), index=True
+    )
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
@@ -439,6 +543,10 @@ class Invite(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     role: Mapped[Role] = mapped_column(_enum(Role))
+    # the office a coordinator invite is for (a liaison's unit says where)
+    jurisdiction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jurisdictions.id", ondelete="CASCADE")
+    )
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]

@@ -38,6 +38,7 @@ COMMANDS = {
     "import": "import_plans",
     "units": "units",
     "groups": "groups",
+    "jurisdictions": "jurisdictions",
     "digest": "digest",
     "export": "export",
     "ics": "ics",

@@ -52,6 +52,12 @@ def register(subparsers: Any) -> None:
         "they were done (default), record them as done, or leave them out",
     )
     parser.add_argument(
+        "--jurisdiction",
+        metavar="PLACE",
+        help="the jurisdiction the plans belong to (default: the place each document names); "
+        "made when new (see `dutybot jurisdictions`)",
+    )
+    parser.add_argument(
         "--review",
         action="store_true",
         help="before importing, decide on items without units and unknown names",
@@ -72,7 +78,13 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     parsed = time.perf_counter()
 
     async def work(services: Services) -> ImportResult:
-        return await import_and_plan(services, sources, dry_run=args.dry_run, past=args.past)
+        return await import_and_plan(
+            services,
+            sources,
+            dry_run=args.dry_run,
+            past=args.past,
+            jurisdiction=args.jurisdiction,
+        )
 
     result = with_services(settings, work)
     finished = time.perf_counter()

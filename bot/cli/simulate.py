@@ -15,6 +15,7 @@ from bot.cli.office_common import unit_or_error
 from bot.services import Services
 from bot.settings import Settings
 from bot.text import shorten
+from bot.usecases.jurisdictions.tree import load_tree
 from bot.usecases.planning.simulation import Timeline, simulate
 
 KIND_LABELS = {
@@ -35,6 +36,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--from", dest="start", type=date.fromisoformat, help="YYYY-MM-DD (today)")
     parser.add_argument("--to", dest="end", type=date.fromisoformat, help="YYYY-MM-DD (+90 days)")
     parser.add_argument("--unit", help="only this unit (name, alias or id)")
+    parser.add_argument(
+        "--jurisdiction",
+        metavar="PLACE",
+        help="only this jurisdiction's units (with those below it) and the coordinators "
+        "whose offices reach it",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=run_simulate)
 
@@ -54,10 +61,18 @@ def run_simulate(args: argparse.Namespace, settings: Settings) -> int:
         if (end - start).days > 3 * 366:
             raise CommandError("simulate at most three years at a time")
         unit_name = None
-        if args.unit:  # by name, alias or id; an unknown one is said, not an empty timeline
-            async with services.sessions() as session:
+        place = None
+        async with services.sessions() as session:
+            if args.unit:  # by name, alias or id; an unknown one is said, not an empty timeline
                 unit_name = (await unit_or_error(session, args.unit)).name
-        return await simulate(services, start, end, unit_name)
+            if args.jurisdiction:
+                found = (await load_tree(session)).by_name(args.jurisdiction)
+                if found is None:
+                    raise CommandError(
+                        f"unknown jurisdiction {args.jurisdiction!r}; see `dutybot jurisdictions`"
+                    )
+                place = found.id
+        return await simulate(services, start, end, unit_name, place)
 
     timeline = with_services(settings, work)
     if args.json:

@@ -17,6 +17,7 @@ from bot.i18n import Translator, _
 from bot.render.labels import status_label
 from bot.text import shorten
 from bot.usecases.digest.data import Digest, DueSoonItem, OverdueItem, UnreachableLiaison
+from bot.usecases.tasks.lights import LIGHT_ICONS
 
 TELEGRAM_LIMIT = 4096
 MESSAGE_BUDGET = 3900
@@ -263,11 +264,30 @@ def note_lines(
     return notes
 
 
+def districts_section(digest: Digest, t: Translator) -> list[Section]:
+    """A city's digest: each district below as one row (its light and counts)."""
+    if not digest.districts:
+        return []
+    entries = tuple(
+        f"{LIGHT_ICONS[row.light]} {row.unit_name} — "
+        + t.gettext(
+            _("overdue {overdue}, open {open}, done {done}"),
+            overdue=row.overdue,
+            open=row.open,
+            done=row.done,
+        )
+        for row in digest.districts
+    )
+    heading = t.gettext(_("🏛 The jurisdictions below ({count}):"), count=len(entries))
+    return [Section(heading, entries)]
+
+
 def digest_sections(
     digest: Digest, t: Translator, late_since: datetime | None = None, chart_missing: bool = False
 ) -> list[Section]:
     return [
         Section(headline(digest, t), tuple(completion_lines(digest, t) + change_lines(digest, t))),
+        *districts_section(digest, t),
         overdue_section(digest.overdue, t),
         due_soon_section(digest.due_soon, t),
         silent_section(digest.silent_units, t),

@@ -37,25 +37,40 @@ def overrides(database: Path) -> list[dict[str, Any]]:
     return found
 
 
+def _home(connection: sqlite3.Connection) -> int:
+    """The deployment's one jurisdiction, as an import leaves it."""
+    found = connection.execute("SELECT min(id) FROM jurisdictions").fetchone()[0]
+    if found is not None:
+        return int(found)
+    cursor = connection.execute(
+        "INSERT INTO jurisdictions (name, level, created_at)"
+        " VALUES ('某区', 'district', '2026-01-01 00:00:00')"
+    )
+    return int(cursor.lastrowid or 0)
+
+
 def add_group(database: Path, name: str, alias: str | None = None) -> None:
     """A unit group as an import leaves it (the CLI has no command that creates one)."""
     with sqlite3.connect(database) as connection:
+        home = _home(connection)
         cursor = connection.execute(
-            "INSERT INTO unit_groups (name, created_at) VALUES (?, '2026-01-01 00:00:00')", (name,)
+            "INSERT INTO unit_groups (name, jurisdiction_id, created_at)"
+            " VALUES (?, ?, '2026-01-01 00:00:00')",
+            (name, home),
         )
         if alias is not None:
             connection.execute(
-                "INSERT INTO unit_group_aliases (group_id, alias) VALUES (?, ?)",
-                (cursor.lastrowid, alias),
+                "INSERT INTO unit_group_aliases (group_id, jurisdiction_id, alias) VALUES (?, ?, ?)",
+                (cursor.lastrowid, home, alias),
             )
 
 
 def add_unit(database: Path, name: str) -> None:
     with sqlite3.connect(database) as connection:
         connection.execute(
-            "INSERT INTO units (name, kind, needs_review, created_at)"
-            " VALUES (?, 'department', 0, '2026-01-01 00:00:00')",
-            (name,),
+            "INSERT INTO units (name, jurisdiction_id, kind, needs_review, created_at)"
+            " VALUES (?, ?, 'department', 0, '2026-01-01 00:00:00')",
+            (name, _home(connection)),
         )
 
 

@@ -66,12 +66,22 @@ async def _plan_duties(services: Services, title_part: str) -> list[Duty]:
 
 
 async def _group_members(services: Services, name: str) -> set[str]:
+    """The members of every jurisdiction's group of that name (each holds its own units)."""
     async with services.sessions() as session:
-        group = await session.scalar(
-            select(UnitGroup).where(UnitGroup.name == name).options(selectinload(UnitGroup.members))
+        groups = list(
+            await session.scalars(
+                select(UnitGroup)
+                .where(UnitGroup.name == name)
+                .options(selectinload(UnitGroup.members))
+            )
         )
-        assert group is not None, name
-        return {unit.name for unit in group.members}
+        assert groups, name
+        assert all(
+            unit.jurisdiction_id == group.jurisdiction_id
+            for group in groups
+            for unit in group.members
+        )
+        return {unit.name for group in groups for unit in group.members}
 
 
 async def test_five_seeds_land_as_plans_duties_units_groups_and_rules(services: Services) -> None:

@@ -16,9 +16,11 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import local_date
+from bot.usecases.jurisdictions.scope import OfficeScope, office_rows, office_scope
 from bot.usecases.tasks.lists import (
     DUE_SOON_DAYS,
     OPEN_STATUSES,
+    UnitCounts,
     deadline,
     effective_due,
     unit_counts,
@@ -148,6 +150,7 @@ class Digest:
     changes: Changes
     fallback_years: list[int]
     units: list[UnitProgress] = field(default_factory=list)
+    districts: list[UnitCounts] = field(default_factory=list)  # a city's: one row each
 
     def summary(self) -> dict[str, Any]:
         """The counts kept with the sent digest, for next week's comparison."""
@@ -172,7 +175,17 @@ def _counted() -> Any:
     return Assignment.status.not_in(list(NOT_COUNTED))
 
 
-async def completion(session: AsyncSession, today: date) -> Completion:
+Places = frozenset[int] | None  # the jurisdictions a digest covers (None: all)
+
+
+def _within(places: Places) -> list[Any]:
+    """Where-clauses keeping assignments of units in `places` (none when it covers all)."""
+    if places is None:
+        return []
+    return [Assignment.unit_id.in_(select(Unit.id).where(Unit.jurisdiction_id.in_(places)))]
+
+
+async def completion(session: AsyncSession, today: date, places: Places = None) -> Completion:
     due = effective_due()
     year_start = date(today.year, 1, 1)
     year_end = date(today.year, 12, 31)
@@ -185,7 +198,7 @@ async def completion(session: AsyncSession, today: date) -> Completion:
                 func.sum(case((and_(to_date, is_done), 1), else_=0)),
                 func.count(),
                 func.sum(case((is_done, 1), else_=0)),
-            ).where(_counted(), due >= year_start, due <= year_end)
+            ).where(_counted(), due >= year_start, due <= year_end, *_within(places))
         )
     ).one()
     return Completion(
@@ -209,9 +222,11 @@ def _listing() -> Any:
     )
 
 
-async def overdue_items(session: AsyncSession, today: date) -> list[OverdueItem]:
+async def overdue_items(
+    session: AsyncSession, today: date, places: Places = None
+) -> list[OverdueItem]:
     """Every open assignment past its (extended) due date, oldest first."""
-    rows = await session.execute(_listing().where(deadline() < today))
+    rows = await session.execute(_listing().where(deadline() < today, *_within(places)))
     return [
         OverdueItem(aid, unit, text, due, (today - due).days, status)
         for aid, unit, text, due, status in rows
@@ -219,19 +234,19 @@ async def overdue_items(session: AsyncSession, today: date) -> list[OverdueItem]
 
 
 async def due_soon_items(
-    session: AsyncSession, today: date, calendar: WorkingDays
+    session: AsyncSession, today: date, calendar: WorkingDays, places: Places = None
 ) -> list[DueSoonItem]:
     """Open assignments due from today to DUE_SOON_DAYS ahead, soonest first."""
     until = today + timedelta(days=DUE_SOON_DAYS)
     due = deadline()
-    rows = await session.execute(_listing().where(due >= today, due <= until))
+    rows = await session.execute(_listing().where(due >= today, due <= until, *_within(places)))
     return [
         DueSoonItem(aid, unit, text, day, calendar.workdays_between(today, day), status)
         for aid, unit, text, day, status in rows
     ]
 
 
-async def silent_units(session: AsyncSession, now: datetime) -> list[str]:
+async def silent_units(session: AsyncSession, now: datetime, places: Places = None) -> list[str]:
     """Units that answered none of their last SILENT_AFTER reminders with a status report.
 
     Copies of one reminder to several liaisons of a unit count once.
@@ -247,6 +262,7 @@ async def silent_units(session: AsyncSession, now: datetime) -> list[str]:
             Reminder.state == ReminderState.SENT,
             Reminder.kind.in_(CHASING_KINDS),
             Reminder.sent_at <= now,
+            *_within(places),
         )
         .group_by(Assignment.unit_id, Reminder.assignment_id, Reminder.planned_at)
         .subquery()
@@ -278,7 +294,9 @@ async def silent_units(session: AsyncSession, now: datetime) -> list[str]:
     return [name for name, count, replies in rows if count >= SILENT_AFTER and not replies]
 
 
-async def unreachable_liaisons(session: AsyncSession) -> list[UnreachableLiaison]:
+async def unreachable_liaisons(
+    session: AsyncSession, places: Places = None
+) -> list[UnreachableLiaison]:
     """Liaisons Telegram refused to deliver to (blocked the bot, deleted the chat …)."""
     rows = await session.execute(
         select(Member.id, Member.name, Member.username, Member.unreachable_since, Unit.name)
@@ -288,6 +306,7 @@ async def unreachable_liaisons(session: AsyncSession) -> list[UnreachableLiaison
             Member.reachable.is_(False),
             Binding.active.is_(True),
             Binding.role == Role.LIAISON,
+            *([Unit.jurisdiction_id.in_(places)] if places is not None else []),
         )
         .order_by(Member.name, Member.id, Unit.name)
     )
@@ -303,7 +322,7 @@ WORKED_ON = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.BLOCKED, AssignmentS
 
 
 async def unit_progress(
-    session: AsyncSession, today: date, calendar: WorkingDays
+    session: AsyncSession, today: date, calendar: WorkingDays, places: Places = None
 ) -> list[UnitProgress]:
     """Year-to-date completion and the year's parts per unit, worst light first (the order
     of `unit_counts`, so the chart, the board and /status list units alike)."""
@@ -341,6 +360,8 @@ async def unit_progress(
     split = {unit_id: tuple(int(value or 0) for value in values) for unit_id, *values in parts}
     rows = []
     for counts in await unit_counts(session, today, calendar):
+        if places is not None and counts.jurisdiction_id not in places:
+            continue
         year_done, in_progress, overdue, not_yet_due = split.get(counts.unit_id, (0, 0, 0, 0))
         due_count, done = per_unit.get(counts.unit_id, (0, 0))
         rows.append(
@@ -372,7 +393,11 @@ async def previous_digest(
 
 
 async def changes_since(
-    session: AsyncSession, now: datetime, zone: ZoneInfo, previous: DigestSent | None
+    session: AsyncSession,
+    now: datetime,
+    zone: ZoneInfo,
+    previous: DigestSent | None,
+    places: Places = None,
 ) -> Changes:
     """Done and newly overdue since the previous digest was composed."""
     today = local_date(now, zone)
@@ -382,6 +407,7 @@ async def changes_since(
             Assignment.status == AssignmentStatus.DONE,
             Assignment.status_changed_at >= since,
             Assignment.status_changed_at <= now,
+            *_within(places),
         )
     )
     due = deadline()
@@ -390,6 +416,7 @@ async def changes_since(
             Assignment.status.in_(OPEN_STATUSES),
             due >= local_date(since, zone),
             due < today,
+            *_within(places),
         )
     )
     return Changes(since, int(done or 0), int(newly or 0), previous.summary if previous else None)
@@ -409,19 +436,33 @@ async def collect_digest(
     calendar: WorkingDays,
     member_id: int | None = None,
 ) -> Digest:
-    """Everything one digest shows, as of `now` (the moment it is composed) in `zone`."""
+    """Everything one digest shows, as of `now` (the moment it is composed) in `zone`: of the
+    coordinator's office when `member_id` is given (a city's: with a row per district)."""
     today = local_date(now, zone)
     previous = await previous_digest(session, week_start, member_id)
+    scope = await office_scope(session, member_id) if member_id is not None else None
+    places = scope.places if scope is not None else None
     return Digest(
         week_start=week_start,
         as_of=today,
-        completion=await completion(session, today),
-        overdue=await overdue_items(session, today),
-        due_soon=await due_soon_items(session, today, calendar),
-        silent_units=await silent_units(session, now),
-        unreachable=await unreachable_liaisons(session),
-        no_liaison=await units_without_liaison(session),
-        changes=await changes_since(session, now, zone, previous),
+        completion=await completion(session, today, places),
+        overdue=await overdue_items(session, today, places),
+        due_soon=await due_soon_items(session, today, calendar, places),
+        silent_units=await silent_units(session, now, places),
+        unreachable=await unreachable_liaisons(session, places),
+        no_liaison=await units_without_liaison(session, places),
+        changes=await changes_since(session, now, zone, previous, places),
         fallback_years=fallback_years(today, calendar),
-        units=await unit_progress(session, today, calendar),
+        units=await unit_progress(session, today, calendar, places),
+        districts=await _districts(session, today, calendar, scope),
     )
+
+
+async def _districts(
+    session: AsyncSession, today: date, calendar: WorkingDays, scope: OfficeScope | None
+) -> list[UnitCounts]:
+    """A city's digest: each jurisdiction right below the office as one row, worst first."""
+    if scope is None or scope.top is None or not scope.tree.children(scope.top):
+        return []
+    rows = office_rows(await unit_counts(session, today, calendar), scope)
+    return [row for row in rows if row.place]

@@ -31,18 +31,21 @@ from bot.services import Services
 from bot.usecases.importing.duties import PlanSync, WantedItem, WantedLink
 from bot.usecases.importing.past_duties import PastChoice, settle_past
 from bot.usecases.importing.result import (
+    GroupSummary,
     ImportResult,
     PlanOutcome,
     Source,
     SourceSummary,
+    UnitSummary,
 )
 from bot.usecases.importing.views import group_summaries, unit_summaries
+from bot.usecases.jurisdictions.tree import ensure_jurisdiction, home_id, load_tree
 from bot.usecases.planning.locking import write_lock
 from bot.usecases.planning.plan import drop_future_occurrences, retire_inactive
 from bot.usecases.planning.replan import replan
 from bot.usecases.planning.retire import retire_dropped_units
 from bot.usecases.units.book import UnitBook
-from bot.usecases.units.groups import save_rules, sync_members
+from bot.usecases.units.groups import load_rules, save_rules, sync_members
 from scheduling.dates.past import passed_by
 from scheduling.reading.rules import extract_rules
 from storage.models import Duty, DutyUnit, Plan, ScheduleRule, UnitGroup, UnitRole
@@ -162,10 +165,16 @@ def _wanted_items(book: UnitBook, plan: ParsedPlan) -> tuple[list[WantedItem], l
 
 
 def _plan_row(
-    existing: Plan | None, plan: ParsedPlan, source: Source, key: str, now: datetime
+    existing: Plan | None,
+    plan: ParsedPlan,
+    source: Source,
+    key: str,
+    now: datetime,
+    jurisdiction_id: int,
 ) -> tuple[Plan, bool]:
     """The plan's row, created or with its metadata refreshed; second value: anything changed."""
     values = {
+        "jurisdiction_id": jurisdiction_id,
         "title": plan.title[:TITLE_LIMIT],
         "issuer": plan.issuer,
         "jurisdiction": plan.jurisdiction_name or plan.jurisdiction or None,
@@ -214,24 +223,60 @@ async def _insert_new_duties(session: AsyncSession, syncs: Sequence[PlanSync]) -
     return new_ids
 
 
+async def _plan_places(
+    session: AsyncSession,
+    keyed: list[tuple[Source, int, ParsedPlan, str]],
+    existing: dict[str, Plan],
+    now: datetime,
+    jurisdiction: str | None,
+) -> dict[str, int]:
+    """Each plan's jurisdiction: the one named for the import, else the one a stored plan
+    already has, else the place the document names (made when new), else the home one."""
+    chosen = await ensure_jurisdiction(session, now, jurisdiction) if jurisdiction else None
+    places: dict[str, int] = {}
+    for _source, _index, plan, key in keyed:
+        if chosen is not None:
+            places[key] = chosen.id
+        elif key in existing:
+            places[key] = existing[key].jurisdiction_id
+        elif plan.jurisdiction_name:
+            places[key] = (await ensure_jurisdiction(session, now, plan.jurisdiction_name)).id
+        else:
+            places[key] = await home_id(session, now)
+    return places
+
+
 async def persist_documents(
-    session: AsyncSession, sources: Sequence[Source], now: datetime, today: date
+    session: AsyncSession,
+    sources: Sequence[Source],
+    now: datetime,
+    today: date,
+    jurisdiction: str | None = None,
 ) -> ImportResult:
-    """Store the documents' plans in the session's transaction (the caller commits)."""
+    """Store the documents' plans in the session's transaction (the caller commits), each in
+    its jurisdiction (`jurisdiction` names one for them all)."""
     keyed = _plan_keys(sources)
     existing = await _stored_plans(session, [key for *_rest, key in keyed])
-    book = await UnitBook.load(session, now)
-    statutory = book.ensure_statutory_groups()
-    prepared = [(source, plan, key, *_wanted_items(book, plan)) for source, _i, plan, key in keyed]
+    places = await _plan_places(session, keyed, existing, now, jurisdiction)
+    rules = await load_rules(session)
+    books: dict[int, UnitBook] = {}
+    for place in sorted(set(places.values())):
+        books[place] = await UnitBook.load(session, now, place)
+        books[place].rules = rules
+    statutory = [group for book in books.values() for group in book.ensure_statutory_groups()]
+    prepared = [
+        (source, plan, key, *_wanted_items(books[places[key]], plan))
+        for source, _i, plan, key in keyed
+    ]
     await session.flush()  # new units and groups get ids before links are compared
     works = [
-        _sync_plan(session, existing, source, plan, key, wanted, unit_names, now)
+        _sync_plan(session, existing, source, plan, key, wanted, unit_names, now, places[key])
         for source, plan, key, wanted, unit_names in prepared
     ]
     await session.flush()
     new_ids = await _insert_new_duties(session, [work.sync for work in works])
-    await save_rules(session, book.rules, now)
-    grown = await sync_members(session, book.rules)
+    await save_rules(session, rules, now)
+    grown = await sync_members(session, rules, now)
     touched_ids = await _touched_duty_ids(session, works, new_ids, grown)
     for work in works:
         work.outcome.plan_id = work.row.id
@@ -240,7 +285,10 @@ async def persist_documents(
             for item in work.sync.outcomes()
         ]
         work.outcome.removed = work.sync.removed_items()
-    result = await _import_result(session, sources, works, book, statutory, touched_ids)
+    tree = await load_tree(session)
+    for work in works:  # the preview shows the jurisdiction the plan goes to
+        work.outcome.jurisdiction = tree.places[work.row.jurisdiction_id].name
+    result = await _import_result(session, sources, works, books, statutory, touched_ids)
     await _retire_dropped(session, works, today)
     return result
 
@@ -269,9 +317,10 @@ def _sync_plan(
     wanted: list[WantedItem],
     unit_names: list[str],
     now: datetime,
+    jurisdiction_id: int,
 ) -> _PlanWork:
     """One plan's row created or refreshed, its duties brought in line with its items."""
-    row, plan_changed = _plan_row(existing.get(key), plan, source, key, now)
+    row, plan_changed = _plan_row(existing.get(key), plan, source, key, now, jurisdiction_id)
     is_new = key not in existing
     if is_new:
         session.add(row)
@@ -291,6 +340,7 @@ def _sync_plan(
         source_name=source.name,
         is_new=is_new,
         unit_names=unit_names,
+        jurisdiction_id=jurisdiction_id,
     )
     touched = [duty for _item, duty, change, _f in sync.records if duty and change != "unchanged"]
     return _PlanWork(outcome, row, sync, touched, list(sync.disabled_rules), list(sync.relinked))
@@ -320,18 +370,28 @@ async def _import_result(
     session: AsyncSession,
     sources: Sequence[Source],
     works: list[_PlanWork],
-    book: UnitBook,
+    books: dict[int, UnitBook],
     statutory: Sequence[UnitGroup],
     touched_ids: set[int],
 ) -> ImportResult:
-    named_units = {name for work in works for name in work.outcome.unit_names}
-    named_groups = {
-        link.target.group.name
-        for work in works
-        for item in work.sync.wanted
-        for link in item.links
-        if link.target.group is not None
-    } | {group.name for group in [*book.created_groups, *statutory]}
+    units: list[UnitSummary] = []
+    groups: list[GroupSummary] = []
+    for place, book in books.items():
+        mine = [work for work in works if work.row.jurisdiction_id == place]
+        named_units = {name for work in mine for name in work.outcome.unit_names}
+        named_groups = {
+            link.target.group.name
+            for work in mine
+            for item in work.sync.wanted
+            for link in item.links
+            if link.target.group is not None
+        } | {
+            group.name
+            for group in [*book.created_groups, *statutory]
+            if group in book.groups.values()
+        }
+        units += await unit_summaries(session, book, named_units)
+        groups += await group_summaries(session, book, named_groups)
     return ImportResult(
         sources=[
             SourceSummary(
@@ -346,8 +406,8 @@ async def _import_result(
             for source in sources
         ],
         plans=[work.outcome for work in works],
-        units=await unit_summaries(session, book, named_units),
-        groups=await group_summaries(session, book, named_groups),
+        units=units,
+        groups=groups,
         dry_run=False,
         touched_duty_ids=sorted(touched_ids),
     )
@@ -371,6 +431,7 @@ async def import_sources(
     *,
     dry_run: bool = False,
     past: PastChoice = "ask",
+    jurisdiction: str | None = None,
 ) -> ImportResult:
     """Import in one transaction and plan the touched duties; a dry run rolls it all back.
 
@@ -382,7 +443,7 @@ async def import_sources(
         transaction = await session.begin()
         try:
             await write_lock(session)
-            result = await persist_documents(session, sources, now, today)
+            result = await persist_documents(session, sources, now, today, jurisdiction)
             result.dry_run = dry_run
             if dry_run:
                 await transaction.rollback()

@@ -40,11 +40,15 @@ async def import_and_plan(
     *,
     dry_run: bool = False,
     past: PastChoice = "ask",
+    jurisdiction: str | None = None,
 ) -> ImportResult:
     """Import the sources (see `import_sources`), then run the daily planning; a dry run
-    writes nothing and plans nothing."""
+    writes nothing and plans nothing. `jurisdiction` names the place of every plan (instead
+    of the one each document names)."""
     await services.load_calendar()  # the administrator's holidays, as a running bot has them
-    result = await import_sources(services, sources, dry_run=dry_run, past=past)
+    result = await import_sources(
+        services, sources, dry_run=dry_run, past=past, jurisdiction=jurisdiction
+    )
     if dry_run:
         return result
     daily = await run_daily(services, force=True)

@@ -71,6 +71,7 @@ class PlanOutcome:
     removed: list[RemovedItem] = field(default_factory=list)
     unit_names: list[str] = field(default_factory=list)
     plan_id: int | None = None
+    jurisdiction_id: int | None = None  # the jurisdiction the plan was stored in
 
     @property
     def added(self) -> list[ItemOutcome]:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.usecases.jurisdictions.tree import home_id
 from storage.models import Binding, Invite, Member, Role, Unit
 
 DEFAULT_TTL = timedelta(days=7)
@@ -41,10 +42,16 @@ async def create_invite(
     unit: Unit | None,
     created_by: Member | None = None,
     ttl: timedelta = DEFAULT_TTL,
+    jurisdiction_id: int | None = None,
 ) -> NewInvite:
-    """A fresh token; the caller shows it once as a deep link and it is never stored."""
+    """A fresh token; the caller shows it once as a deep link and it is never stored.
+
+    A coordinator's or admin's invite is for one jurisdiction's office (the home one when
+    none is named): whoever opens it sees and manages that jurisdiction and those below it."""
     if role is Role.LIAISON and unit is None:
         raise ValueError("a liaison invite needs a unit")
+    if role is not Role.LIAISON and jurisdiction_id is None:
+        jurisdiction_id = await home_id(session, clock.now())
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = clock.now()
     session.add(
@@ -52,6 +59,7 @@ async def create_invite(
             token_hash=hash_token(token),
             unit_id=unit.id if unit else None,
             role=role,
+            jurisdiction_id=jurisdiction_id if role is not Role.LIAISON else None,
             created_by=created_by.id if created_by else None,
             created_at=now,
             expires_at=now + ttl,
@@ -140,6 +148,7 @@ async def redeem_invite(
             if invite.unit_id is not None
             else Binding.unit_id.is_(None),
             Binding.role == invite.role,
+            Binding.jurisdiction_id.is_not_distinct_from(invite.jurisdiction_id),
         )
     )
     if binding is None:
@@ -148,6 +157,7 @@ async def redeem_invite(
                 member_id=member.id,
                 unit_id=invite.unit_id,
                 role=invite.role,
+                jurisdiction_id=invite.jurisdiction_id,
                 chat_id=chat_id,
                 created_at=now,
             )

@@ -158,7 +158,10 @@ def _current(
 
 
 async def _occurrences(
-    session: AsyncSession, duty_ids: list[int], unit_id: int | None
+    session: AsyncSession,
+    duty_ids: list[int],
+    unit_id: int | None,
+    places: frozenset[int] | None = None,
 ) -> dict[int, list[tuple[Occurrence, list[tuple[Assignment, str]]]]]:
     """duty id → its occurrences with their assignments (only the unit's, if one is given;
     then occurrences without one of its assignments are left out)."""
@@ -171,6 +174,8 @@ async def _occurrences(
     )
     if unit_id is not None:
         query = query.where(Assignment.unit_id == unit_id)
+    if places is not None:
+        query = query.where(Unit.jurisdiction_id.in_(places))
     grouped: dict[int, dict[int, tuple[Occurrence, list[tuple[Assignment, str]]]]] = defaultdict(
         dict
     )
@@ -265,8 +270,11 @@ async def collect_ledger(
     calendar: WorkingDays,
     plan_ids: list[int] | None = None,
     unit_id: int | None = None,
+    places: frozenset[int] | None = None,
 ) -> Ledger:
-    """The ledger of some plans (or all), for one unit (or all), as of `today`.
+    """The ledger of some plans (or all), for one unit (or all), as of `today`; of an office's
+    jurisdictions when `places` names them (its plans, and its units' part of others': a
+    city's duties for its districts' units, the statutory ones).
 
     Built-in statutory duties come after the imported plans.
     """
@@ -279,7 +287,7 @@ async def collect_ledger(
         query = query.where(Plan.id.in_(plan_ids))
     plans = list(await session.scalars(query))
     duties = [duty for plan in plans for duty in plan.duties if duty.active]
-    by_duty = await _occurrences(session, [duty.id for duty in duties], unit_id)
+    by_duty = await _occurrences(session, [duty.id for duty in duties], unit_id, places)
     current = {duty.id: _current(by_duty.get(duty.id, []), today) for duty in duties}
     assignment_ids = [a.id for pair in current.values() if pair for a, _ in pair[1]]
     reports = await _reports(session, assignment_ids)
@@ -300,8 +308,13 @@ async def collect_ledger(
             named = any(link.unit_id == unit_id for link in duty.units)
             if unit_id is not None and current[duty.id] is None and not named:
                 continue
+            outside = plan.is_statutory or plan.jurisdiction_id not in (places or ())
+            if places is not None and current[duty.id] is None and outside:
+                continue
             ledger_plan.rows.append(_row(duty, current[duty.id], reports))
         if ledger_plan.rows:
             result.append(ledger_plan)
     units = await unit_counts(session, today, calendar, [unit_id] if unit_id else None)
+    if places is not None:
+        units = [row for row in units if row.jurisdiction_id in places]
     return Ledger(today, yellow_horizon(today, calendar), result, units)

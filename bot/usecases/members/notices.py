@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.usecases.jurisdictions.tree import load_tree
 from storage.models import Binding, Member, Reminder, ReminderKind, Role
 
 
@@ -17,8 +18,21 @@ async def notify_coordinators(
     key: str,
     payload: dict[str, object],
     exclude_member: int | None = None,
+    jurisdiction_id: int | None = None,
 ) -> int:
-    """Queue a notice to every reachable coordinator; the dedupe key makes it once only."""
+    """Queue a notice to every reachable coordinator whose office reaches `jurisdiction_id`
+    (that jurisdiction's, and those above it; every coordinator when None); the dedupe key
+    makes it once only."""
+    reaching = (
+        [
+            or_(
+                Binding.jurisdiction_id.is_(None),
+                Binding.jurisdiction_id.in_((await load_tree(session)).above(jurisdiction_id)),
+            )
+        ]
+        if jurisdiction_id is not None
+        else []
+    )
     coordinators = await session.execute(
         select(Member.id, Member.chat_id)
         .join(Binding, Binding.member_id == Member.id)
@@ -27,6 +41,7 @@ async def notify_coordinators(
             Binding.active.is_(True),
             Member.reachable.is_(True),
             Member.chat_id.is_not(None),
+            *reaching,
         )
         .distinct()
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.services import Services
 from bot.usecases.digest.schedule import digest_day, superseded, week_start_of
+from bot.usecases.jurisdictions.tree import load_tree
 from bot.usecases.planning.plan import materialize, policy_from_settings
 from bot.usecases.planning.statutory import sync_statutory
 from scheduling.dates.occurrences import OccurrenceSpec
@@ -71,10 +72,15 @@ class Timeline:
 
 
 async def simulate(
-    services: Services, start: date, end: date, unit_name: str | None = None
+    services: Services,
+    start: date,
+    end: date,
+    unit_name: str | None = None,
+    jurisdiction_id: int | None = None,
 ) -> Timeline:
     """Every reminder, escalation and digest from start to end, computed in a transaction
-    that is rolled back: the database is left as it was."""
+    that is rolled back: the database is left as it was. With `jurisdiction_id`: that
+    jurisdiction's (and those below it) units, and the coordinators whose offices reach it."""
     settings = services.settings
     calendar = services.calendar
     now = datetime.combine(start, time(0, 0), tzinfo=settings.zone)
@@ -91,9 +97,15 @@ async def simulate(
                 horizon_days=(end - start).days + 1,
                 checkin_every=settings.checkin_every,
             )
+            tree = await load_tree(session) if jurisdiction_id is not None else None
             assignments = await _assignments(session, start, end, unit_name)
+            if tree is not None and jurisdiction_id is not None:
+                below = tree.below(jurisdiction_id)
+                assignments = [a for a in assignments if a.unit.jurisdiction_id in below]
             liaisons = await _liaison_names(session)
-            coordinators = await _coordinator_names(session)
+            coordinators = await _coordinator_names(
+                session, tree.above(jurisdiction_id) if tree and jurisdiction_id else None
+            )
             plan_titles = await _plan_titles(session)
             for assignment in assignments:
                 recipients = liaisons.get(assignment.unit_id, ())
@@ -216,11 +228,23 @@ async def _liaison_names(session: AsyncSession) -> dict[int, tuple[str, ...]]:
     return {unit_id: tuple(values) for unit_id, values in names.items()}
 
 
-async def _coordinator_names(session: AsyncSession) -> tuple[str, ...]:
+async def _coordinator_names(
+    session: AsyncSession, offices: set[int] | None = None
+) -> tuple[str, ...]:
+    """The coordinators (of the offices given: a district's and the city's over it)."""
+    reaching = (
+        [Binding.jurisdiction_id.is_(None) | Binding.jurisdiction_id.in_(offices)]
+        if offices is not None
+        else []
+    )
     rows = await session.scalars(
         select(Member.name)
         .join(Binding, Binding.member_id == Member.id)
-        .where(Binding.active.is_(True), Binding.role.in_([Role.COORDINATOR, Role.ADMIN]))
+        .where(
+            Binding.active.is_(True),
+            Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
+            *reaching,
+        )
         .distinct()
     )
     return tuple(rows)

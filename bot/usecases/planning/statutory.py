@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.usecases.jurisdictions.tree import home_id, load_tree
 from scheduling.dates.model import RuleKind as PureRuleKind
 from scheduling.dates.statutory import StatutoryEntry, StatutoryOverride, load_statutory
 from storage.models import (
@@ -75,10 +76,16 @@ async def save_override(session: AsyncSession, override: StatutoryOverride, now:
     await session.flush()
 
 
-async def get_or_create_group(session: AsyncSession, name: str, now: datetime) -> UnitGroup:
-    group = await session.scalar(select(UnitGroup).where(UnitGroup.name == name))
+async def get_or_create_group(
+    session: AsyncSession, name: str, now: datetime, jurisdiction_id: int | None = None
+) -> UnitGroup:
+    """The group of that name in a jurisdiction (the home one when none is named)."""
+    place = jurisdiction_id if jurisdiction_id is not None else await home_id(session, now)
+    group = await session.scalar(
+        select(UnitGroup).where(UnitGroup.name == name, UnitGroup.jurisdiction_id == place)
+    )
     if group is None:
-        group = UnitGroup(name=name, created_at=now)
+        group = UnitGroup(name=name, jurisdiction_id=place, created_at=now)
         session.add(group)
         await session.flush()
     return group
@@ -157,13 +164,19 @@ async def _sync_duty(
         changed = current.id
     if current is not None:
         current.enabled = entry.enabled
+    # Bound in every jurisdiction: each one's 全体单位, 区直各部门 … (the statutory duties are
+    # every office's, each for its own units).
     wanted = set(entry.groups)
-    have = {link.raw_name for link in duty.units}
+    have = {link.group_id for link in duty.units}
     for link in list(duty.units):
         if link.raw_name not in wanted:
             duty.units.remove(link)
-    for name in sorted(wanted - have):
-        group = await get_or_create_group(session, name, now)
-        duty.units.append(DutyUnit(role=UnitRole.RESPONSIBLE, group_id=group.id, raw_name=name))
+    for place in sorted((await load_tree(session)).places) or [None]:
+        for name in sorted(wanted):
+            group = await get_or_create_group(session, name, now, place)
+            if group.id not in have:
+                duty.units.append(
+                    DutyUnit(role=UnitRole.RESPONSIBLE, group_id=group.id, raw_name=name)
+                )
     duty.updated_at = now
     return changed

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.usecases.digest.data import UnitProgress, unit_progress
+from bot.usecases.jurisdictions.scope import OfficeScope, office_scope, scoped
 from bot.usecases.tasks.lists import (
     OPEN_STATUSES,
     DutyCard,
@@ -38,12 +39,10 @@ from scheduling.dates.workdays import WorkingDays
 from storage.models import (
     Assignment,
     AssignmentStatus,
-    Binding,
     Duty,
     Member,
     Occurrence,
     Plan,
-    Role,
     StatusReport,
     Unit,
     UnitGroup,
@@ -64,9 +63,13 @@ class Viewer:
     language: str | None
     coordinator: bool
     unit_ids: tuple[int, ...]
+    scope: OfficeScope | None = None  # a coordinator's office (their jurisdiction and below)
 
-    def may_see(self, unit_id: int) -> bool:
-        return self.coordinator or unit_id in self.unit_ids
+    def may_see(self, unit_id: int, jurisdiction_id: int | None = None) -> bool:
+        """Their own unit, or (a coordinator) a unit of a jurisdiction their office reaches."""
+        if unit_id in self.unit_ids:
+            return True
+        return self.coordinator and (self.scope is None or self.scope.sees(jurisdiction_id))
 
 
 async def board_viewer(session: AsyncSession, telegram_user_id: int) -> Viewer | None:
@@ -74,16 +77,11 @@ async def board_viewer(session: AsyncSession, telegram_user_id: int) -> Viewer |
     member = await session.scalar(select(Member).where(Member.telegram_user_id == telegram_user_id))
     if member is None:
         return None
-    roles = set(
-        await session.scalars(
-            select(Binding.role).where(Binding.member_id == member.id, Binding.active.is_(True))
-        )
-    )
-    coordinator = bool(roles & {Role.COORDINATOR, Role.ADMIN})
+    scope = await office_scope(session, member.id)
     units = tuple(await liaison_unit_ids(session, member.id))
-    if not coordinator and not units:
+    if scope is None and not units:
         return None
-    return Viewer(member.id, member.name, member.language, coordinator, units)
+    return Viewer(member.id, member.name, member.language, scope is not None, units, scope)
 
 
 @dataclass(frozen=True)
@@ -190,6 +188,10 @@ async def overview(
             else await unit_counts(session, today, calendar)
         )
         progress = await unit_progress(session, today, calendar)
+        if viewer.scope is not None:
+            rows = scoped(rows, viewer.scope)
+            seen = {row.unit_id for row in rows}
+            progress = [row for row in progress if row.unit_id in seen]
     else:
         rows = await unit_counts(session, today, calendar, list(viewer.unit_ids))
         progress = [
@@ -211,7 +213,8 @@ async def unit_duties(
 ) -> tuple[UnitCounts | None, TaskPage] | None:
     """A unit's counts and its assignments (/mytasks' "all" list, next due first), or None
     when the viewer may not see the unit."""
-    if not viewer.may_see(unit_id):
+    place = await session.scalar(select(Unit.jurisdiction_id).where(Unit.id == unit_id))
+    if not viewer.may_see(unit_id, place):
         return None
     counts = await unit_counts(session, today, calendar, [unit_id])
     listing = await task_page(
@@ -223,8 +226,14 @@ async def unit_duties(
 async def duty_detail(session: AsyncSession, viewer: Viewer, assignment_id: int) -> DutyCard | None:
     """The duty card (every report with who and when), or None when the viewer may not see
     the assignment's unit (or there is none)."""
-    unit_id = await session.scalar(select(Assignment.unit_id).where(Assignment.id == assignment_id))
-    if unit_id is None or not viewer.may_see(unit_id):
+    found = (
+        await session.execute(
+            select(Assignment.unit_id, Unit.jurisdiction_id)
+            .join(Unit, Unit.id == Assignment.unit_id)
+            .where(Assignment.id == assignment_id)
+        )
+    ).first()
+    if found is None or not viewer.may_see(found[0], found[1]):
         return None
     return await duty_card(session, assignment_id)
 

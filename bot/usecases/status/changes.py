@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from bot.clock import Clock, local_date
 from bot.settings import DEFAULT_ZONE
 from bot.text import shorten
+from bot.usecases.jurisdictions.scope import may_manage_unit, office_scope
 from bot.usecases.members.notices import notify_coordinators
 from storage.enums import CLOSED_STATUSES
 from storage.models import (
@@ -136,18 +137,17 @@ async def load_assignment(session: AsyncSession, assignment_id: int) -> Assignme
 
 
 async def may_act(session: AsyncSession, member: Member, assignment: Assignment) -> bool:
-    """A liaison of the assignment's unit, or a coordinator/admin."""
+    """A liaison of the assignment's unit, or a coordinator/admin whose office reaches the
+    unit's jurisdiction (another district's assignment is refused, forged button or not)."""
     found = await session.scalar(
         select(Binding.id).where(
             Binding.member_id == member.id,
             Binding.active.is_(True),
-            (
-                (Binding.role == Role.LIAISON) & (Binding.unit_id == assignment.unit_id)
-                | Binding.role.in_([Role.COORDINATOR, Role.ADMIN])
-            ),
+            Binding.role == Role.LIAISON,
+            Binding.unit_id == assignment.unit_id,
         )
     )
-    return found is not None
+    return found is not None or await may_manage_unit(session, member.id, assignment.unit_id)
 
 
 async def authorize(session: AsyncSession, member: Member, assignment_id: int) -> Assignment:
@@ -285,6 +285,7 @@ async def apply_status(
                 "note": note or "—",
                 "assignment_id": assignment.id,
             },
+            jurisdiction_id=assignment.unit.jurisdiction_id,
             exclude_member=member.id,
         )
     await session.flush()
@@ -474,14 +475,7 @@ def _undone(report: StatusReport, kind: ChangeKind) -> Undone:
 
 
 async def _is_coordinator(session: AsyncSession, member: Member) -> bool:
-    found = await session.scalar(
-        select(Binding.id).where(
-            Binding.member_id == member.id,
-            Binding.active.is_(True),
-            Binding.role.in_([Role.COORDINATOR, Role.ADMIN]),
-        )
-    )
-    return found is not None
+    return await office_scope(session, member.id) is not None
 
 
 async def move_due(session: AsyncSession, assignment: Assignment, report: StatusReport) -> None:

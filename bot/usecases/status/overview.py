@@ -1,7 +1,9 @@
 """What /status shows a member: which units they may see, and each unit's counts.
 
-A coordinator sees every unit (the office overview, counted outside the update's session, see
-`SharedCityCounts`) or any unit by name; a liaison sees their own units, and only those.
+A coordinator sees every unit their office reaches (the office overview, counted outside the
+update's session, see `SharedCityCounts`, then cut to the office by `office_rows`: a city's
+districts as one row each), any of those units by name, or a district below by its name; a
+liaison sees their own units, and only those.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.usecases.jurisdictions.scope import OfficeScope, find_seen_unit, office_scope
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.tasks.lists import (
     TaskRow,
@@ -20,7 +23,7 @@ from bot.usecases.tasks.lists import (
     next_deadlines,
     unit_counts,
 )
-from bot.usecases.units.lookup import find_unit, suggest_units, unit_names
+from bot.usecases.units.lookup import suggest_units, unit_names
 from scheduling.dates.workdays import WorkingDays
 
 
@@ -45,10 +48,12 @@ class StatusView:
     asked: str = ""
     hints: tuple[str, ...] = ()
     units: tuple[UnitStatus, ...] = ()
+    scope: OfficeScope | None = None  # a coordinator's office, for `office_rows`
+    opened: int | None = None  # the jurisdiction below the office asked for by name
 
 
 async def may_see_office(session: AsyncSession, member_id: int) -> bool:
-    """Only coordinators (and administrators) see every unit."""
+    """Only coordinators (and administrators) see the office's units."""
     return await is_coordinator(session, member_id)
 
 
@@ -56,20 +61,23 @@ async def status_view(
     session: AsyncSession, member_id: int, asked: str, today: date, calendar: WorkingDays
 ) -> StatusView:
     """/status [unit]: what this member may see, with the counts of the units shown."""
-    coordinator = await may_see_office(session, member_id)
+    scope = await office_scope(session, member_id)
+    coordinator = scope is not None
     mine = await liaison_unit_ids(session, member_id)
     if not coordinator and not mine:
         return StatusView(Shows.NOT_BOUND)  # a stranger learns no unit's name, not even a hint
+    if asked and scope is not None and (opened := scope.opens(asked)) is not None:
+        return StatusView(Shows.OFFICE, asked=asked, scope=scope, opened=opened)
     if asked:
-        unit = await find_unit(session, asked)
+        unit = await find_seen_unit(session, asked, scope)
         if unit is None:
             hints = await suggest_units(session, asked)
             return StatusView(Shows.UNKNOWN_UNIT, asked=asked, hints=tuple(hints))
-        if not coordinator and unit.id not in mine:
+        if unit.id not in mine and (scope is None or not scope.sees(unit.jurisdiction_id)):
             return StatusView(Shows.NOT_ALLOWED, asked=asked)
         shown = [(unit.id, unit.name)]
     elif coordinator:
-        return StatusView(Shows.OFFICE)
+        return StatusView(Shows.OFFICE, scope=scope)
     else:
         names = await unit_names(session, mine)
         shown = [(unit_id, names[unit_id]) for unit_id in mine]

@@ -333,6 +333,8 @@ class UnitCounts:
     blocked: int = 0
     more_time: int = 0
     due_now: int = 0  # open dated assignments due today or earlier
+    jurisdiction_id: int | None = None  # the unit's (or, for a `place` row, the one summed)
+    place: bool = False  # a row standing for a jurisdiction below: its units added up
 
     @property
     def light(self) -> Light:
@@ -355,6 +357,7 @@ def _counts_query(today: date, yellow_until: date) -> Select:
         select(
             Unit.id,
             Unit.name,
+            Unit.jurisdiction_id,
             func.sum(case((Assignment.status == AssignmentStatus.DONE, 1), else_=0)),
             func.sum(case((dated, 1), else_=0)),
             func.sum(case((and_(is_open, due < today), 1), else_=0)),
@@ -372,7 +375,7 @@ def _counts_query(today: date, yellow_until: date) -> Select:
             func.sum(case((and_(is_open, due <= today), 1), else_=0)),
         )
         .join(Assignment, Assignment.unit_id == Unit.id)
-        .group_by(Unit.id, Unit.name)
+        .group_by(Unit.id, Unit.name, Unit.jurisdiction_id)
     )
 
 
@@ -435,7 +438,9 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
         )
     }
     rows: list[UnitCounts] = []
-    for unit_id, name in await connection.execute(select(Unit.id, Unit.name)):
+    for unit_id, name, place in await connection.execute(
+        select(Unit.id, Unit.name, Unit.jurisdiction_id)
+    ):
         if unit_id not in listed:
             continue
         overdue, soon, yellow, due_now = near.get(unit_id, (0, 0, 0, 0))
@@ -453,6 +458,7 @@ async def _city_counts(session: AsyncSession, today: date, yellow_until: date) -
                 blocked=by_status[unit_id, AssignmentStatus.BLOCKED.value],
                 more_time=by_status[unit_id, AssignmentStatus.MORE_TIME.value],
                 due_now=due_now,
+                jurisdiction_id=place,
             )
         )
     return rows
@@ -503,8 +509,9 @@ async def unit_counts(
                 blocked=int(b or 0),
                 more_time=int(m or 0),
                 due_now=int(n or 0),
+                jurisdiction_id=j,
             )
-            for uid, name, d, o, od, s, y, g, p, b, m, n in await session.execute(query)
+            for uid, name, j, d, o, od, s, y, g, p, b, m, n in await session.execute(query)
         ]
     rows.sort(key=worst_first)
     return rows
@@ -585,13 +592,16 @@ async def next_deadlines(
     return [row for row in page.rows if row.due >= today][:limit] or page.rows[:limit]
 
 
-async def units_without_liaison(session: AsyncSession) -> list[str]:
+async def units_without_liaison(
+    session: AsyncSession, places: frozenset[int] | None = None
+) -> list[str]:
     bound = select(Binding.unit_id).where(
         Binding.active.is_(True), Binding.role == Role.LIAISON, Binding.unit_id.is_not(None)
     )
     names = await session.scalars(
         select(Unit.name)
         .where(Unit.id.in_(select(Assignment.unit_id).distinct()), Unit.id.not_in(bound))
+        .where(*([Unit.jurisdiction_id.in_(places)] if places is not None else []))
         .order_by(Unit.name)
     )
     return list(names)

@@ -20,6 +20,7 @@ from bot.usecases.units.groups import (
     DEFAULT_GROUP_RULES,
     STATUTORY_GROUP_RULES,
     GroupRule,
+    below_rule,
     load_rules,
 )
 from storage.models import Unit, UnitAlias, UnitGroup, UnitGroupAlias, UnitKind
@@ -44,10 +45,12 @@ class Target:
 
 @dataclass
 class UnitBook:
-    """Every unit, group and alias of the database, plus what this import adds."""
+    """Every unit, group and alias of one jurisdiction, plus what this import adds: a name
+    printed in a plan means the unit of that plan's own jurisdiction."""
 
     session: AsyncSession
     now: datetime
+    jurisdiction_id: int
     units: dict[str, Unit] = field(default_factory=dict)
     unit_aliases: dict[str, Unit] = field(default_factory=dict)
     groups: dict[str, UnitGroup] = field(default_factory=dict)
@@ -58,15 +61,29 @@ class UnitBook:
     created_aliases: int = 0
 
     @classmethod
-    async def load(cls, session: AsyncSession, now: datetime) -> UnitBook:
-        book = cls(session=session, now=now)
-        units = {unit.id: unit for unit in await session.scalars(select(Unit))}
+    async def load(cls, session: AsyncSession, now: datetime, jurisdiction_id: int) -> UnitBook:
+        book = cls(session=session, now=now, jurisdiction_id=jurisdiction_id)
+        units = {
+            unit.id: unit
+            for unit in await session.scalars(
+                select(Unit).where(Unit.jurisdiction_id == jurisdiction_id)
+            )
+        }
         book.units = {unit.name: unit for unit in units.values()}
-        for alias in await session.scalars(select(UnitAlias)):
+        for alias in await session.scalars(
+            select(UnitAlias).where(UnitAlias.unit_id.in_(list(units)))
+        ):
             book.unit_aliases[alias.alias] = units[alias.unit_id]
-        groups = {group.id: group for group in await session.scalars(select(UnitGroup))}
+        groups = {
+            group.id: group
+            for group in await session.scalars(
+                select(UnitGroup).where(UnitGroup.jurisdiction_id == jurisdiction_id)
+            )
+        }
         book.groups = {group.name: group for group in groups.values()}
-        for alias in await session.scalars(select(UnitGroupAlias)):
+        for alias in await session.scalars(
+            select(UnitGroupAlias).where(UnitGroupAlias.group_id.in_(list(groups)))
+        ):
             book.group_aliases[alias.alias] = groups[alias.group_id]
         book.rules = await load_rules(session)
         return book
@@ -96,14 +113,16 @@ class UnitBook:
     def _add_unit_alias(self, unit: Unit, alias: str) -> None:
         if alias == unit.name or self._taken(alias):
             return
-        self.session.add(UnitAlias(unit=unit, alias=alias))
+        self.session.add(UnitAlias(unit=unit, alias=alias, jurisdiction_id=self.jurisdiction_id))
         self.unit_aliases[alias] = unit
         self.created_aliases += 1
 
     def _add_group_alias(self, group: UnitGroup, alias: str) -> None:
         if alias == group.name or self._taken(alias):
             return
-        self.session.add(UnitGroupAlias(group=group, alias=alias))
+        self.session.add(
+            UnitGroupAlias(group=group, alias=alias, jurisdiction_id=self.jurisdiction_id)
+        )
         self.group_aliases[alias] = group
         self.created_aliases += 1
 
@@ -111,7 +130,7 @@ class UnitBook:
         """The group of that name, created when new; a rule is recorded if it has none."""
         group = self.find_group(name)
         if group is None:
-            group = UnitGroup(name=name, created_at=self.now)
+            group = UnitGroup(name=name, jurisdiction_id=self.jurisdiction_id, created_at=self.now)
             self.session.add(group)
             self.groups[name] = group
             self.created_groups.append(group)
@@ -124,7 +143,13 @@ class UnitBook:
         return [self.ensure_group(name, rule) for name, rule in STATUTORY_GROUP_RULES.items()]
 
     def resolve(self, ref: UnitRef, directory: UnitDirectory | None, place: str | None) -> Target:
-        """The row a printed name stands for; units and groups the plan names are created."""
+        """The row a printed name stands for; units and groups the plan names are created.
+
+        "各区县司法局" in a city's plan is a group: each district's (and county's) 司法局."""
+        if (below := below_rule(ref.printed) or below_rule(ref.name)) is not None:
+            name = "".join(ref.printed.split())
+            group = self.ensure_group(name, below)
+            return Target(raw_name=ref.printed, group=group)
         if ref.kind == "group":
             found = self.find_group(ref.name, ref.printed)
             definition = directory.group(ref.name) if directory else None
@@ -143,6 +168,7 @@ class UnitBook:
             if unit is None:
                 kind = UnitKind(ref.unit_kind.value) if ref.unit_kind else UnitKind.OTHER
                 unit = Unit(
+                    jurisdiction_id=self.jurisdiction_id,
                     name=ref.name,
                     kind=kind,
                     jurisdiction=place,

@@ -10,6 +10,7 @@ row so a coordinator can change them without a schema change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -18,6 +19,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.importing.unit_kinds import classify
+from bot.usecases.jurisdictions.tree import Tree, load_tree
+from storage.enums import JurisdictionLevel
 from storage.models import ConfigEntry, Unit, UnitGroup, UnitGroupMember, UnitKind
 
 RULES_KEY = "group_rules"
@@ -87,15 +91,20 @@ class GroupRule:
     prefix: str = ""
     selective: bool = False
     excluded: tuple[int, ...] = field(default=())
+    # a city's "各区县司法局": the units of the jurisdictions below the group's own whose
+    # names end so (each district's 区司法局, each county's 县司法局)
+    below: str = ""
 
     @property
     def automatic(self) -> bool:
-        return not self.selective and bool(self.kinds)
+        return not self.selective and (bool(self.kinds) or bool(self.below))
 
     def admits(self, name: str, kind: str) -> bool:
         """Whether a unit joins the group automatically."""
         if not self.automatic:
             return False
+        if self.below:
+            return name.endswith(self.below)
         if EVERY_KIND not in self.kinds and kind not in self.kinds:
             return False
         if self.prefix and not name.startswith(self.prefix):
@@ -106,6 +115,8 @@ class GroupRule:
         """A one-line account for the administrator's listing."""
         if not self.automatic:
             return "picked by the coordinator"
+        if self.below:
+            return f"each jurisdiction below's …{self.below}"
         text = "every unit" if EVERY_KIND in self.kinds else "every " + "/".join(self.kinds)
         if self.prefix:
             text += f" named {self.prefix}…"
@@ -121,6 +132,7 @@ class GroupRule:
             "prefix": self.prefix,
             "selective": self.selective,
             "excluded": sorted(self.excluded),
+            **({"below": self.below} if self.below else {}),
         }
 
     @classmethod
@@ -131,6 +143,7 @@ class GroupRule:
             prefix=str(raw.get("prefix", "")),
             selective=bool(raw.get("selective", False)),
             excluded=tuple(int(value) for value in raw.get("excluded", ())),
+            below=str(raw.get("below", "")),
         )
 
 
@@ -163,6 +176,27 @@ DEFAULT_GROUP_RULES: dict[str, GroupRule] = {
 }
 
 
+# "各区县司法局", "各县（市、区）政府": a higher office's name for a unit of each jurisdiction below
+_BELOW = re.compile(
+    r"^各(?:区县|县区|县市区|区|县|县[（(]市、?区[）)]|区[（(]县[）)]|县[（(]区[）)])"
+    r"(?:人民)?(?P<unit>政府|[\u4e00-\u9fff]{2,12}(?:局|委|办|院|部|中心))$"
+)
+PREFIX_OF_LEVEL = {
+    JurisdictionLevel.PROVINCE: "省",
+    JurisdictionLevel.CITY: "市",
+    JurisdictionLevel.COUNTY: "县",
+    JurisdictionLevel.DISTRICT: "区",
+    JurisdictionLevel.TOWNSHIP: "镇",
+    JurisdictionLevel.STREET: "街道",
+}
+
+
+def below_rule(name: str) -> GroupRule | None:
+    """The rule of a name standing for one unit in each jurisdiction below ("各区县司法局")."""
+    match = _BELOW.match("".join(name.split()))
+    return GroupRule(below=match.group("unit")) if match else None
+
+
 async def load_rules(session: AsyncSession) -> dict[str, GroupRule]:
     entry = await session.get(ConfigEntry, RULES_KEY)
     if entry is None:
@@ -185,6 +219,31 @@ async def save_rules(session: AsyncSession, rules: dict[str, GroupRule], now: da
     return True
 
 
+async def _ensure_below(
+    session: AsyncSession, tree: Tree, place: int, ending: str, now: datetime
+) -> None:
+    """Each jurisdiction right below `place` gets the unit a "各区县…" name means (区司法局)
+    when it has none yet, so the higher office's duty reaches it."""
+    for child in tree.children(place):
+        found = await session.scalar(
+            select(Unit.id)
+            .where(Unit.jurisdiction_id == child.id, Unit.name.endswith(ending))
+            .limit(1)
+        )
+        if found is None:
+            name = PREFIX_OF_LEVEL[child.level] + ending
+            session.add(
+                Unit(
+                    jurisdiction_id=child.id,
+                    name=name,
+                    kind=UnitKind(classify(name).value),
+                    jurisdiction=child.name,
+                    created_at=now,
+                )
+            )
+    await session.flush()
+
+
 def exclude(rule: GroupRule, unit_ids: Iterable[int]) -> GroupRule:
     return replace(rule, excluded=tuple(sorted({*rule.excluded, *unit_ids})))
 
@@ -194,24 +253,36 @@ def include(rule: GroupRule, unit_ids: Iterable[int]) -> GroupRule:
     return replace(rule, excluded=tuple(sorted(set(rule.excluded) - wanted)))
 
 
-async def sync_members(session: AsyncSession, rules: dict[str, GroupRule]) -> dict[int, set[int]]:
-    """Add every unit a rule admits to its group; returns group id → unit ids added."""
-    groups = {
-        group.name: group.id
-        for group in await session.scalars(select(UnitGroup).where(UnitGroup.name.in_(rules)))
-    }
-    units = list(await session.execute(select(Unit.id, Unit.name, Unit.kind)))
+async def sync_members(
+    session: AsyncSession, rules: dict[str, GroupRule], now: datetime | None = None
+) -> dict[int, set[int]]:
+    """Add every unit a rule admits to its group; returns group id → unit ids added.
+
+    A group takes units of its own jurisdiction only: 区直各部门 of 杨陵区 are 杨陵区's."""
+    groups = list(
+        await session.execute(
+            select(UnitGroup.name, UnitGroup.id, UnitGroup.jurisdiction_id).where(
+                UnitGroup.name.in_(rules)
+            )
+        )
+    )
+    tree = await load_tree(session)
+    for name, _group_id, place in groups:
+        if rules[name].below and now is not None:
+            await _ensure_below(session, tree, place, rules[name].below, now)
+    units = list(await session.execute(select(Unit.id, Unit.name, Unit.kind, Unit.jurisdiction_id)))
     current: dict[int, set[int]] = {}
     for group_id, unit_id in await session.execute(
         select(UnitGroupMember.group_id, UnitGroupMember.unit_id)
     ):
         current.setdefault(group_id, set()).add(unit_id)
     added: dict[int, set[int]] = {}
-    for name, group_id in groups.items():
+    for name, group_id, place in groups:
         rule = rules[name]
         have = current.get(group_id, set())
-        for unit_id, unit_name, kind in units:
-            if unit_id in have or unit_id in rule.excluded:
+        places = tree.below(place) - {place} if rule.below else {place}
+        for unit_id, unit_name, kind, unit_place in units:
+            if unit_place not in places or unit_id in have or unit_id in rule.excluded:
                 continue
             if rule.admits(unit_name, str(kind)):
                 session.add(UnitGroupMember(group_id=group_id, unit_id=unit_id))

@@ -14,16 +14,26 @@ def _normal(name: str) -> str:
     return "".join(name.split())
 
 
-async def find_unit(session: AsyncSession, name: str) -> Unit | None:
-    """A unit by canonical name or alias (whitespace ignored), or by its database id."""
+async def find_unit(
+    session: AsyncSession, name: str, jurisdiction_id: int | None = None
+) -> Unit | None:
+    """A unit by canonical name or alias (whitespace ignored), or by its database id; within
+    one jurisdiction when one is named (the same name may be a unit of several)."""
     wanted = _normal(name)
     if not wanted:
         return None
-    unit = await session.scalar(select(Unit).where(Unit.name == wanted))
+    scoped = (Unit.jurisdiction_id == jurisdiction_id,) if jurisdiction_id is not None else ()
+    unit = await session.scalar(
+        select(Unit).where(Unit.name == wanted, *scoped).order_by(Unit.id).limit(1)
+    )
     if unit is not None:
         return unit
     unit = await session.scalar(
-        select(Unit).join(UnitAlias, UnitAlias.unit_id == Unit.id).where(UnitAlias.alias == wanted)
+        select(Unit)
+        .join(UnitAlias, UnitAlias.unit_id == Unit.id)
+        .where(UnitAlias.alias == wanted, *scoped)
+        .order_by(Unit.id)
+        .limit(1)
     )
     if unit is not None:
         return unit
