@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.settings import DEFAULT_ZONE
 from bot.text import shorten
+from bot.usecases.jurisdictions.scope import may_manage_unit
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.notices import notify_coordinators, notify_member
 from bot.usecases.status.changes import (
@@ -107,6 +108,7 @@ async def ask_extension(
             "due_iso": due_before.isoformat(),
             "note": note or "—",
         },
+        jurisdiction_id=assignment.unit.jurisdiction_id,
     )
     return result
 
@@ -138,6 +140,8 @@ async def decide_extension(
     assignment = await load_assignment(session, request.assignment_id) if request else None
     if request is None or assignment is None:
         raise StatusRefused(Refusal.NOT_FOUND)
+    if not await may_manage_unit(session, member.id, assignment.unit_id):
+        raise StatusRefused(Refusal.ONLY_COORDINATORS)  # another office's request (forged)
     if request.state is ExtensionState.PENDING and removed_by_plan(assignment):
         raise StatusRefused(Refusal.REMOVED)
     now = clock.now()
