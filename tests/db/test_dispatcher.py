@@ -94,15 +94,20 @@ async def test_several_assignments_for_one_liaison_share_a_message(
         first = await build_assignment(session, now)
         liaison = await add_member(session, now, 10_001, first.unit)
         session.add(reminder(first.assignment, liaison, now))
+        ids = [first.assignment.id]
         for n in range(2, 31):
             other = await build_assignment(session, now, unit_name=f"单位{n}", number=str(n))
             session.add(reminder(other.assignment, liaison, now))
+            ids.append(other.assignment.id)
     sender = RecordingSender()
     report = await _dispatcher(services, sender).tick()
     assert report.reminders_sent == 30
     assert 1 < len(sender.sent) < 30
     assert all(len(m.text) <= 4096 for m in sender.sent)
-    assert all(len(row) == 5 for m in sender.sent for row in m.buttons)
+    # each listed duty has one button, a row of its own, that opens its card
+    assert all(len(row) == 1 for m in sender.sent for row in m.buttons)
+    opened = [b.data for m in sender.sent for row in m.buttons for b in row]
+    assert sorted(opened) == sorted(f"c:{aid}" for aid in ids)
 
 
 async def test_closed_assignment_is_not_reminded(services: Services, clock: SettableClock) -> None:
