@@ -61,7 +61,6 @@ def _table(name: str, spec: str) -> Table:
 TABLES = {
     t.name: t
     for t in (
-        _table("jurisdictions", "id:int name level created_at:dt"),
         _table("units", "id:int jurisdiction_id:int name kind needs_review:bool created_at:dt"),
         _table(
             "members",
@@ -105,7 +104,6 @@ TABLES = {
     )
 }
 LOAD_ORDER = (
-    "jurisdictions",
     "units",
     "members",
     "bindings",
@@ -142,10 +140,8 @@ class City:
         self._assignments: list[tuple[int, int, date, str]] = []
 
     # ---- people ---------------------------------------------------------------------------
-    def jurisdictions(self) -> Iterator[Row]:
-        yield (1, "基准区", "district", self.now)  # one office's deployment
-
     def units(self) -> Iterator[Row]:
+        """Every unit in jurisdiction 1: the one the migration makes in a new database."""
         kinds = ("department",) * 8 + ("town", "street")
         for n in range(self.scale.units):
             name = f"第{n // len(DEPARTMENTS) + 1}区{DEPARTMENTS[n % len(DEPARTMENTS)]}"
