@@ -61,7 +61,7 @@ def _table(name: str, spec: str) -> Table:
 TABLES = {
     t.name: t
     for t in (
-        _table("units", "id:int name kind needs_review:bool created_at:dt"),
+        _table("units", "id:int jurisdiction_id:int name kind needs_review:bool created_at:dt"),
         _table(
             "members",
             "id:int telegram_user_id:int chat_id:int name reachable:bool created_at:dt",
@@ -72,8 +72,8 @@ TABLES = {
         ),
         _table(
             "plans",
-            "id:int plan_key title issuer year_from:int year_to:int is_statutory:bool "
-            "imported_at:dt updated_at:dt",
+            "id:int jurisdiction_id:int plan_key title issuer year_from:int year_to:int "
+            "is_statutory:bool imported_at:dt updated_at:dt",
         ),
         _table(
             "duties",
@@ -141,10 +141,11 @@ class City:
 
     # ---- people ---------------------------------------------------------------------------
     def units(self) -> Iterator[Row]:
+        """Every unit in jurisdiction 1: the one the migration makes in a new database."""
         kinds = ("department",) * 8 + ("town", "street")
         for n in range(self.scale.units):
             name = f"第{n // len(DEPARTMENTS) + 1}区{DEPARTMENTS[n % len(DEPARTMENTS)]}"
-            yield (n + 1, name, kinds[n % len(kinds)], False, self.now)
+            yield (n + 1, 1, name, kinds[n % len(kinds)], False, self.now)
 
     def liaison_chat(self, unit_id: int, k: int) -> int:
         return LIAISON_BASE + (unit_id - 1) * self.scale.liaisons_per_unit + k
@@ -181,6 +182,7 @@ class City:
             )
             yield (
                 p + 1,
+                1,
                 f"bench-{p + 1}",
                 title,
                 "区人民政府办公室",
