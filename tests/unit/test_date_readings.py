@@ -244,7 +244,7 @@ def test_next_year_is_the_year_after_the_plan_year() -> None:
     assert rule.phrase == "次年3月底前"
     assert rule.params == {"due": "2020-03-31", "granularity": "month", "year_source": "plan_next"}
     assert due_dates(rule) == [date(2020, 3, 31)]
-    assert rule.explain(EN) == "次年3月底前 → by March 31, 2020 (the year after the plan's year)"
+    assert rule.explain(EN) == "次年3月底前 → by 31 March 2020 (the year after the plan's year)"
     assert_zh(rule, "次年3月底前 → 2020年3月31日前（计划年度的次年）", explain.ONE_OFF["plan_next"])
 
 

@@ -252,7 +252,7 @@ def test_params_are_json_and_checked() -> None:
         pytest.param(  # a duty to publish (公开) is explained as 公开, not 报送
             "每年1月31日前公开本机关上年度行政执法总体情况",
             "每年1月31日前 → 每年1月31日前，公开上一年度情况",
-            "每年1月31日前 → every year by January 31, made public, covering the previous year",
+            "每年1月31日前 → every year by 31 January, made public, covering the previous year",
             marks=pytest.mark.xfail(
                 translations("zh_CN").ugettext(PREVIOUS_YEAR_DATE["publish"])
                 == PREVIOUS_YEAR_DATE["publish"],
@@ -263,12 +263,12 @@ def test_params_are_json_and_checked() -> None:
         (
             "10月底前公布",
             "10月底前 → 2019年10月31日前（年份取自计划）",
-            "10月底前 → by October 31, 2019 (year taken from the plan)",
+            "10月底前 → by 31 October 2019 (year taken from the plan)",
         ),
         (
             "每年第一季度报告上一年度法治政府建设情况",
             "每年第一季度 → 每年第一季度（1月1日至3月31日），报送上一年度情况",
-            "每年第一季度 → every year in the first quarter (January 1 to March 31), "
+            "每年第一季度 → every year in the first quarter (1 January to 31 March), "
             "covering the previous year",
         ),
         (
@@ -293,7 +293,7 @@ def test_explanations_in_both_languages(text: str, zh: str, en: str) -> None:
 def test_repaired_and_started_rules_say_so() -> None:
     assert "已修复" in only("每年131日前公开").explain(ZH)
     assert "repaired" in only("每年131日前公开").explain(EN)
-    assert only("2020年起推行").explain(EN).endswith("starting January 1, 2020")
+    assert only("2020年起推行").explain(EN).endswith("starting 1 January 2020")
 
 
 def test_count_units_are_plural_aware_in_english() -> None:
