@@ -5,21 +5,23 @@ AIORateLimiter has no per-private-chat limit, so the dispatcher paces itself her
 Telegram counts a message when it takes it, somewhere between our request leaving and its
 answer arriving. The pacer counts each send in its windows from the moment it leaves until
 `length` after the latest moment Telegram can have taken it *as seen from the quickest
-send*: for an answered send, its answer less the link's shortest round trip (a send whose
-round trip took `x` more than the shortest one was taken at most `x` later after leaving
-than the quickest send can be); for one in flight, its departure plus the link's spread (how
-much the one-way time varies). `LinkEstimate` measures both from the round trips.
+send*: its answer less the link's shortest round trip (a send whose round trip took `x`
+more than the shortest one was taken at most `x` later after leaving than the quickest send
+can be). A send in flight counts until it is answered: a request that a stalled event loop
+or a slow link holds back may still arrive at any moment. `LinkEstimate` measures the
+shortest round trip, less a margin for the chance that it was not seen yet.
 
 Why this keeps the limits at Telegram's end: take any crowd of sends that Telegram took
 within one window, and the last of them to leave, X. Every other Y left before X and was
 taken less than `length` before X was. X took at least the shortest way there, Y's answer
 came at least the shortest way back after Telegram took it; so X left less than `length`
-after Y's answer less the shortest round trip (and, in flight, less than `length` plus the
-spread after Y left): X found Y counted, and a crowd never outgrows the cap.
+after Y's answer less the shortest round trip: X found Y counted, and a crowd never
+outgrows the cap.
 
 Until a few round trips are known (at start-up) a send counts until its answer plus
 `length`, which holds whatever the delays; on a link with round trip RTT that rate is only
-cap / (1 + RTT). With the link known it is about cap / (1 + how much round trips vary).
+cap / (1 + RTT). With the link known it is about cap / (1 + how much round trips vary):
+the full rate on a slow link.
 """
 
 from __future__ import annotations
@@ -48,19 +50,14 @@ _SLACK = 1e-6
 class LinkEstimate:
     """What the round trips say about the link: the shortest recent one, and the smoothed
     round trip and its mean deviation as TCP keeps them (RFC 6298: SRTT and RTTVAR with
-    gains 1/8 and 1/4).
-
-    A round trip is the way there plus the way back. One that took `excess` more than the
-    shortest was taken by Telegram at most `excess` later (after its departure) than the
-    quickest send could have been; for a send still in flight (or one that hung) the
-    one-way time is taken to vary by at most `SPREAD_FACTOR` mean deviations of the round
-    trip, as TCP's retransmission timeout does.
+    gains 1/8 and 1/4). The mean deviation is the margin taken off the shortest: a few
+    hundred round trips rarely include the link's very shortest, and the pacer must not
+    believe the link quicker than it is.
     """
 
     GAIN = 1 / 8
     VAR_GAIN = 1 / 4
-    SPREAD_FACTOR = 4.0
-    MIN_SPREAD = 0.005
+    MIN_MARGIN = 0.005
     MIN_SAMPLES = 8
     WINDOW = 256
 
@@ -94,14 +91,7 @@ class LinkEstimate:
         that none of them met the link's very shortest (0 while too few are known)."""
         if not self.known():
             return 0.0
-        return max(0.0, self._shortest - max(self.MIN_SPREAD, self.rttvar))
-
-    def spread(self) -> float:
-        """Seconds by which Telegram may take one send later (after its departure) than
-        another; infinite while too few round trips are known to say."""
-        if not self.known():
-            return math.inf
-        return max(self.MIN_SPREAD, self.SPREAD_FACTOR * self.rttvar)
+        return max(0.0, self._shortest - max(self.MIN_MARGIN, self.rttvar))
 
 
 class _Send:
@@ -113,11 +103,11 @@ class _Send:
         self.left = left
         self.answered: float | None = None
 
-    def taken_by(self, shortest: float, spread: float) -> float:
+    def taken_by(self, shortest: float) -> float:
         """The latest moment Telegram can have taken it, counted from the quickest send's
-        point of view (infinity: not known yet)."""
+        point of view (infinity while in flight)."""
         if self.answered is None:
-            return self.left + spread
+            return math.inf
         return max(self.left, self.answered - shortest)
 
 
@@ -150,7 +140,7 @@ class _Window:
 
     def _expiry(self, send: _Send, link: LinkEstimate) -> float:
         # One expression for both the test and the wait, so rounding cannot make them differ.
-        return send.taken_by(link.shortest(), link.spread()) + self.length + _SLACK
+        return send.taken_by(link.shortest()) + self.length + _SLACK
 
     def _forget(self, now: float, link: LinkEstimate) -> None:
         """Drop the oldest sends while they no longer count. (A later one that no longer
