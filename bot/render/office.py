@@ -8,6 +8,7 @@ from bot.render.unit_kinds import CHOOSABLE_KINDS, kind_label
 from bot.text import shorten
 from bot.usecases.units.admin import AliasOutcome, GroupChange, KindOutcome
 from bot.usecases.units.office import GroupLine, GroupView, OfficeRefused, UnitView
+from bot.usecases.units.office_dialogue import OfficeReply, OfficeReplyKind, Outcome
 from scheduling.delivery.sender import Button
 
 PAGE_SIZE = 10
@@ -246,3 +247,45 @@ def merge_text(outcome: AliasOutcome, planned: int, t: Translator) -> str:
         moved=outcome.moved_assignments,
         count=planned,
     )
+
+
+def _card(reply: OfficeReply, t: Translator) -> tuple[str, Rows]:
+    if reply.kind is OfficeReplyKind.GROUPS:
+        return render_groups(list(reply.lines), reply.page, t)
+    if reply.kind is OfficeReplyKind.GROUP and reply.group is not None:
+        return render_group(reply.group, t, removing=reply.removing)
+    if reply.kind is OfficeReplyKind.REVIEW:
+        units, unresolved = reply.review
+        return render_review(list(units), list(unresolved), reply.page, t)
+    if reply.kind is OfficeReplyKind.UNIT and reply.unit is not None:
+        return render_unit(reply.unit, t)
+    return "", ()
+
+
+def _outcome_text(outcome: Outcome, t: Translator) -> str:
+    if outcome.change is not None:
+        return change_text(outcome.change, outcome.added, outcome.planned, t)
+    if outcome.kind is not None:
+        return kind_text(outcome.kind, outcome.planned, t)
+    if outcome.merge is not None:
+        return merge_text(outcome.merge, outcome.planned, t)
+    return ""
+
+
+def render_reply(reply: OfficeReply, t: Translator) -> tuple[str, Rows]:
+    """An office reply as text and buttons (a question's text has no buttons)."""
+    kind = reply.kind
+    if kind is OfficeReplyKind.NOT_COORDINATOR:
+        return t.gettext(_("Only coordinators can manage units and groups.")), ()
+    if kind is OfficeReplyKind.REFUSED and reply.refused is not None:
+        return refusal_text(reply.refused, t), ()
+    if kind is OfficeReplyKind.ASK_GROUP_NAME:
+        return ask_group_name_text(t), ()
+    if kind is OfficeReplyKind.ASK_UNITS:
+        return ask_units_text(reply.asked_about, t), ()
+    if kind is OfficeReplyKind.ASK_MERGE:
+        return ask_merge_text(reply.asked_about, t), ()
+    text, rows = _card(reply, t)
+    if reply.outcome is not None:
+        text = _outcome_text(reply.outcome, t) + "\n\n" + text
+    return text, rows
