@@ -94,59 +94,46 @@ class LinkEstimate:
         return max(0.0, self._shortest - max(self.MIN_MARGIN, self.rttvar))
 
 
-class _Send:
-    """One request: when it left, and when its answer came back (None while in flight)."""
-
-    __slots__ = ("answered", "left")
-
-    def __init__(self, left: float) -> None:
-        self.left = left
-        self.answered: float | None = None
-
-    def taken_by(self, shortest: float) -> float:
-        """The latest moment Telegram can have taken it, counted from the quickest send's
-        point of view (infinity while in flight)."""
-        if self.answered is None:
-            return math.inf
-        return max(self.left, self.answered - shortest)
-
-
 class _Window:
-    """Sends that may still count at the server: those Telegram took, or may take, less than
-    `length` ago."""
+    """Sends that may still count at the server: in flight, or answered so recently that
+    Telegram may have taken them less than `length` ago (see the module's doc)."""
 
     def __init__(self, cap: int, length: float) -> None:
         self.cap = cap
         self.length = length
-        self.sends: deque[_Send] = deque()
+        self.in_flight = 0
+        self.answered: deque[float] = deque()  # answer times, in order
 
-    def take(self, send: _Send) -> None:
-        self.sends.append(send)
+    def take(self) -> None:
+        self.in_flight += 1
+
+    def finish(self, now: float) -> None:
+        self.in_flight -= 1
+        self.answered.append(now)
 
     def wait(self, now: float, link: LinkEstimate) -> float | None:
         """0 when a send may leave now, else the seconds until one may, or None when only an
         answer to a send in flight can make room."""
         self._forget(now, link)
-        surplus = len(self.sends) - self.cap
+        surplus = self.in_flight + len(self.answered) - self.cap
         if surplus < 0:
             return 0.0
-        expiries = sorted(self._expiry(send, link) for send in self.sends)
-        first_room = expiries[surplus]
-        return None if math.isinf(first_room) else first_room - now
+        if surplus < len(self.answered):
+            return self._expiry(self.answered[surplus], link) - now
+        return None
 
     def idle(self, now: float, link: LinkEstimate) -> bool:
         self._forget(now, link)
-        return not self.sends
+        return self.in_flight == 0 and not self.answered
 
-    def _expiry(self, send: _Send, link: LinkEstimate) -> float:
+    def _expiry(self, answered_at: float, link: LinkEstimate) -> float:
         # One expression for both the test and the wait, so rounding cannot make them differ.
-        return send.taken_by(link.shortest()) + self.length + _SLACK
+        return answered_at - link.shortest() + self.length + _SLACK
 
     def _forget(self, now: float, link: LinkEstimate) -> None:
-        """Drop the oldest sends while they no longer count. (A later one that no longer
-        counts may wait behind an earlier one that still does; `wait` sorts them out.)"""
-        while self.sends and self._expiry(self.sends[0], link) <= now:
-            self.sends.popleft()
+        """Drop the answers that no longer count."""
+        while self.answered and self._expiry(self.answered[0], link) <= now:
+            self.answered.popleft()
 
 
 class Pacer:
@@ -177,18 +164,19 @@ class Pacer:
     async def slot(self, chat_id: int, is_group: bool) -> AsyncIterator[None]:
         """Wait for room in every window, then count the send (see the module's doc)."""
         chat = self._chat_window(chat_id, is_group)
-        send = await self._take(chat)
+        left = await self._take(chat)
         try:
             yield
         finally:
             now = self._monotonic()
-            send.answered = now
-            self.link.observe(now - send.left)
+            self._bot.finish(now)
+            chat.finish(now)
+            self.link.observe(now - left)
             if self._answer is not None:
                 self._answer.set()
                 self._answer = None
 
-    async def _take(self, chat: _Window) -> _Send:
+    async def _take(self, chat: _Window) -> float:
         # The chat first, so a chat that must wait does not hold one of the bot's slots.
         await self._until_room(chat, with_bot=False)
         # Then an evenly spaced place in the bot's line, reserved before sleeping so that
@@ -199,10 +187,9 @@ class Pacer:
         if slot > now:
             await self._sleep(slot - now)
         await self._until_room(chat, with_bot=True)
-        send = _Send(self._monotonic())
-        self._bot.take(send)
-        chat.take(send)
-        return send
+        self._bot.take()
+        chat.take()
+        return self._monotonic()
 
     async def _until_room(self, chat: _Window, with_bot: bool) -> None:
         while True:
