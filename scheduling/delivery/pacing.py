@@ -5,21 +5,23 @@ AIORateLimiter has no per-private-chat limit, so the dispatcher paces itself her
 Telegram counts a message when it takes it, somewhere between our request leaving and its
 answer arriving. The pacer counts each send in its windows from the moment it leaves until
 `length` after the latest moment Telegram can have taken it *as seen from the quickest
-send*: for an answered send, its answer less the link's shortest round trip (a send whose
-round trip took `x` more than the shortest one was taken at most `x` later after leaving
-than the quickest send can be); for one in flight, its departure plus the link's spread (how
-much the one-way time varies). `LinkEstimate` measures both from the round trips.
+send*: its answer less the link's shortest round trip (a send whose round trip took `x`
+more than the shortest one was taken at most `x` later after leaving than the quickest send
+can be). A send in flight counts until it is answered: a request that a stalled event loop
+or a slow link holds back may still arrive at any moment. `LinkEstimate` measures the
+shortest round trip, less a margin for the chance that it was not seen yet.
 
 Why this keeps the limits at Telegram's end: take any crowd of sends that Telegram took
 within one window, and the last of them to leave, X. Every other Y left before X and was
 taken less than `length` before X was. X took at least the shortest way there, Y's answer
 came at least the shortest way back after Telegram took it; so X left less than `length`
-after Y's answer less the shortest round trip (and, in flight, less than `length` plus the
-spread after Y left): X found Y counted, and a crowd never outgrows the cap.
+after Y's answer less the shortest round trip: X found Y counted, and a crowd never
+outgrows the cap.
 
 Until a few round trips are known (at start-up) a send counts until its answer plus
 `length`, which holds whatever the delays; on a link with round trip RTT that rate is only
-cap / (1 + RTT). With the link known it is about cap / (1 + how much round trips vary).
+cap / (1 + RTT). With the link known it is about cap / (1 + how much round trips vary):
+the full rate on a slow link.
 """
 
 from __future__ import annotations
@@ -48,19 +50,14 @@ _SLACK = 1e-6
 class LinkEstimate:
     """What the round trips say about the link: the shortest recent one, and the smoothed
     round trip and its mean deviation as TCP keeps them (RFC 6298: SRTT and RTTVAR with
-    gains 1/8 and 1/4).
-
-    A round trip is the way there plus the way back. One that took `excess` more than the
-    shortest was taken by Telegram at most `excess` later (after its departure) than the
-    quickest send could have been; for a send still in flight (or one that hung) the
-    one-way time is taken to vary by at most `SPREAD_FACTOR` mean deviations of the round
-    trip, as TCP's retransmission timeout does.
+    gains 1/8 and 1/4). The mean deviation is the margin taken off the shortest: a few
+    hundred round trips rarely include the link's very shortest, and the pacer must not
+    believe the link quicker than it is.
     """
 
     GAIN = 1 / 8
     VAR_GAIN = 1 / 4
-    SPREAD_FACTOR = 4.0
-    MIN_SPREAD = 0.005
+    MIN_MARGIN = 0.005
     MIN_SAMPLES = 8
     WINDOW = 256
 
@@ -94,69 +91,49 @@ class LinkEstimate:
         that none of them met the link's very shortest (0 while too few are known)."""
         if not self.known():
             return 0.0
-        return max(0.0, self._shortest - max(self.MIN_SPREAD, self.rttvar))
-
-    def spread(self) -> float:
-        """Seconds by which Telegram may take one send later (after its departure) than
-        another; infinite while too few round trips are known to say."""
-        if not self.known():
-            return math.inf
-        return max(self.MIN_SPREAD, self.SPREAD_FACTOR * self.rttvar)
-
-
-class _Send:
-    """One request: when it left, and when its answer came back (None while in flight)."""
-
-    __slots__ = ("answered", "left")
-
-    def __init__(self, left: float) -> None:
-        self.left = left
-        self.answered: float | None = None
-
-    def taken_by(self, shortest: float, spread: float) -> float:
-        """The latest moment Telegram can have taken it, counted from the quickest send's
-        point of view (infinity: not known yet)."""
-        if self.answered is None:
-            return self.left + spread
-        return max(self.left, self.answered - shortest)
+        return max(0.0, self._shortest - max(self.MIN_MARGIN, self.rttvar))
 
 
 class _Window:
-    """Sends that may still count at the server: those Telegram took, or may take, less than
-    `length` ago."""
+    """Sends that may still count at the server: in flight, or answered so recently that
+    Telegram may have taken them less than `length` ago (see the module's doc)."""
 
     def __init__(self, cap: int, length: float) -> None:
         self.cap = cap
         self.length = length
-        self.sends: deque[_Send] = deque()
+        self.in_flight = 0
+        self.answered: deque[float] = deque()  # answer times, in order
 
-    def take(self, send: _Send) -> None:
-        self.sends.append(send)
+    def take(self) -> None:
+        self.in_flight += 1
+
+    def finish(self, now: float) -> None:
+        self.in_flight -= 1
+        self.answered.append(now)
 
     def wait(self, now: float, link: LinkEstimate) -> float | None:
         """0 when a send may leave now, else the seconds until one may, or None when only an
         answer to a send in flight can make room."""
         self._forget(now, link)
-        surplus = len(self.sends) - self.cap
+        surplus = self.in_flight + len(self.answered) - self.cap
         if surplus < 0:
             return 0.0
-        expiries = sorted(self._expiry(send, link) for send in self.sends)
-        first_room = expiries[surplus]
-        return None if math.isinf(first_room) else first_room - now
+        if surplus < len(self.answered):
+            return self._expiry(self.answered[surplus], link) - now
+        return None
 
     def idle(self, now: float, link: LinkEstimate) -> bool:
         self._forget(now, link)
-        return not self.sends
+        return self.in_flight == 0 and not self.answered
 
-    def _expiry(self, send: _Send, link: LinkEstimate) -> float:
+    def _expiry(self, answered_at: float, link: LinkEstimate) -> float:
         # One expression for both the test and the wait, so rounding cannot make them differ.
-        return send.taken_by(link.shortest(), link.spread()) + self.length + _SLACK
+        return answered_at - link.shortest() + self.length + _SLACK
 
     def _forget(self, now: float, link: LinkEstimate) -> None:
-        """Drop the oldest sends while they no longer count. (A later one that no longer
-        counts may wait behind an earlier one that still does; `wait` sorts them out.)"""
-        while self.sends and self._expiry(self.sends[0], link) <= now:
-            self.sends.popleft()
+        """Drop the answers that no longer count."""
+        while self.answered and self._expiry(self.answered[0], link) <= now:
+            self.answered.popleft()
 
 
 class Pacer:
@@ -187,18 +164,19 @@ class Pacer:
     async def slot(self, chat_id: int, is_group: bool) -> AsyncIterator[None]:
         """Wait for room in every window, then count the send (see the module's doc)."""
         chat = self._chat_window(chat_id, is_group)
-        send = await self._take(chat)
+        left = await self._take(chat)
         try:
             yield
         finally:
             now = self._monotonic()
-            send.answered = now
-            self.link.observe(now - send.left)
+            self._bot.finish(now)
+            chat.finish(now)
+            self.link.observe(now - left)
             if self._answer is not None:
                 self._answer.set()
                 self._answer = None
 
-    async def _take(self, chat: _Window) -> _Send:
+    async def _take(self, chat: _Window) -> float:
         # The chat first, so a chat that must wait does not hold one of the bot's slots.
         await self._until_room(chat, with_bot=False)
         # Then an evenly spaced place in the bot's line, reserved before sleeping so that
@@ -209,10 +187,9 @@ class Pacer:
         if slot > now:
             await self._sleep(slot - now)
         await self._until_room(chat, with_bot=True)
-        send = _Send(self._monotonic())
-        self._bot.take(send)
-        chat.take(send)
-        return send
+        self._bot.take()
+        chat.take()
+        return self._monotonic()
 
     async def _until_room(self, chat: _Window, with_bot: bool) -> None:
         while True:
