@@ -4,6 +4,7 @@ their district only, forged buttons included; the city's sees each district as a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -13,7 +14,7 @@ from bot.usecases.importing.documents import import_sources, read_source
 from bot.usecases.invites.links import create_invite
 from bot.usecases.jurisdictions.tree import add_jurisdiction, load_tree
 from bot.usecases.planning.daily import run_daily
-from storage.models import Assignment, Role, StatusReport, Unit
+from storage.models import Assignment, Role, StatusReport, Unit, UnitGroup, UnitGroupMember
 from tests.db.test_jurisdictions import plan_text
 from tests.e2e import Harness, running_bot
 from tests.end_to_end.test_e2e_conversations import wait_answers
@@ -89,3 +90,82 @@ async def test_the_city_coordinator_sees_each_district_as_a_row_and_can_open_one
         mine = await h.say(district, "/status")
         assert opened["text"] == mine["text"]
         assert "区司法局" in mine["text"] and "金台区" not in mine["text"]
+
+
+async def test_a_district_coordinator_edits_only_their_own_districts_groups_and_units(
+    sqlite_url: str, tmp_path: Path, clock: SettableClock
+) -> None:
+    async with running_bot(sqlite_url, tmp_path, clock) as h:
+        await _city(h.services)
+        weibin = await _coordinator(h, "渭滨协调", "渭滨区")
+        async with h.services.sessions() as session, session.begin():
+            tree = await load_tree(session)
+            places = {name: tree.by_name(name).id for name in ("渭滨区", "金台区")}  # type: ignore[union-attr]
+            groups = {
+                group.jurisdiction_id: group.id
+                for group in await session.scalars(
+                    select(UnitGroup).where(UnitGroup.name == "区直各部门")
+                )
+            }
+            other_unit = await session.scalar(
+                select(Unit).where(
+                    Unit.jurisdiction_id == places["金台区"], Unit.name == "区市场监督管理局"
+                )
+            )
+            assert other_unit is not None
+            other_unit.needs_review = True
+            own_unit = await session.scalar(
+                select(Unit).where(
+                    Unit.jurisdiction_id == places["渭滨区"], Unit.name == "区司法局"
+                )
+            )
+            assert own_unit is not None
+            own_unit.needs_review = True
+            other_group, other_id = groups[places["金台区"]], other_unit.id
+            member = (UnitGroupMember.unit_id == other_id) & (
+                UnitGroupMember.group_id == other_group
+            )
+            assert await session.scalar(select(func.count()).where(member)) == 1, "区直各部门's"
+
+        listing = await h.say(weibin, "/groups")
+        shown = _callbacks(listing)
+        assert f"og:v:{groups[places['渭滨区']]}" in shown
+        assert not any(data.startswith(f"og:v:{other_group}") for data in shown)
+        review = await h.say(weibin, "/units")
+        assert f"ou:v:{own_unit.id}" in _callbacks(review)
+        assert "区市场监督管理局" not in review["plain_text"] + str(_callbacks(review))
+
+        for forged in (f"og:v:{other_group}", f"ou:v:{other_id}", f"og:a:{other_group}"):
+            refused = await _pressed(h, weibin, listing, forged)
+            assert "区市场监督管理局" not in refused["plain_text"]
+            assert "区直各部门" not in refused["plain_text"]
+        await _pressed(h, weibin, listing, f"og:x:{other_group}:{other_id}")
+        await _pressed(h, weibin, review, f"ou:k:{other_id}:mass")
+        async with h.services.sessions() as session:
+            unit = await session.get(Unit, other_id)
+            still = await session.scalar(select(func.count()).where(member))
+        assert unit is not None and unit.kind != "mass" and unit.needs_review
+        assert still == 1
+
+        ask = await _pressed(h, weibin, listing, "og:n")
+        assert ask["reply_markup"].get("force_reply")
+        taken = await h.say(weibin, "区直各部门")  # 渭滨区's own group (金台区 has one too)
+        assert "已是某个单位或单位组的名称" in taken["plain_text"]
+        ask = await _pressed(h, weibin, listing, "og:n")
+        await h.say(weibin, "渭滨区联络组")
+        async with h.services.sessions() as session:
+            made = await session.scalar(select(UnitGroup).where(UnitGroup.name == "渭滨区联络组"))
+        assert made is not None and made.jurisdiction_id == places["渭滨区"]
+
+
+def _callbacks(message: dict[str, Any]) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button.get("callback_data", "") for row in rows for button in row]
+
+
+async def _pressed(h: Harness, user: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+    """Press a (possibly forged) button of a bot message; the message edited or the next one."""
+    after = await h.last_seq(user)
+    await h.sandbox.press(user, message["message_id"], data)
+    entries = await h.sandbox.wait_for(user, 1, after=after, kinds=["edit", "message"])
+    return entries[-1]
