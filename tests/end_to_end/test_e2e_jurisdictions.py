@@ -14,10 +14,19 @@ from bot.usecases.importing.documents import import_sources, read_source
 from bot.usecases.invites.links import create_invite
 from bot.usecases.jurisdictions.tree import add_jurisdiction, load_tree
 from bot.usecases.planning.daily import run_daily
-from storage.models import Assignment, Role, StatusReport, Unit, UnitGroup, UnitGroupMember
+from storage.models import (
+    Assignment,
+    Plan,
+    Role,
+    StatusReport,
+    Unit,
+    UnitGroup,
+    UnitGroupMember,
+)
 from tests.db.test_jurisdictions import plan_text
 from tests.e2e import Harness, running_bot
 from tests.end_to_end.test_e2e_conversations import wait_answers
+from tests.end_to_end.test_e2e_import_chat import buttons, confirm_buttons, press, upload
 
 
 async def _city(services: Services) -> dict[str, list[int]]:
@@ -169,3 +178,52 @@ async def _pressed(h: Harness, user: int, message: dict[str, Any], data: str) ->
     await h.sandbox.press(user, message["message_id"], data)
     entries = await h.sandbox.wait_for(user, 1, after=after, kinds=["edit", "message"])
     return entries[-1]
+
+
+def _placeless(title: str) -> bytes:
+    return f"""{title}
+
+一、总体任务
+1、做好规范性文件备案工作。12月底前完成清理。（责任单位：区司法局）
+""".encode()
+
+
+async def _plan_place(h: Harness, title: str) -> str | None:
+    async with h.services.sessions() as session:
+        tree = await load_tree(session)
+        place = await session.scalar(select(Plan.jurisdiction_id).where(Plan.title == title))
+    return tree.places[place].name if place is not None else None
+
+
+async def test_a_chat_import_goes_to_the_coordinators_district_unless_they_choose_another(
+    sqlite_url: str, tmp_path: Path, clock: SettableClock
+) -> None:
+    async with running_bot(sqlite_url, tmp_path, clock) as h:
+        await _city(h.services)
+        async with h.services.sessions() as session:
+            jintai = (await load_tree(session)).by_name("金台区")
+        assert jintai is not None
+        weibin = await _coordinator(h, "渭滨协调", "渭滨区")
+        [summary] = await upload(h, weibin, _placeless("2026年度普法工作要点"), "a.txt")
+        assert "地区：渭滨区" in summary["text"], "no place named: the coordinator's district"
+        [change] = [data for data in buttons(summary) if data.startswith("impj:")]
+        listing = await press(h, weibin, summary, change)
+        assert [row[0]["text"] for row in listing["reply_markup"]["inline_keyboard"]] == [
+            "📍 渭滨区"
+        ]
+        forged = await press(h, weibin, summary, f"{change}:{jintai.id}")
+        assert "已失效" in forged["text"], "a place outside the office is refused"
+        await press(h, weibin, summary, confirm_buttons(summary)[0])
+        assert await _plan_place(h, "2026年度普法工作要点") == "渭滨区"
+
+        city = await _coordinator(h, "宝鸡协调", "宝鸡市")
+        [summary] = await upload(h, city, _placeless("2026年度执法监督工作要点"), "b.txt")
+        assert "地区：宝鸡市" in summary["text"]
+        [change] = [data for data in buttons(summary) if data.startswith("impj:")]
+        listing = await press(h, city, summary, change)
+        rows = listing["reply_markup"]["inline_keyboard"]
+        assert [row[0]["text"] for row in rows] == ["📍 宝鸡市", "📍 渭滨区", "📍 金台区"]
+        again = await press(h, city, listing, rows[2][0]["callback_data"])
+        assert "地区：金台区" in again["text"], "the preview again, with the place chosen"
+        await press(h, city, again, confirm_buttons(again)[0])
+        assert await _plan_place(h, "2026年度执法监督工作要点") == "金台区"
