@@ -207,6 +207,7 @@ async def test_a_chat_import_goes_to_the_coordinators_district_unless_they_choos
         [summary] = await upload(h, weibin, _placeless("2026年度普法工作要点"), "a.txt")
         assert "地区：渭滨区" in summary["text"], "no place named: the coordinator's district"
         [change] = [data for data in buttons(summary) if data.startswith("impj:")]
+        assert summary["reply_markup"]["inline_keyboard"][0][0]["text"] == "📍 更改辖区"
         listing = await press(h, weibin, summary, change)
         assert [row[0]["text"] for row in listing["reply_markup"]["inline_keyboard"]] == [
             "📍 渭滨区"
