@@ -6,8 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
+from bot.board.api import BoardApi
 from bot.clock import SettableClock
 from bot.services import Services
 from bot.usecases.importing.documents import import_sources, read_source
@@ -16,6 +19,8 @@ from bot.usecases.jurisdictions.tree import add_jurisdiction, load_tree
 from bot.usecases.planning.daily import run_daily
 from storage.models import (
     Assignment,
+    Binding,
+    Member,
     Plan,
     Role,
     StatusReport,
@@ -27,6 +32,7 @@ from tests.db.test_jurisdictions import plan_text
 from tests.e2e import Harness, running_bot
 from tests.end_to_end.test_e2e_conversations import wait_answers
 from tests.end_to_end.test_e2e_import_chat import buttons, confirm_buttons, press, upload
+from tests.end_to_end.test_office_chat import _launch
 
 
 async def _city(services: Services) -> dict[str, list[int]]:
@@ -228,3 +234,78 @@ async def test_a_chat_import_goes_to_the_coordinators_district_unless_they_choos
         assert "地区：金台区" in again["text"], "the preview again, with the place chosen"
         await press(h, city, again, confirm_buttons(again)[0])
         assert await _plan_place(h, "2026年度执法监督工作要点") == "金台区"
+
+
+async def test_the_board_office_shows_and_edits_a_district_coordinators_own_district_only(
+    services: Services,
+) -> None:
+    token = "4242:scope"
+    await _city(services)
+    now = services.clock.now()
+    async with services.sessions() as session, session.begin():
+        tree = await load_tree(session)
+        weibin, jintai = (tree.by_name(name) for name in ("渭滨区", "金台区"))
+        assert weibin is not None and jintai is not None
+        member = Member(telegram_user_id=30_001, name="渭滨协调", created_at=now)
+        session.add(member)
+        await session.flush()
+        session.add(
+            Binding(
+                member_id=member.id,
+                role=Role.COORDINATOR,
+                jurisdiction_id=weibin.id,
+                created_at=now,
+            )
+        )
+        groups = {
+            group.jurisdiction_id: group.id
+            for group in await session.scalars(
+                select(UnitGroup).where(UnitGroup.name == "区直各部门")
+            )
+        }
+        units = {
+            unit.jurisdiction_id: unit
+            for unit in await session.scalars(select(Unit).where(Unit.name == "区司法局"))
+        }
+        units[jintai.id].needs_review = True
+    app = web.Application()
+    app.add_routes(BoardApi(services, token).routes())
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+
+        async def call(method: str, path: str, body: Any = None) -> tuple[int, Any]:
+            headers = {"Authorization": f"tma {_launch(30_001, token, now)}"}
+            response = await client.request(
+                method, f"/board/api/{path}", headers=headers, json=body
+            )
+            return response.status, await response.json()
+
+        status, office = await call("GET", "office")
+        assert status == 200 and office["review"] == []
+        assert {group["id"] for group in office["groups"]} >= {groups[weibin.id]}
+        assert groups[jintai.id] not in {group["id"] for group in office["groups"]}
+        assert units[jintai.id].id not in {unit["id"] for unit in office["units"]}
+        other, theirs = groups[jintai.id], units[jintai.id].id
+        for path, body in (
+            (f"office/groups/{other}", {"remove": [theirs]}),
+            (f"office/groups/{groups[weibin.id]}", {"add": [theirs]}),
+            (f"office/units/{theirs}", {"kind": "mass"}),
+            (f"office/units/{units[weibin.id].id}", {"merge_into": theirs}),
+        ):
+            status, _body = await call("POST", path, body)
+            assert status == 409, path
+        status, office = await call("POST", "office/groups", {"name": "渭滨区联络组"})
+        assert status == 200
+    finally:
+        await client.close()
+    async with services.sessions() as session:
+        made = await session.scalar(select(UnitGroup).where(UnitGroup.name == "渭滨区联络组"))
+        unit = await session.get(Unit, theirs)
+        members = await session.scalar(
+            select(func.count()).where(
+                UnitGroupMember.unit_id == theirs, UnitGroupMember.group_id == other
+            )
+        )
+    assert made is not None and made.jurisdiction_id == weibin.id
+    assert unit is not None and unit.kind != "mass" and members == 1
