@@ -21,14 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.importing import DocumentError
 from bot.importing.review import Decisions, apply_decisions
 from bot.services import Services
-from bot.usecases.importing.documents import import_sources, read_source
+from bot.usecases.importing.documents import import_sources, plan_key, read_source
 from bot.usecases.importing.past_duties import PAST_CHOICES, PastChoice
 from bot.usecases.importing.result import ImportResult, Source
 from bot.usecases.importing.review import ReviewState, known_unit_names, new_review
 from bot.usecases.jurisdictions.scope import OfficeScope, office_scope
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.pending import BUTTON_KINDS, PENDING_TTL
-from storage.models import PendingInput
+from storage.models import PendingInput, Plan
 
 IMPORT_KIND = "import"
 
@@ -75,15 +75,25 @@ def decided(source: Source, decisions: Decisions) -> Source:
     return replace(source, document=apply_decisions(source.document, decisions))
 
 
-def default_place(source: Source, scope: OfficeScope | None) -> str | None:
-    """A district coordinator's own district, when a plan of the document names no place or
-    one their office does not reach; None (the places the plans name) otherwise."""
+async def default_place(
+    session: AsyncSession, source: Source, scope: OfficeScope | None
+) -> str | None:
+    """A district coordinator's own district, when a new plan of the document names no place
+    or one their office does not reach; None (the places the plans name) otherwise. A plan
+    stored already keeps its jurisdiction (another district's is not moved by a default)."""
     if scope is None or scope.top is None:
         return None
-    own = scope.tree.places[scope.top].name
-    for plan in source.document.plans:
+    plans = source.document.plans
+    stored = set(
+        await session.scalars(
+            select(Plan.plan_key).where(Plan.plan_key.in_([plan_key(plan) for plan in plans]))
+        )
+    )
+    for plan in plans:
+        if plan_key(plan) in stored:
+            continue
         if not plan.jurisdiction_name or scope.opens(plan.jurisdiction_name) is None:
-            return own
+            return scope.tree.places[scope.top].name
     return None
 
 
@@ -107,7 +117,7 @@ async def preview(
     async with services.sessions() as session:
         known = await known_unit_names(session)
         scope = await office_scope(session, member_id) if member_id is not None else None
-    place = place or default_place(source, scope)
+        place = place or await default_place(session, source, scope)
     result = await import_sources(services, [source], dry_run=True, jurisdiction=place)
     review = None if decisions else new_review(source.document, known)
     upload = Upload(
