@@ -249,7 +249,8 @@ async def _resolve(
         unit = await find_seen_unit(session, name, scope)
         if unit is None or not _sees(scope, unit.jurisdiction_id):
             unknown.append(name)
-            hints.extend(await suggest_units(session, name, limit=3))
+            places = scope.places if scope is not None else None
+            hints.extend(await suggest_units(session, name, limit=3, places=places))
         else:
             found.append(unit)
     if unknown:
