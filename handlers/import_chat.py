@@ -78,13 +78,16 @@ async def send_preview(
     t: Translator,
     decisions: Decisions | None = None,
     past: str = "ask",
+    place: str | None = None,
 ) -> None:
     """Dry-run the file (with review decisions, if any) and show it with Confirm / Cancel,
-    and Review when items still need a decision."""
+    Change jurisdiction, and Review when items still need a decision."""
     bot = context.bot
     services = context.services
     try:
-        shown = await import_chat.preview(services, data, file_id, name, decisions, past)
+        shown = await import_chat.preview(
+            services, data, file_id, name, decisions, past, member_id=member_id, place=place
+        )
     except DocumentError as exc:
         await bot.send_message(chat_id=chat_id, text=document_error(exc.reason, t))
         return
@@ -97,8 +100,9 @@ async def send_preview(
         (
             Button("✅ " + t.gettext(_("Confirm")), f"imp:ok:{pending_id}"),
             Button("✖️ " + t.gettext(_("Cancel")), f"imp:no:{pending_id}"),
-        )
+        ),
     ]
+    rows.insert(0, (Button("📍 " + t.gettext(_("Change jurisdiction")), f"impj:{pending_id}"),))
     if any(plan.past for plan in shown.result.plans):
         rows.insert(0, past_buttons(pending_id, past, t))
     if shown.review is not None:
@@ -205,3 +209,57 @@ async def import_pressed(update: Update, context: BotContext) -> None:
     else:
         text = imported_message(result, upload.file_name, t)
     await context.bot.send_message(chat_id=chat_id, text=text)
+
+
+PLACE_PRESS = re.compile(r"impj:(\d{1,12})(?::(\d{1,10}))?")
+
+
+async def place_pressed(update: Update, context: BotContext) -> None:
+    """impj:<pending id> lists the jurisdictions the office reaches; impj:<pending id>:<id>
+    makes one the plan's and shows the preview again."""
+    query = update.callback_query
+    await query.answer()
+    match = read_button(PLACE_PRESS, query.data)
+    now = context.services.clock.now()
+    async with turn(update, context) as tr:
+        if tr is None:
+            return
+        t, member_id, chat_id = tr.t, tr.member.id, tr.sender.chat_id
+        places: list[tuple[int, str]] | None = None
+        upload: import_chat.Upload | None = None
+        if match is not None and match.group(2) is None:
+            places = await import_chat.places_to_choose(
+                tr.session, int(match.group(1)), member_id, now
+            )
+        elif match is not None:
+            upload = await import_chat.choose_place(
+                tr.session, int(match.group(1)), member_id, int(match.group(2)), now
+            )
+    if places:
+        rows = tuple(
+            (Button(f"📍 {place}", f"impj:{match.group(1)}:{place_id}"),)
+            for place_id, place in places
+        )
+        text = t.gettext(_("Choose the jurisdiction of this plan:"))
+        await context.bot.send_message(chat_id=chat_id, text=text, reply_markup=keyboard(rows))
+        return
+    if upload is None:
+        await context.bot.send_message(
+            chat_id=chat_id,
+            text=t.gettext(_("This import is no longer waiting. Please send the file again.")),
+        )
+        return
+    await context.bot.send_chat_action(chat_id=chat_id, action="typing")
+    data = await download(context, upload.file_id)
+    await send_preview(
+        context,
+        data,
+        upload.file_id,
+        upload.file_name,
+        member_id,
+        chat_id,
+        t,
+        upload.decisions,
+        upload.past,
+        upload.place,
+    )

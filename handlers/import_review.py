@@ -106,6 +106,7 @@ async def _finish(
         t,
         upload.decisions,
         upload.past,
+        upload.place,
     )
 
 

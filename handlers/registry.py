@@ -71,6 +71,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     application.add_handler(CallbackQueryHandler(import_chat.import_pressed, r"^imp:"), group=0)
     application.add_handler(CallbackQueryHandler(import_review.review_pressed, r"^imr:"), group=0)
     application.add_handler(CallbackQueryHandler(import_chat.past_pressed, r"^impp:"), group=0)
+    application.add_handler(CallbackQueryHandler(import_chat.place_pressed, r"^impj:"), group=0)
     application.add_handler(CallbackQueryHandler(office.office_pressed, r"^o[gu]:"), group=0)
     application.add_handler(CallbackQueryHandler(basics.stale_button), group=0)
 

@@ -82,19 +82,22 @@ class OfficeApi:
         if not reader.viewer.coordinator:
             return json_response({"error": "forbidden"}, status=403)
         t = reader.t
+        scope = reader.viewer.scope
         async with self.services.sessions() as session:
             groups = [
-                await office.group_view(session, line.id)
-                for line in await office.group_lines(session)
+                await office.group_view(session, line.id, scope)
+                for line in await office.group_lines(session, scope)
             ]
-            review, unresolved = await office.units_to_review(session)
-            units = list(
-                await session.execute(
-                    select(Unit.id, Unit.name)
+            review, unresolved = await office.units_to_review(session, scope)
+            units = [
+                (unit_id, name)
+                for unit_id, name, place in await session.execute(
+                    select(Unit.id, Unit.name, Unit.jurisdiction_id)
                     .where(Unit.id.in_(select(Assignment.unit_id).distinct()) | Unit.needs_review)
                     .order_by(Unit.name)
                 )
-            )
+                if scope is None or scope.sees(place)
+            ]
         return json_response(
             {
                 "groups": [
@@ -124,7 +127,7 @@ class OfficeApi:
         now = self.services.clock.now()
 
         async def work(session: AsyncSession) -> tuple[Any, ...]:
-            await office.create_group(session, name, now)
+            await office.create_group(session, name, now, reader.viewer.scope)
             return ()
 
         return await self._change(reader, work)
@@ -141,7 +144,13 @@ class OfficeApi:
             for ids, adding in ((add, True), (remove, False)):
                 if ids:
                     change = await office.change_members(
-                        session, group_id, add=adding, now=now, today=today, unit_ids=ids
+                        session,
+                        group_id,
+                        add=adding,
+                        now=now,
+                        today=today,
+                        unit_ids=ids,
+                        scope=reader.viewer.scope,
                     )
                     duty_ids.extend(change.duty_ids)
             if not add and not remove:
@@ -155,15 +164,16 @@ class OfficeApi:
         body = await self._json_body(request)
         kind = body.get("kind")
         into = parse_id(str(body.get("merge_into", "")))
+        scope = reader.viewer.scope
 
         async def work(session: AsyncSession) -> tuple[Any, ...]:
             if isinstance(kind, str):
-                return (await office.set_kind(session, unit_id, kind)).duty_ids
+                return (await office.set_kind(session, unit_id, kind, scope)).duty_ids
             if into is not None:
                 target = await session.get(Unit, into)
-                if target is None:
+                if target is None or (scope is not None and not scope.sees(target.jurisdiction_id)):
                     raise office.OfficeRefused("gone")
-                return (await office.merge_into(session, unit_id, target.name)).duty_ids
+                return (await office.merge_into(session, unit_id, str(target.id), scope)).duty_ids
             raise office.OfficeRefused("no_units")
 
         return await self._change(reader, work)

@@ -3,6 +3,10 @@
 Between the preview and the press only the file's id, name and digest are kept (in
 `pending_inputs`, kind "import"); confirming downloads the file again and imports it only if
 its bytes are still the ones previewed.
+
+The plan's jurisdiction is shown in the preview and can be changed before Confirm to one the
+coordinator's office reaches (kept as `place`); a district coordinator's plan that names no
+place, or one outside their office, goes to their own district unless they choose otherwise.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.importing import DocumentError
 from bot.importing.review import Decisions, apply_decisions
 from bot.services import Services
-from bot.usecases.importing.documents import import_sources, read_source
+from bot.usecases.importing.documents import import_sources, plan_key, read_source
 from bot.usecases.importing.past_duties import PAST_CHOICES, PastChoice
 from bot.usecases.importing.result import ImportResult, Source
 from bot.usecases.importing.review import ReviewState, known_unit_names, new_review
+from bot.usecases.jurisdictions.scope import OfficeScope, office_scope
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.pending import BUTTON_KINDS, PENDING_TTL
-from storage.models import PendingInput
+from storage.models import PendingInput, Plan
 
 IMPORT_KIND = "import"
 
@@ -37,6 +42,7 @@ class Upload:
     digest: str
     decisions: Decisions = field(default_factory=Decisions)
     past: PastChoice = "ask"  # what Confirm does with duties whose deadlines passed
+    place: str | None = None  # the jurisdiction chosen for its plans (None: as they say)
 
 
 async def wants_import(session: AsyncSession, member_id: int, chat_id: int, now: datetime) -> bool:
@@ -69,6 +75,28 @@ def decided(source: Source, decisions: Decisions) -> Source:
     return replace(source, document=apply_decisions(source.document, decisions))
 
 
+async def default_place(
+    session: AsyncSession, source: Source, scope: OfficeScope | None
+) -> str | None:
+    """A district coordinator's own district, when a new plan of the document names no place
+    or one their office does not reach; None (the places the plans name) otherwise. A plan
+    stored already keeps its jurisdiction (another district's is not moved by a default)."""
+    if scope is None or scope.top is None:
+        return None
+    plans = source.document.plans
+    stored = set(
+        await session.scalars(
+            select(Plan.plan_key).where(Plan.plan_key.in_([plan_key(plan) for plan in plans]))
+        )
+    )
+    for plan in plans:
+        if plan_key(plan) in stored:
+            continue
+        if not plan.jurisdiction_name or scope.opens(plan.jurisdiction_name) is None:
+            return scope.tree.places[scope.top].name
+    return None
+
+
 async def preview(
     services: Services,
     data: bytes,
@@ -76,15 +104,21 @@ async def preview(
     file_name: str,
     decisions: Decisions | None = None,
     past: PastChoice = "ask",
+    *,
+    member_id: int | None = None,
+    place: str | None = None,
 ) -> Preview:
-    """Parse and dry-run the import; raises `DocumentError` for a document it cannot use."""
+    """Parse and dry-run the import; raises `DocumentError` for a document it cannot use.
+    `place` is the jurisdiction chosen so far; without one, the member's default."""
     decisions = decisions or Decisions()
     source = await asyncio.to_thread(read_source, data, file_name)
     if decisions:
         source = decided(source, decisions)
-    result = await import_sources(services, [source], dry_run=True)
     async with services.sessions() as session:
         known = await known_unit_names(session)
+        scope = await office_scope(session, member_id) if member_id is not None else None
+        place = place or await default_place(session, source, scope)
+    result = await import_sources(services, [source], dry_run=True, jurisdiction=place)
     review = None if decisions else new_review(source.document, known)
     upload = Upload(
         file_id=file_id,
@@ -92,6 +126,7 @@ async def preview(
         digest=source.digest,
         decisions=decisions,
         past=past,
+        place=place,
     )
     return Preview(upload, result, review)
 
@@ -120,6 +155,7 @@ async def remember(
             "digest": upload.digest,
             "decisions": upload.decisions.to_json(),
             "past": upload.past,
+            "place": upload.place,
             **({"review": review.to_json()} if review is not None else {}),
         },
         created_at=now,
@@ -153,12 +189,14 @@ def upload_of(pending: PendingInput) -> Upload:
         review.decisions if review is not None else Decisions.from_json(payload.get("decisions"))
     )
     past = payload.get("past")
+    place = payload.get("place")
     return Upload(
         file_id=str(payload.get("file_id", "")),
         file_name=str(payload.get("file_name", "")),
         digest=str(payload.get("digest", "")),
         decisions=decisions,
         past=past if past in PAST_CHOICES else "ask",
+        place=place if isinstance(place, str) and place else None,
     )
 
 
@@ -175,9 +213,52 @@ async def choose_past(
     return upload_of(pending)
 
 
+async def _own_pending(
+    session: AsyncSession, pending_id: int, member_id: int, now: datetime
+) -> PendingInput | None:
+    pending = await session.get(PendingInput, pending_id)
+    if pending is None or pending.kind != IMPORT_KIND or pending.member_id != member_id:
+        return None
+    return pending if pending.expires_at >= now else None
+
+
+async def places_to_choose(
+    session: AsyncSession, pending_id: int, member_id: int, now: datetime
+) -> list[tuple[int, str]] | None:
+    """The jurisdictions the member's office reaches (id, name), their own first, for a
+    waiting import of theirs; None when it is gone or not theirs."""
+    pending = await _own_pending(session, pending_id, member_id, now)
+    scope = await office_scope(session, member_id) if pending is not None else None
+    if scope is None:
+        return None
+    places = sorted(
+        (place for place in scope.tree.places.values() if scope.sees(place.id)),
+        key=lambda place: (place.id != scope.top, len(scope.tree.above(place.id)), place.id),
+    )
+    return [(place.id, place.name) for place in places]
+
+
+async def choose_place(
+    session: AsyncSession, pending_id: int, member_id: int, jurisdiction_id: int, now: datetime
+) -> Upload | None:
+    """The coordinator picks the plan's jurisdiction (one their office reaches); None if the
+    import is not theirs any more, or the place is not theirs to choose."""
+    pending = await _own_pending(session, pending_id, member_id, now)
+    scope = await office_scope(session, member_id) if pending is not None else None
+    if pending is None or scope is None or not scope.sees(jurisdiction_id):
+        return None
+    place = scope.tree.places.get(jurisdiction_id)
+    if place is None:
+        return None
+    pending.payload = {**(pending.payload or {}), "place": place.name}
+    return upload_of(pending)
+
+
 async def confirm(services: Services, upload: Upload, data: bytes) -> ImportResult:
     """Import the downloaded file for real, if it is still the file that was previewed."""
     source = await asyncio.to_thread(read_source, data, upload.file_name)
     if source.digest != upload.digest:
         raise DocumentError("changed", "The file is not the one that was previewed.")
-    return await import_sources(services, [decided(source, upload.decisions)], past=upload.past)
+    return await import_sources(
+        services, [decided(source, upload.decisions)], past=upload.past, jurisdiction=upload.place
+    )

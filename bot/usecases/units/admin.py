@@ -207,15 +207,24 @@ async def _group_named(session: AsyncSession, name: str) -> bool:
     return found is not None or alias is not None
 
 
-async def alias_unit(session: AsyncSession, alias: str, unit_name: str) -> AliasOutcome:
-    """Make `alias` a spelling of the unit; a unit created under that spelling is merged in."""
+async def alias_unit(
+    session: AsyncSession,
+    alias: str,
+    unit_name: str,
+    *,
+    target: Unit | None = None,
+    source: Unit | None = None,
+) -> AliasOutcome:
+    """Make `alias` a spelling of the unit; a unit created under that spelling is merged in.
+    The chat passes both rows (found by id within the coordinator's office), since the same
+    name may be a unit of several jurisdictions."""
     spelling = _normal(alias)
     if not spelling:
         raise UnitAdminError("the alias is empty")
-    target = await require_unit(session, unit_name)
+    target = target or await require_unit(session, unit_name)
     if await _group_named(session, spelling):
         raise UnitAdminError(f"{spelling!r} already names a group; see `dutybot groups`")
-    source = await find_unit(session, spelling)
+    source = source or await find_unit(session, spelling)
     if source is not None and source.id == target.id:
         return AliasOutcome(spelling, target.name, None, 0, 0, ())
     merged = None
@@ -353,6 +362,19 @@ async def change_group(
     """Put units into a group or take them out; taken-out units are never re-added by imports."""
     group = await require_group(session, group_name)
     units = [await require_unit(session, name) for name in unit_names]
+    return await change_group_units(session, group, units, add=add, now=now, today=today)
+
+
+async def change_group_units(
+    session: AsyncSession,
+    group: UnitGroup,
+    units: Sequence[Unit],
+    *,
+    add: bool,
+    now: datetime,
+    today: date,
+) -> GroupChange:
+    """`change_group` with the rows found already (the chat and the board find them by id)."""
     members = set(
         await session.scalars(
             select(UnitGroupMember.unit_id).where(UnitGroupMember.group_id == group.id)
@@ -396,14 +418,17 @@ class KindOutcome:
     duty_ids: tuple[int, ...]
 
 
-async def set_unit_kind(session: AsyncSession, unit_name: str, kind: str) -> KindOutcome:
-    """A coordinator corrects a unit's kind; automatic groups follow (joined or left)."""
+async def set_unit_kind(
+    session: AsyncSession, unit_name: str, kind: str, found: Unit | None = None
+) -> KindOutcome:
+    """A coordinator corrects a unit's kind; automatic groups follow (joined or left). The
+    chat passes the unit `found` by id (the same name may be a unit of several jurisdictions)."""
     try:
         new = UnitKind(kind)
     except ValueError:
         choices = ", ".join(k.value for k in UnitKind if k is not UnitKind.COMMITTEE)
         raise UnitAdminError(f"unknown kind {kind!r} (one of {choices})") from None
-    unit = await require_unit(session, unit_name)
+    unit = found or await require_unit(session, unit_name)
     old = str(unit.kind)
     unit.kind = new
     unit.needs_review = False

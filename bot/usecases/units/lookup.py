@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,14 +43,21 @@ async def find_unit(
     return await session.get(Unit, unit_id) if unit_id is not None else None
 
 
-async def suggest_units(session: AsyncSession, fragment: str, limit: int = 5) -> list[str]:
-    """Unit names containing the fragment, for a helpful "did you mean" reply."""
+async def suggest_units(
+    session: AsyncSession,
+    fragment: str,
+    limit: int = 5,
+    places: Collection[int] | None = None,
+) -> list[str]:
+    """Unit names containing the fragment, for a helpful "did you mean" reply (of those
+    jurisdictions only, when `places` are given: a coordinator's office)."""
     wanted = _normal(fragment)
     if not wanted:
         return []
+    within = (Unit.jurisdiction_id.in_(places),) if places is not None else ()
     names = await session.scalars(
         select(Unit.name)
-        .where(contains_literally(Unit.name, wanted))
+        .where(contains_literally(Unit.name, wanted), *within)
         .order_by(func.length(Unit.name))
         .limit(limit)
     )

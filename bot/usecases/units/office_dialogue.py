@@ -12,7 +12,7 @@ asks, and the duties it touches are planned again at once.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import Services
-from bot.usecases.members.directory import is_coordinator
+from bot.usecases.jurisdictions.scope import OfficeScope, office_scope
 from bot.usecases.members.pending import expect
 from bot.usecases.planning.locking import write_lock
 from bot.usecases.planning.replan import replan
@@ -88,6 +88,7 @@ class OfficeTurn:
     chat_id: int
     now: datetime
     today: date
+    scope: OfficeScope | None = None  # the office's reach, set once the turn has checked it
 
 
 @dataclass(frozen=True)
@@ -112,34 +113,45 @@ def gone() -> OfficeReply:
     return OfficeReply(OfficeReplyKind.REFUSED, refused=office.OfficeRefused("gone"))
 
 
-async def _review(session: AsyncSession, page: int = 0) -> OfficeReply:
-    units, unresolved = await office.units_to_review(session)
+async def _review(tr: OfficeTurn, page: int = 0) -> OfficeReply:
+    units, unresolved = await office.units_to_review(tr.session, tr.scope)
     return OfficeReply(OfficeReplyKind.REVIEW, page=page, review=(tuple(units), tuple(unresolved)))
 
 
-async def _groups(session: AsyncSession, page: int = 0) -> OfficeReply:
-    lines = await office.group_lines(session)
+async def _groups(tr: OfficeTurn, page: int = 0) -> OfficeReply:
+    lines = await office.group_lines(tr.session, tr.scope)
     return OfficeReply(OfficeReplyKind.GROUPS, page=page, lines=tuple(lines))
 
 
+async def _office(tr: OfficeTurn) -> OfficeTurn | None:
+    """The turn with the member's office scope, or None when they are no coordinator."""
+    scope = await office_scope(tr.session, tr.member.id)
+    return replace(tr, scope=scope) if scope is not None else None
+
+
 async def open_groups(tr: OfficeTurn) -> OfficeReply:
-    """/groups."""
-    if not await is_coordinator(tr.session, tr.member.id):
+    """/groups: the groups of the jurisdictions the member's office reaches."""
+    checked = await _office(tr)
+    if checked is None:
         return OfficeReply(OfficeReplyKind.NOT_COORDINATOR)
-    return await _groups(tr.session)
+    return await _groups(checked)
 
 
 async def open_units(tr: OfficeTurn) -> OfficeReply:
     """/units."""
-    if not await is_coordinator(tr.session, tr.member.id):
+    checked = await _office(tr)
+    if checked is None:
         return OfficeReply(OfficeReplyKind.NOT_COORDINATOR)
-    return await _review(tr.session)
+    return await _review(checked)
 
 
 async def press(tr: OfficeTurn, button: Press | None) -> Pending:
-    """A button inside the turn: what to show now, or the change to make after the turn."""
-    if button is None or not await is_coordinator(tr.session, tr.member.id):
+    """A button inside the turn: what to show now, or the change to make after the turn (a
+    forged button with a group or unit the office does not reach is "gone")."""
+    checked = await _office(tr) if button is not None else None
+    if button is None or checked is None:
         return Pending(reply=OfficeReply(OfficeReplyKind.NOT_COORDINATOR))
+    tr = checked
     if button.area == "g" and button.action == "x" and button.second.isdigit():
         return Pending(work=_take_out(tr, button.number, int(button.second)))
     if button.area == "u" and button.action == "k" and button.second:
@@ -150,11 +162,11 @@ async def press(tr: OfficeTurn, button: Press | None) -> Pending:
 
 async def _group_press(tr: OfficeTurn, button: Press) -> OfficeReply | None:
     if button.action == "l":
-        return await _groups(tr.session, button.number)
+        return await _groups(tr, button.number)
     if button.action == "n":
         await _expect(tr, {"do": "new"})
         return OfficeReply(OfficeReplyKind.ASK_GROUP_NAME)
-    view = await office.group_view(tr.session, button.number)
+    view = await office.group_view(tr.session, button.number, tr.scope)
     if view is None:
         return None
     if button.action in ("v", "r"):
@@ -167,8 +179,8 @@ async def _group_press(tr: OfficeTurn, button: Press) -> OfficeReply | None:
 
 async def _unit_press(tr: OfficeTurn, button: Press) -> OfficeReply | None:
     if button.action == "l":
-        return await _review(tr.session, button.number)
-    unit = await office.unit_view(tr.session, button.number)
+        return await _review(tr, button.number)
+    unit = await office.unit_view(tr.session, button.number, tr.scope)
     if unit is None:
         return None
     if button.action == "v":
@@ -203,12 +215,18 @@ def _take_out(
     async def work(session: AsyncSession) -> OfficeReply:
         try:
             change = await office.change_members(
-                session, group_id, add=False, now=tr.now, today=tr.today, unit_ids=[unit_id]
+                session,
+                group_id,
+                add=False,
+                now=tr.now,
+                today=tr.today,
+                unit_ids=[unit_id],
+                scope=tr.scope,
             )
         except office.OfficeRefused as refused:
             return OfficeReply(OfficeReplyKind.REFUSED, refused=refused)
         planned = await _planned(session, tr.services, change.duty_ids)
-        view = await office.group_view(session, group_id)
+        view = await office.group_view(session, group_id, tr.scope)
         outcome = Outcome(change=change, added=False, planned=planned)
         return OfficeReply(OfficeReplyKind.GROUP, group=view, removing=True, outcome=outcome)
 
@@ -220,11 +238,11 @@ def _set_kind(
 ) -> Callable[[AsyncSession], Awaitable[OfficeReply]]:
     async def work(session: AsyncSession) -> OfficeReply:
         try:
-            result = await office.set_kind(session, unit_id, kind)
+            result = await office.set_kind(session, unit_id, kind, tr.scope)
         except office.OfficeRefused as refused:
             return OfficeReply(OfficeReplyKind.REFUSED, refused=refused)
         planned = await _planned(session, tr.services, result.duty_ids)
-        view = await office.unit_view(session, unit_id)
+        view = await office.unit_view(session, unit_id, tr.scope)
         return OfficeReply(
             OfficeReplyKind.UNIT, unit=view, outcome=Outcome(kind=result, planned=planned)
         )
@@ -252,9 +270,10 @@ async def typed(tr: OfficeTurn, text: str) -> Pending:
     pending = await _awaited(tr)
     if pending is None:
         return Pending(reply=OfficeReply(OfficeReplyKind.NOT_AN_ANSWER))
-    if not await is_coordinator(tr.session, tr.member.id):
+    checked = await _office(tr)
+    if checked is None:
         return Pending(reply=OfficeReply(OfficeReplyKind.NOT_COORDINATOR))
-    return Pending(work=_answer(tr, dict(pending.payload or {}), text))
+    return Pending(work=_answer(checked, dict(pending.payload or {}), text))
 
 
 def _answer(
@@ -274,7 +293,7 @@ async def _answer_in(
 ) -> OfficeReply:
     what = payload.get("do")
     if what == "new":
-        view = await office.create_group(session, text, tr.now)
+        view = await office.create_group(session, text, tr.now, tr.scope)
         await _planned(session, tr.services, [])  # duties printing the name are bound
         return OfficeReply(OfficeReplyKind.GROUP, group=view)
     if what == "add":
@@ -286,15 +305,16 @@ async def _answer_in(
             now=tr.now,
             today=tr.today,
             unit_names=office.split_names(text),
+            scope=tr.scope,
         )
         planned = await _planned(session, tr.services, change.duty_ids)
-        view = await office.group_view(session, group_id)
+        view = await office.group_view(session, group_id, tr.scope)
         outcome = Outcome(change=change, added=True, planned=planned)
         return OfficeReply(OfficeReplyKind.GROUP, group=view, outcome=outcome)
     if what == "merge":
-        merged = await office.merge_into(session, int(payload["unit"]), text)
+        merged = await office.merge_into(session, int(payload["unit"]), text, tr.scope)
         planned = await _planned(session, tr.services, merged.duty_ids)
-        units, unresolved = await office.units_to_review(session)
+        units, unresolved = await office.units_to_review(session, tr.scope)
         outcome = Outcome(merge=merged, planned=planned)
         return OfficeReply(
             OfficeReplyKind.REVIEW, review=(tuple(units), tuple(unresolved)), outcome=outcome
