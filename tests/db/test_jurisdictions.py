@@ -18,6 +18,7 @@ from bot.usecases.ledger.collect import collect_ledger
 from bot.usecases.planning.plan import plan_everything
 from bot.usecases.planning.simulation import simulate
 from bot.usecases.status.changes import StatusRefused, change_status
+from bot.usecases.status.overview import Shows, status_view
 from bot.usecases.tasks.lists import unit_counts
 from storage.enums import AssignmentStatus, Role
 from storage.models import (
@@ -283,3 +284,31 @@ async def test_the_digest_ledger_and_simulation_of_a_district_hold_its_units_onl
     timeline = await simulate(services, today, today + timedelta(days=60), None, weibin.id)
     everything = await simulate(services, today, today + timedelta(days=60))
     assert timeline.events and len(timeline.events) < len(everything.events)
+
+
+async def test_a_district_office_is_not_hinted_at_the_other_districts_unit_names(
+    services: Services,
+) -> None:
+    """The "did you mean" of /status names units of the asker's own offices only."""
+    now = services.clock.now()
+    await _import(services, "a.txt", plan_text("渭滨区"))
+    await _import(services, "b.txt", plan_text("金台区", "区司法局、区退役军人事务局"))
+    async with services.sessions() as session, session.begin():
+        await add_jurisdiction(session, now, "宝鸡市")
+        tree = await load_tree(session)
+        members = {}
+        for n, name in enumerate(("渭滨区", "金台区")):
+            member = await add_member(session, now, 810_000 + n, None, Role.COORDINATOR)
+            place = tree.by_name(name)
+            assert place is not None
+            for binding in await session.scalars(
+                select(Binding).where(Binding.member_id == member.id)
+            ):
+                binding.jurisdiction_id = place.id
+            members[name] = member.id
+    today = services.today()
+    async with services.sessions() as session:
+        weibin = await status_view(session, members["渭滨区"], "退役", today, services.calendar)
+        jintai = await status_view(session, members["金台区"], "退役", today, services.calendar)
+    assert weibin.shows is Shows.UNKNOWN_UNIT and weibin.hints == ()
+    assert jintai.shows is Shows.UNKNOWN_UNIT and jintai.hints == ("区退役军人事务局",)

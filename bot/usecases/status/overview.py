@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.usecases.jurisdictions.scope import OfficeScope, find_seen_unit, office_scope
@@ -25,6 +26,7 @@ from bot.usecases.tasks.lists import (
 )
 from bot.usecases.units.lookup import suggest_units, unit_names
 from scheduling.dates.workdays import WorkingDays
+from storage.models import Unit
 
 
 class Shows(StrEnum):
@@ -57,6 +59,12 @@ async def may_see_office(session: AsyncSession, member_id: int) -> bool:
     return await is_coordinator(session, member_id)
 
 
+async def _places_of(session: AsyncSession, unit_ids: list[int]) -> frozenset[int]:
+    """The jurisdictions of a liaison's units: the only ones whose names a hint may show."""
+    rows = await session.scalars(select(Unit.jurisdiction_id).where(Unit.id.in_(unit_ids)))
+    return frozenset(place for place in rows if place is not None)
+
+
 async def status_view(
     session: AsyncSession, member_id: int, asked: str, today: date, calendar: WorkingDays
 ) -> StatusView:
@@ -71,7 +79,8 @@ async def status_view(
     if asked:
         unit = await find_seen_unit(session, asked, scope)
         if unit is None:
-            hints = await suggest_units(session, asked)
+            places = scope.places if scope is not None else await _places_of(session, mine)
+            hints = await suggest_units(session, asked, places=places)
             return StatusView(Shows.UNKNOWN_UNIT, asked=asked, hints=tuple(hints))
         if unit.id not in mine and (scope is None or not scope.sees(unit.jurisdiction_id)):
             return StatusView(Shows.NOT_ALLOWED, asked=asked)
