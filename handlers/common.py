@@ -37,19 +37,24 @@ def retrying_when_busy(
     callback: Callable[[Update, BotContext], Awaitable[object]],
 ) -> Callable[[Update, BotContext], Awaitable[object]]:
     """The handler, run again while its turn meets a busy database (within a bounded time),
-    so that a press under load is recorded late rather than lost. Safe to repeat: the failed
+    so that a press under load is recorded late rather than lost (and answered plainly before
+    it waits, as Telegram takes an answer only for a short while). Safe to repeat: the failed
     turn wrote nothing, and handlers answer the user after their turn."""
 
     @functools.wraps(callback)
     async def wrapped(update: Update, context: BotContext) -> object:
         deadline = time.monotonic() + BUSY_RETRY_SECONDS
         pause = 0.05
+        press = update.callback_query
         while True:
             try:
                 return await callback(update, context)
             except DatabaseBusy:
                 if time.monotonic() + pause > deadline:
                     raise
+                if press is not None:  # answered plainly before the wait, while Telegram takes it
+                    await press.answer()
+                    press = None
                 log.info("database busy; handling the update again in %.2fs", pause)
                 await asyncio.sleep(pause * (0.5 + random.random()))  # noqa: S311 - jitter
                 pause = min(pause * 2, 1.0)
