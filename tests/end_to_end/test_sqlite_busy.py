@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 import storage.db
 from bot.clock import SettableClock
-from storage.models import Assignment, AssignmentStatus, Role, StatusReport
+from storage.models import Assignment, AssignmentStatus, MessageRef, Role, StatusReport
 from tests.e2e import running_bot
 from tests.end_to_end.test_e2e_conversations import (
     buttons,
@@ -30,13 +30,19 @@ LIAISONS = 20
 PRESSES_EACH = 12  # 240 presses in all
 
 
-def _hold_write_lock(path: Path, seconds: float, held: threading.Event) -> None:
-    """Another process's long write (a CLI import, a backup): the write lock, held."""
-    connection = sqlite3.connect(path, isolation_level=None)
+def _hold_write_lock(
+    path: Path, seconds: float, held: threading.Event, release: threading.Event | None = None
+) -> None:
+    """Another process's long write (a CLI import, a backup): the write lock, held for
+    `seconds`, or until `release` is set (at most 30 s)."""
+    connection = sqlite3.connect(path, isolation_level=None, timeout=30)
     try:
         connection.execute("BEGIN IMMEDIATE")
         held.set()
-        time.sleep(seconds)
+        if release is None:
+            time.sleep(seconds)
+        else:
+            release.wait(30)
         connection.execute("COMMIT")
     finally:
         connection.close()
@@ -49,7 +55,7 @@ async def test_every_press_is_recorded_while_another_writer_holds_the_database(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="handlers.common")
-    # SQLite gives up after 0.3 s instead of 10 s, so the 3 s lock below fails the first
+    # SQLite gives up after 0.3 s instead of 10 s, so the lock below fails the first
     # tries of every press and only the retry can save them.
     monkeypatch.setattr(storage.db, "BUSY_TIMEOUT_MS", 300)
     path = tmp_path / "busy.db"
@@ -65,10 +71,10 @@ async def test_every_press_is_recorded_while_another_writer_holds_the_database(
                 assignment = built.assignment.id
             shown = await h.say(user, "/whoami")
             people.append((user, shown["message_id"], assignment))
-        held = threading.Event()
-        blocker = threading.Thread(target=_hold_write_lock, args=(path, 3.0, held))
+        held, release = threading.Event(), threading.Event()
+        blocker = threading.Thread(target=_hold_write_lock, args=(path, 0, held, release))
         blocker.start()
-        held.wait(5)
+        assert await asyncio.to_thread(held.wait, 30), "the other writer got the lock"
         await asyncio.gather(
             *(
                 h.sandbox.press(user, message, f"s:{'pd'[n % 2]}:{assignment}")
@@ -76,6 +82,14 @@ async def test_every_press_is_recorded_while_another_writer_holds_the_database(
                 for user, message, assignment in people
             )
         )
+        # The lock stays until the bot has taken every press and met it (a loaded machine may
+        # take the updates later than any fixed time).
+        for _ in range(300):
+            if (await h.sandbox.stats())["updates_pending"] == 0:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)
+        release.set()
         await asyncio.to_thread(blocker.join)
         presses = LIAISONS * PRESSES_EACH
         retried = sum(
@@ -115,12 +129,19 @@ async def test_a_press_held_up_by_a_busy_database_is_answered_before_it_expires(
             h, liaison, tasks, next(d for d in buttons(tasks) if d.startswith("c:"))
         )
         done = next(d for d in buttons(card) if d.startswith("s:d:"))
+        for _ in range(100):  # the card is remembered (written after it is sent) before the lock
+            async with h.services.sessions() as session:
+                if await session.scalar(
+                    select(MessageRef.id).where(MessageRef.message_id == card["message_id"])
+                ):
+                    break
+            await asyncio.sleep(0.05)
         await h.sandbox.set_callback_timeout(2.0)
         answered = len(await h.sandbox.callback_answers())
         held = threading.Event()
         blocker = threading.Thread(target=_hold_write_lock, args=(path, 4.0, held))
         blocker.start()
-        held.wait(5)
+        assert await asyncio.to_thread(held.wait, 30), "the other writer got the lock"
         confirmation = await press_and_reply(h, liaison, card, done)
         await asyncio.to_thread(blocker.join)
         answers = await h.sandbox.callback_answers()
