@@ -249,6 +249,13 @@ async def place_pressed(update: Update, context: BotContext) -> None:
             text=t.gettext(_("This import is no longer waiting. Please send the file again.")),
         )
         return
+    await resend_preview(context, upload, member_id, chat_id, t)
+
+
+async def resend_preview(
+    context: BotContext, upload: import_chat.Upload, member_id: int, chat_id: int, t: Translator
+) -> None:
+    """The new preview, with the decisions applied, and Confirm / Cancel under it."""
     await context.bot.send_chat_action(chat_id=chat_id, action="typing")
     data = await download(context, upload.file_id)
     await send_preview(

@@ -21,7 +21,7 @@ from bot.usecases.importing.review import Press
 from handlers.callback_data import read_button
 from handlers.common import turn
 from handlers.context import BotContext
-from handlers.import_chat import download, send_preview
+from handlers.import_chat import resend_preview
 from handlers.telegram_sender import keyboard
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ async def review_pressed(update: Update, context: BotContext) -> None:
         pending_id = pending.id
         upload = import_chat.upload_of(pending)
     if outcome == "done":
-        await _finish(context, upload, member_id, chat_id, t)
+        await resend_preview(context, upload, member_id, chat_id, t)
         return
     if outcome == "type":
         await context.bot.send_message(
@@ -88,26 +88,6 @@ async def review_pressed(update: Update, context: BotContext) -> None:
     except TelegramError:  # the card was deleted or is too old to edit: send it anew
         log.debug("review card not edited", exc_info=True)
         await context.bot.send_message(chat_id=chat_id, text=text, reply_markup=keyboard(rows))
-
-
-async def _finish(
-    context: BotContext, upload: import_chat.Upload, member_id: int, chat_id: int, t
-) -> None:
-    """The new preview, with the decisions applied, and Confirm / Cancel under it."""
-    await context.bot.send_chat_action(chat_id=chat_id, action="typing")
-    data = await download(context, upload.file_id)
-    await send_preview(
-        context,
-        data,
-        upload.file_id,
-        upload.file_name,
-        member_id,
-        chat_id,
-        t,
-        upload.decisions,
-        upload.past,
-        upload.place,
-    )
 
 
 async def typed_name(update: Update, context: BotContext) -> None:
