@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.usecases.tasks.lists import SharedCityCounts
 from handlers.flood import FloodGate
 from handlers.invite_guard import InviteGuard
+from handlers.press_answers import PressAnswers
 from handlers.web_server import AnyApplication, WebServer
 
 
@@ -25,6 +26,7 @@ from handlers.web_server import AnyApplication, WebServer
 class Runtime:
     services: Services
     requests: tuple[BaseRequest, ...]  # the Bot API clients: requests, and long polling
+    presses: PressAnswers = field(default_factory=PressAnswers)  # shared with the limiter
     flood_gate: FloodGate = field(init=False)
     invite_guard: InviteGuard = field(init=False)
     city_counts: SharedCityCounts = field(init=False)
