@@ -157,10 +157,21 @@ class Pacer:
         self._sleep = sleep
         self._next_global = 0.0
         self._paused_until = 0.0
+        self.share = 1  # workers sending for this bot (scheduling/delivery/share.py)
         self._bot = _Window(max(1, int(self.limits.per_second)), 1.0)
         self._chats: dict[int, _Window] = {}
         self._sweep_at = 1024
         self._answer: asyncio.Event | None = None
+
+    @property
+    def per_second(self) -> float:
+        """This worker's part of the bot's rate."""
+        return self.limits.per_second / self.share
+
+    def set_share(self, workers: int) -> None:
+        """Pace at 1/`workers` of the bot's rate: the others send for the same bot."""
+        self.share = max(1, workers)
+        self._bot.cap = max(1, int(self.per_second))
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
@@ -188,7 +199,7 @@ class Pacer:
         # concurrent senders never race for the same one.
         now = self._monotonic()
         slot = max(now, self._next_global, self._paused_until)
-        self._next_global = slot + 1.0 / self.limits.per_second
+        self._next_global = slot + 1.0 / self.per_second
         if slot > now:
             await self._sleep(slot - now)
         await self._until_room(chat, with_bot=True)
