@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_TRANSIENT_IN_TICK = 2
 MAX_RATE_LIMITED_IN_TICK = 20
 MAX_ATTEMPTS = 12
+JOIN_WAIT_BEATS = 1.5
 
 
 @dataclass
@@ -135,6 +136,7 @@ class Dispatcher:
             deadline = self._monotonic() + self.config.tick_budget_seconds
             self._recorder = SentRecorder(self.sessions, self.config.worker, self.clock)
             flusher = asyncio.create_task(self._recorder.run())
+            beater = asyncio.create_task(self._keep_beating())
             in_flight: list[asyncio.Task[TickReport]] = []
             try:
                 while self._monotonic() < deadline:
@@ -162,7 +164,8 @@ class Dispatcher:
                     task.cancel()
                 raise
             finally:  # any other error: let the batches in flight finish first
-                for task in in_flight:
+                beater.cancel()
+                for task in [*in_flight, beater]:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
                 await self._recorder.close()
@@ -183,8 +186,17 @@ class Dispatcher:
         if workers != self.pacer.share:
             log.info("%d delivery workers: sending at 1/%d of the bot's rate", workers, workers)
             self.pacer.set_share(workers)
-        if joining and workers > 1:
+        if joining and workers > 1:  # the others beat within one interval, then slow down
+            await asyncio.sleep(self.roll.interval * JOIN_WAIT_BEATS)
+
+    async def _keep_beating(self) -> None:
+        """Beat through a long tick too, so a worker that joins is seen within a beat."""
+        while True:
             await asyncio.sleep(self.roll.interval)
+            try:
+                await self._take_share()
+            except Exception:  # a missed beat costs nothing but a slower share change
+                log.warning("could not beat on the delivery workers' roll", exc_info=True)
 
     async def _claim(self) -> list[int]:
         await self._take_share()
