@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -74,6 +75,10 @@ async def _post_init(application: BotApplication) -> None:
     await publish_commands(application, services)
     await start_jobs(application, runtime)
     await runtime.serve_web(application, WEBHOOK_PATH)
+    # What start-up made (modules, the application, the calendar) lives as long as the
+    # process: out of the collector's sight, a full collection in the middle of delivery
+    # scans only what came after (pauses of up to 140 ms before, a few messages' time).
+    gc.freeze()
 
 
 async def _post_shutdown(application: BotApplication) -> None:
