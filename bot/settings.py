@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     private_chat_interval: float = Field(default=1.05, ge=0, le=60)
     group_per_minute: int = Field(default=19, ge=1, le=10_000)
     worker_id: str | None = None
+    press_answer_after_seconds: float = Field(
+        default=2.0, gt=0, le=10, description="answer a press plainly when its turn runs longer"
+    )
     flood_limit: int = Field(default=20, ge=1, le=10_000, description="updates per user per window")
     flood_window_seconds: float = Field(default=5.0, gt=0, le=3600)
 

@@ -15,6 +15,7 @@ from handlers.aiohttp_request import AiohttpRequest
 from handlers.context import RUNTIME_KEY, BotContext, runtime_of
 from handlers.jobs import build_dispatcher, start_jobs
 from handlers.menu import visible_commands
+from handlers.press_answers import PressAnswers
 from handlers.registry import register_handlers
 from handlers.runtime import Runtime
 from handlers.telegram_limits import RetryingLimiter
@@ -36,6 +37,7 @@ def build_application(
     """
     settings = services.settings
     requests = (AiohttpRequest(connection_pool_size=64), AiohttpRequest(connection_pool_size=2))
+    presses = PressAnswers()  # the limiter and the press watch share what is answered
     builder = ApplicationBuilder()
     if not receive_updates:
         builder = builder.updater(None)
@@ -44,7 +46,7 @@ def build_application(
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(RetryingLimiter())
+        .rate_limiter(RetryingLimiter(presses))
         .request(requests[0])
         .get_updates_request(requests[1])
         .concurrent_updates(True)
@@ -52,7 +54,7 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    application.bot_data[RUNTIME_KEY] = Runtime(services, requests)
+    application.bot_data[RUNTIME_KEY] = Runtime(services, requests, presses)
     register_handlers(application)
     return application
 

@@ -19,6 +19,7 @@ from telegram.constants import ChatType
 from bot.i18n import Translator
 from bot.usecases.members.directory import Sender, ensure_member
 from handlers.context import BotContext
+from handlers.presses import answer_early
 from storage.db import is_busy
 from storage.models import Member
 
@@ -53,7 +54,7 @@ def retrying_when_busy(
                 if time.monotonic() + pause > deadline:
                     raise
                 if press is not None:  # answered plainly before the wait, while Telegram takes it
-                    await press.answer()
+                    await answer_early(context, press)
                     press = None
                 log.info("database busy; handling the update again in %.2fs", pause)
                 await asyncio.sleep(pause * (0.5 + random.random()))  # noqa: S311 - jitter

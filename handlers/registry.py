@@ -37,6 +37,7 @@ from handlers import (
 )
 from handlers.common import retrying_when_busy
 from handlers.errors import on_error
+from handlers.presses import answered_in_time
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -105,5 +106,5 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     # press in 1,200 was lost to "database is locked"); see handlers.common.retrying_when_busy.
     for handlers_of_group in application.handlers.values():
         for handler in handlers_of_group:
-            handler.callback = retrying_when_busy(handler.callback)
+            handler.callback = answered_in_time(retrying_when_busy(handler.callback))
     application.add_error_handler(on_error)

@@ -9,6 +9,7 @@ stops the web server and releases the services.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from telegram.request import BaseRequest
@@ -18,13 +19,17 @@ from bot.services import Services
 from bot.usecases.tasks.lists import SharedCityCounts
 from handlers.flood import FloodGate
 from handlers.invite_guard import InviteGuard
+from handlers.press_answers import PressAnswers
 from handlers.web_server import AnyApplication, WebServer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Runtime:
     services: Services
     requests: tuple[BaseRequest, ...]  # the Bot API clients: requests, and long polling
+    presses: PressAnswers = field(default_factory=PressAnswers)  # shared with the limiter
     flood_gate: FloodGate = field(init=False)
     invite_guard: InviteGuard = field(init=False)
     city_counts: SharedCityCounts = field(init=False)
@@ -56,4 +61,9 @@ class Runtime:
     async def close(self) -> None:
         if self.web_server is not None:
             await self.web_server.stop()
+        if hasattr(self, "dispatcher"):  # started: leave the delivery workers' roll
+            try:
+                await self.dispatcher.leave()
+            except Exception:  # stopping anyway; the beat ages out of the roll
+                log.warning("could not leave the delivery workers' roll", exc_info=True)
         await self.services.close()

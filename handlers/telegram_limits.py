@@ -17,7 +17,8 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from handlers.presses import ANSWER_ENDPOINT, answer_or_forget
+from handlers.press_answers import PressAnswers
+from handlers.presses import ANSWER_ENDPOINT, EARLY, answer_or_forget
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,14 @@ JSON = bool | dict[str, Any] | list[dict[str, Any]]
 class RetryingLimiter(BaseRateLimiter[dict[str, Any]]):
     """Retries RetryAfter (after the asked delay) and network faults (capped backoff)."""
 
-    def __init__(self, max_retries: int = 5, base_delay: float = 0.2, max_delay: float = 5.0):
+    def __init__(
+        self,
+        presses: PressAnswers | None = None,
+        max_retries: int = 5,
+        base_delay: float = 0.2,
+        max_delay: float = 5.0,
+    ):
+        self.presses = presses or PressAnswers()
         self.max_retries = max_retries
         self.base_delay = base_delay
         self.max_delay = max_delay
@@ -48,6 +56,11 @@ class RetryingLimiter(BaseRateLimiter[dict[str, Any]]):
         rate_limit_args: dict[str, Any] | None,
     ) -> JSON:
         if endpoint == ANSWER_ENDPOINT:  # late is useless: answered once, never fatal
+            query_id = str(data.get("callback_query_id"))
+            early = (rate_limit_args or {}).get(EARLY) is True
+            if not early and not self.presses.claim(query_id):
+                log.info("a press answered plainly already; its handler says it in the chat")
+                return False
             return await answer_or_forget(callback, args, kwargs)
         if endpoint == "getUpdates" or (rate_limit_args or {}).get("retry") is False:
             return await callback(*args, **kwargs)

@@ -21,6 +21,7 @@ from scheduling.dates.workdays import WorkingDays
 from scheduling.delivery import dispatcher as delivery
 from scheduling.delivery.pacing import Pacer
 from scheduling.delivery.sender import MessageSender
+from scheduling.delivery.share import WorkerRoll
 
 
 @dataclass(kw_only=True)
@@ -43,8 +44,10 @@ class Dispatcher(delivery.Dispatcher):
         config: DispatchConfig,
         pacer: Pacer | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        roll: WorkerRoll | None = None,
     ) -> None:
         composer = BotComposer(calendar, config.zone, config.default_locale)
+        reachability = MemberReachability()
         super().__init__(
-            sessions, sender, clock, composer, MemberReachability(), config, pacer, monotonic
+            sessions, sender, clock, composer, reachability, config, pacer, monotonic, roll
         )

@@ -30,6 +30,7 @@ from scheduling.delivery.group_commit import SentRecorder
 from scheduling.delivery.pacing import Pacer
 from scheduling.delivery.ports import Addressed, Clock, MessageComposer, Recipients
 from scheduling.delivery.sender import MessageSender, Outcome, OutgoingMessage, SendResult
+from scheduling.delivery.share import WorkerRoll
 from scheduling.delivery.triage import Triage, triage
 from storage.models import Reminder, ReminderKind, ReminderState
 
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_TRANSIENT_IN_TICK = 2
 MAX_RATE_LIMITED_IN_TICK = 20
 MAX_ATTEMPTS = 12
+JOIN_WAIT_BEATS = 1.5
 
 
 @dataclass
@@ -97,6 +99,7 @@ class Dispatcher:
         config: DeliveryConfig,
         pacer: Pacer | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        roll: WorkerRoll | None = None,
     ) -> None:
         self.sessions = sessions
         self.sender = sender
@@ -110,6 +113,7 @@ class Dispatcher:
         self._recorder = SentRecorder(sessions, config.worker, clock)
         self._batches_in_flight = 0
         self._wire = asyncio.Semaphore(config.max_concurrent_sends)
+        self.roll = roll or WorkerRoll(sessions, config.worker, clock, monotonic=monotonic)
 
     async def release_own_claims(self) -> int:
         """At start-up: rows this worker id claimed before a crash go back to the queue now
@@ -132,6 +136,7 @@ class Dispatcher:
             deadline = self._monotonic() + self.config.tick_budget_seconds
             self._recorder = SentRecorder(self.sessions, self.config.worker, self.clock)
             flusher = asyncio.create_task(self._recorder.run())
+            beater = asyncio.create_task(self._keep_beating())
             in_flight: list[asyncio.Task[TickReport]] = []
             try:
                 while self._monotonic() < deadline:
@@ -159,14 +164,42 @@ class Dispatcher:
                     task.cancel()
                 raise
             finally:  # any other error: let the batches in flight finish first
-                for task in in_flight:
+                beater.cancel()
+                for task in [*in_flight, beater]:
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
                 await self._recorder.close()
                 await flusher
         return report
 
+    async def leave(self) -> None:
+        """Stopping: off the workers' roll, so the others take the bot's whole rate back."""
+        await self.roll.leave()
+
+    async def _take_share(self) -> None:
+        """Beat on the workers' roll now and then and pace at this worker's share of the
+        bot's rate; a worker joining others waits one beat so they slow down first."""
+        if not self.roll.due():
+            return
+        joining = not self.roll.joined
+        workers = await self.roll.beat()
+        if workers != self.pacer.share:
+            log.info("%d delivery workers: sending at 1/%d of the bot's rate", workers, workers)
+            self.pacer.set_share(workers)
+        if joining and workers > 1:  # the others beat within one interval, then slow down
+            await asyncio.sleep(self.roll.interval * JOIN_WAIT_BEATS)
+
+    async def _keep_beating(self) -> None:
+        """Beat through a long tick too, so a worker that joins is seen within a beat."""
+        while True:
+            await asyncio.sleep(self.roll.interval)
+            try:
+                await self._take_share()
+            except Exception:  # a missed beat costs nothing but a slower share change
+                log.warning("could not beat on the delivery workers' roll", exc_info=True)
+
     async def _claim(self) -> list[int]:
+        await self._take_share()
         now = self.clock.now()
         # Our own rows are released only when none is in flight or sent but unrecorded (as
         # when one batch went at a time): a lease that ran out must not send them twice.
@@ -175,7 +208,7 @@ class Dispatcher:
             await outbox.release_expired_claims(
                 session, now, spare_worker=self.config.worker if busy else None
             )
-        batch = min(self.config.batch_size, max(10, int(self.pacer.limits.per_second * 30)))
+        batch = min(self.config.batch_size, max(10, int(self.pacer.per_second * 30)))
         async with self.sessions() as session, session.begin():
             return await outbox.claim_due(
                 session, self.config.worker, now, self.config.lease, batch

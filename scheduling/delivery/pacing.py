@@ -9,7 +9,8 @@ send*: its answer less the link's shortest round trip (a send whose round trip t
 more than the shortest one was taken at most `x` later after leaving than the quickest send
 can be). A send in flight counts until it is answered: a request that a stalled event loop
 or a slow link holds back may still arrive at any moment. `LinkEstimate` measures the
-shortest round trip, less a margin for the chance that it was not seen yet.
+shortest round trip, less a margin for the chance that it was not seen yet (the spread of
+the few shortest, see its doc).
 
 Why this keeps the limits at Telegram's end: take any crowd of sends that Telegram took
 within one window, and the last of them to leave, X. Every other Y left before X and was
@@ -27,7 +28,7 @@ the full rate on a slow link.
 from __future__ import annotations
 
 import asyncio
-import math
+import heapq
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -48,17 +49,24 @@ _SLACK = 1e-6
 
 
 class LinkEstimate:
-    """What the round trips say about the link: the shortest recent one, and the smoothed
-    round trip and its mean deviation as TCP keeps them (RFC 6298: SRTT and RTTVAR with
-    gains 1/8 and 1/4). The mean deviation is the margin taken off the shortest: a few
-    hundred round trips rarely include the link's very shortest, and the pacer must not
-    believe the link quicker than it is.
+    """What the round trips say about the link: the shortest recent one, less a margin for
+    the chance that the link's very shortest was not among them; and the smoothed round trip
+    as TCP keeps it (RFC 6298: SRTT and RTTVAR with gains 1/8 and 1/4), for the report.
+
+    The margin is the gap between the shortest and the `ORDER`-th shortest recent round trip.
+    Of n round trips the shortest lies above the link's floor by about the gaps between the
+    next few (order statistics): for a floor with even density the k-th shortest sits near
+    k/n of the way up, for one whose density grows from zero (two legs' jitter summed) near
+    sqrt(k/n); in both the gap to the fourth is at least the gap to the floor. A margin of the
+    whole round trip's mean deviation, as before, kept three to four times that and cost
+    about 1.5% of the rate at 300 ms ± 50 ms.
     """
 
     GAIN = 1 / 8
     VAR_GAIN = 1 / 4
-    MIN_MARGIN = 0.005
+    MIN_MARGIN = 0.002
     MIN_SAMPLES = 8
+    ORDER = 4
     WINDOW = 256
 
     def __init__(self) -> None:
@@ -66,17 +74,16 @@ class LinkEstimate:
         self.rttvar = 0.0
         self.samples = 0
         self._recent: deque[float] = deque(maxlen=self.WINDOW)
-        self._shortest = math.inf
+        self._floor = 0.0
 
     def observe(self, rtt: float) -> None:
         rtt = max(0.0, rtt)
         self.samples += 1
-        if len(self._recent) == self.WINDOW and self._recent[0] <= self._shortest:
-            self._recent.append(rtt)
-            self._shortest = min(self._recent)
-        else:
-            self._recent.append(rtt)
-            self._shortest = min(self._shortest, rtt)
+        self._recent.append(rtt)
+        if self.known():
+            lowest = heapq.nsmallest(self.ORDER, self._recent)
+            margin = max(self.MIN_MARGIN, lowest[-1] - lowest[0])
+            self._floor = max(0.0, lowest[0] - margin)
         if self.srtt is None:
             self.srtt, self.rttvar = rtt, rtt / 2
             return
@@ -87,11 +94,9 @@ class LinkEstimate:
         return self.samples >= self.MIN_SAMPLES
 
     def shortest(self) -> float:
-        """The shortest of the recent round trips, less one mean deviation for the chance
-        that none of them met the link's very shortest (0 while too few are known)."""
-        if not self.known():
-            return 0.0
-        return max(0.0, self._shortest - max(self.MIN_MARGIN, self.rttvar))
+        """The link's shortest round trip as far as it can be known: the shortest recent
+        one less the margin (0 while too few are known, which counts the longest)."""
+        return self._floor
 
 
 class _Window:
@@ -152,10 +157,21 @@ class Pacer:
         self._sleep = sleep
         self._next_global = 0.0
         self._paused_until = 0.0
+        self.share = 1  # workers sending for this bot (scheduling/delivery/share.py)
         self._bot = _Window(max(1, int(self.limits.per_second)), 1.0)
         self._chats: dict[int, _Window] = {}
         self._sweep_at = 1024
         self._answer: asyncio.Event | None = None
+
+    @property
+    def per_second(self) -> float:
+        """This worker's part of the bot's rate."""
+        return self.limits.per_second / self.share
+
+    def set_share(self, workers: int) -> None:
+        """Pace at 1/`workers` of the bot's rate: the others send for the same bot."""
+        self.share = max(1, workers)
+        self._bot.cap = max(1, int(self.per_second))
 
     def pause(self, seconds: float) -> None:
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)
@@ -183,7 +199,7 @@ class Pacer:
         # concurrent senders never race for the same one.
         now = self._monotonic()
         slot = max(now, self._next_global, self._paused_until)
-        self._next_global = slot + 1.0 / self.limits.per_second
+        self._next_global = slot + 1.0 / self.per_second
         if slot > now:
             await self._sleep(slot - now)
         await self._until_room(chat, with_bot=True)

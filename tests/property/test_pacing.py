@@ -207,3 +207,28 @@ def test_a_city_of_chats_is_forgotten_once_quiet() -> None:
 
     asyncio.run(main())
     assert len(pacer._chats) <= 2_048
+
+
+def test_two_workers_at_their_share_keep_the_bots_limit_together() -> None:
+    """Two workers send for one bot, each paced at half its rate: the server sees no more
+    than 30 messages/s and nothing refused, and together they keep close to it."""
+    clock = VirtualTime()
+    server = Server(clock)
+    pacers = [Pacer(Limits(), monotonic=clock.monotonic, sleep=clock.sleep) for _ in range(2)]
+    for pacer in pacers:
+        pacer.set_share(2)
+    rng = random.Random(7)
+
+    async def one(pacer: Pacer, chat: int) -> None:
+        async with pacer.slot(chat, False):
+            await clock.sleep(0.075 + rng.uniform(-0.025, 0.025))
+            server.take(chat)
+            await clock.sleep(0.075 + rng.uniform(-0.025, 0.025))
+
+    async def main() -> None:
+        await clock.run([one(pacers[n % 2], 100 + n) for n in range(600)])
+
+    asyncio.run(main())
+    assert server.refused == 0
+    assert len(server.accepted) == 600
+    assert 0.9 * 30 <= rate(server) <= 30.0 + 1e-9, rate(server)
