@@ -282,7 +282,10 @@ async def _stored_plans(session: AsyncSession, places: dict[str, int]) -> dict[s
         plan.plan_key: plan
         for plan in await session.scalars(
             select(Plan)
-            .where(Plan.plan_key.in_(list(places)))
+            .where(
+                Plan.plan_key.in_(list(places)),
+                Plan.jurisdiction_id.in_(sorted(set(places.values()))),
+            )
             .options(
                 selectinload(Plan.duties).selectinload(Duty.units),
                 selectinload(Plan.duties).selectinload(Duty.rules),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.importing import ParsedPlan
-from bot.usecases.jurisdictions.tree import ensure_jurisdiction, home_id, load_tree
+from bot.usecases.jurisdictions.tree import Tree, ensure_jurisdiction, home_id, load_tree
 from storage.models import Plan
 
 
@@ -65,10 +65,14 @@ async def place_plans(
     tree = await load_tree(session)
     chosen: int | None = None
     if jurisdiction:
-        known = tree.by_name(jurisdiction)
-        if reach is not None and (known is None or known.id not in reach.places):
+        known = _named(tree, jurisdiction, reach)
+        if reach is not None and known is None:
             raise OutOfReach(jurisdiction)
-        chosen = (await ensure_jurisdiction(session, now, jurisdiction)).id
+        chosen = (
+            known
+            if known is not None
+            else (await ensure_jurisdiction(session, now, jurisdiction)).id
+        )
     stored = await stored_places(session, [key for _plan, key in keyed])
     places: dict[str, int] = {}
     for plan, key in keyed:
@@ -89,6 +93,16 @@ async def place_plans(
         else:
             places[key] = await home_id(session, now)
     return places
+
+
+def _named(tree: Tree, name: str, reach: Reach | None) -> int | None:
+    """The jurisdiction of that name; within `reach` only, when given (two townships of one
+    name under two counties: the office's own)."""
+    wanted = "".join(name.split())
+    found = sorted(place.id for place in tree.places.values() if place.name == wanted)
+    if reach is not None:
+        found = [place for place in found if place in reach.places]
+    return found[0] if found else None
 
 
 async def _home(session: AsyncSession, now: datetime, reach: Reach | None) -> int:
