@@ -5,6 +5,9 @@ measure the naive design beside it, print one markdown table and write the JSON.
     python -m tests.perf --backends sqlite --scale smoke
     python -m tests.perf --reuse                  # keep the databases of an earlier run
     python -m tests.perf --links-only --reuse     # only delivery over 0/150/300 ms links
+    python -m tests.perf --backends postgresql,postgresql-city --no-baseline
+                                                  # one jurisdiction beside a city of 12
+                                                  # districts with two delivery workers
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from tests.perf.baseline import BaselineResult, measure_baseline, measure_naive_
 from tests.perf.processes import compile_bytecode
 from tests.perf.report import links_table, machine, table, to_json
 from tests.perf.runner import BackendResult, LinksOnly, run_backend, run_links_only
-from tests.perf.scale import SCALES, Scale
+from tests.perf.scale import CITY_DISTRICTS, CITY_WORKERS, SCALES, Scale, as_city
 
 DEFAULT_POSTGRES = os.environ.get(
     "DUTYBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -48,11 +51,21 @@ class Outcome:
     skipped: list[str]
 
 
+BACKENDS = ("sqlite", "postgresql", "sqlite-city", "postgresql-city")
+CITY_SUFFIX = "-city"
+
+
+def scale_of(backend: str, scale: Scale) -> Scale:
+    """A "-city" backend measures the same sizes as a city of districts with two workers."""
+    return as_city(scale) if backend.endswith(CITY_SUFFIX) else scale
+
+
 def _url(backend: str, options: Options) -> str:
-    if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{options.work_dir / f'bench-{options.scale.name}.db'}"
+    scale = scale_of(backend, options.scale)
+    if backend.startswith("sqlite"):
+        return f"sqlite+aiosqlite:///{options.work_dir / f'bench-{scale.name}.db'}"
     base = options.postgres_url.rsplit("/", 1)[0]
-    return f"{base}/dutybot_bench_{options.scale.name}"
+    return f"{base}/dutybot_bench_{scale.name.replace('-', '_')}"
 
 
 async def postgres_reason(url: str) -> str | None:
@@ -72,7 +85,7 @@ async def _backends(options: Options, skipped: list[str], say: Any) -> list[tupl
     """(backend, URL) of each backend asked for and reachable; the others go to `skipped`."""
     found = []
     for backend in options.backends:
-        if backend == "postgresql":
+        if backend.startswith("postgresql"):
             reason = await postgres_reason(options.postgres_url)
             if reason:
                 skipped.append(f"postgresql: {reason}")
@@ -89,7 +102,7 @@ async def run_links(options: Options, say: Any = print) -> Outcome:
     skipped: list[str] = []
     results: list[LinksOnly] = []
     for backend, url in await _backends(options, skipped, say):
-        scale, work, reuse = options.scale, options.work_dir, options.reuse
+        scale, work, reuse = scale_of(backend, options.scale), options.work_dir, options.reuse
         results.append(await run_links_only(backend, url, scale, work, reuse, say))
     data = {
         "scale": options.scale.__dict__,
@@ -109,9 +122,8 @@ async def run(options: Options, say: Any = print) -> Outcome:
     results: list[BackendResult] = []
     skipped: list[str] = []
     for backend, url in await _backends(options, skipped, say):
-        results.append(
-            await run_backend(backend, url, options.scale, options.work_dir, options.reuse, say)
-        )
+        scale = scale_of(backend, options.scale)
+        results.append(await run_backend(backend, url, scale, options.work_dir, options.reuse, say))
     baseline: BaselineResult | None = None
     if options.baseline:
         say(f"naive baseline: {options.scale.baseline_jobs:,} APScheduler jobs…")
@@ -142,7 +154,12 @@ def parse(argv: list[str] | None = None) -> Options:
         prog="python -m tests.perf", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--backends",
+        default="sqlite,postgresql",
+        help=f"of {', '.join(BACKENDS)}; '-city': {CITY_DISTRICTS} districts, "
+        f"{CITY_WORKERS} delivery workers",
+    )
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES, help="admin URL")
     parser.add_argument("--work-dir", type=Path, default=Path("/tmp/dutybot-bench"))
     parser.add_argument("--json", type=Path, help="where the JSON goes (default: work dir)")
@@ -156,7 +173,7 @@ def parse(argv: list[str] | None = None) -> Options:
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     backends = tuple(b.strip() for b in args.backends.split(",") if b.strip())
-    unknown = set(backends) - {"sqlite", "postgresql"}
+    unknown = set(backends) - set(BACKENDS)
     if unknown:
         parser.error(f"unknown backends: {sorted(unknown)}")
     work_dir = args.work_dir.resolve()

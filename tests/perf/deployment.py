@@ -35,6 +35,21 @@ DEPARTMENTS = (
     "文化和旅游局",
 )
 CLOSED = frozenset({"done", "waived", "cancelled"})
+CITY_NAME = "示范市"
+DISTRICT_NAMES = (
+    "城关区",
+    "东湖区",
+    "西山区",
+    "南湖区",
+    "北塘区",
+    "高新区",
+    "江北区",
+    "江南区",
+    "新城区",
+    "临河区",
+    "青山区",
+    "云溪县",
+)
 
 Row = tuple[Any, ...]
 
@@ -61,6 +76,7 @@ def _table(name: str, spec: str) -> Table:
 TABLES = {
     t.name: t
     for t in (
+        _table("jurisdictions", "id:int name level parent_id:int created_at:dt"),
         _table("units", "id:int jurisdiction_id:int name kind needs_review:bool created_at:dt"),
         _table(
             "members",
@@ -68,7 +84,8 @@ TABLES = {
         ),
         _table(
             "bindings",
-            "id:int member_id:int unit_id:int role chat_id:int active:bool created_at:dt",
+            "id:int member_id:int unit_id:int role jurisdiction_id:int chat_id:int active:bool "
+            "created_at:dt",
         ),
         _table(
             "plans",
@@ -104,6 +121,7 @@ TABLES = {
     )
 }
 LOAD_ORDER = (
+    "jurisdictions",
     "units",
     "members",
     "bindings",
@@ -138,14 +156,44 @@ class City:
         self._duty_units: dict[int, tuple[tuple[int, str], ...]] = {}
         self._occurrences: list[Occ] = []
         self._assignments: list[tuple[int, int, date, str]] = []
+        # jurisdiction 1 is the one the migration makes; a city's districts are 2, 3, …
+        self.places = scale.districts + 1
+        self.units_of: dict[int, list[int]] = {}
+        for n in range(scale.units):
+            self.units_of.setdefault(self.place_of_unit(n + 1), []).append(n + 1)
+
+    # ---- the city and its districts --------------------------------------------------------
+    def place_of_unit(self, unit_id: int) -> int:
+        """The jurisdiction of a unit: the city's own and each district's in turn."""
+        return 1 + (unit_id - 1) % self.places
+
+    def jurisdictions(self) -> Iterator[Row]:
+        """The districts under jurisdiction 1 (renamed to the city after the load)."""
+        for k in range(self.scale.districts):
+            name = DISTRICT_NAMES[k] if k < len(DISTRICT_NAMES) else f"第{k + 1}区"
+            level = "county" if name.endswith("县") else "district"
+            yield (k + 2, name, level, 1, self.now)
+
+    def coordinator_place(self, k: int) -> int:
+        """Where coordinator k works: the first few at the city, the rest in the districts."""
+        city_share = max(1, self.scale.coordinators // 5) if self.scale.districts else 0
+        if k < city_share or not self.scale.districts:
+            return 1
+        return 2 + (k - city_share) % self.scale.districts
 
     # ---- people ---------------------------------------------------------------------------
     def units(self) -> Iterator[Row]:
-        """Every unit in jurisdiction 1: the one the migration makes in a new database."""
+        """One jurisdiction's units, or a city's: the same names in every district (杨陵区's
+        区司法局 and 下陆区's are two units)."""
         kinds = ("department",) * 8 + ("town", "street")
         for n in range(self.scale.units):
-            name = f"第{n // len(DEPARTMENTS) + 1}区{DEPARTMENTS[n % len(DEPARTMENTS)]}"
-            yield (n + 1, 1, name, kinds[n % len(kinds)], False, self.now)
+            place = self.place_of_unit(n + 1)
+            if self.scale.districts:
+                k = n // self.places
+                name = f"{DEPARTMENTS[k % len(DEPARTMENTS)]}（{k // len(DEPARTMENTS) + 1}）"
+            else:
+                name = f"第{n // len(DEPARTMENTS) + 1}区{DEPARTMENTS[n % len(DEPARTMENTS)]}"
+            yield (n + 1, place, name, kinds[n % len(kinds)], False, self.now)
 
     def liaison_chat(self, unit_id: int, k: int) -> int:
         return LIAISON_BASE + (unit_id - 1) * self.scale.liaisons_per_unit + k
@@ -169,10 +217,11 @@ class City:
     def bindings(self) -> Iterator[Row]:
         for n in range(self.scale.liaisons):
             unit_id = n // self.scale.liaisons_per_unit + 1
-            yield (n + 1, n + 1, unit_id, "liaison", LIAISON_BASE + n, True, self.now)
+            yield (n + 1, n + 1, unit_id, "liaison", None, LIAISON_BASE + n, True, self.now)
         for k, chat in enumerate(self.coordinator_chats()):
             member_id = self.scale.liaisons + k + 1
-            yield (member_id, member_id, None, "coordinator", chat, True, self.now)
+            place = self.coordinator_place(k)
+            yield (member_id, member_id, None, "coordinator", place, chat, True, self.now)
 
     # ---- plans and duties -----------------------------------------------------------------
     def plans(self) -> Iterator[Row]:
@@ -180,18 +229,22 @@ class City:
             title = (
                 f"第{p + 1}号法治政府建设重要举措分工方案（{self.first_year}—{self.last_year}年）"
             )
+            place = self.place_of_plan(p + 1)
             yield (
                 p + 1,
-                1,
+                place,
                 f"bench-{p + 1}",
                 title,
-                "区人民政府办公室",
+                "市人民政府办公室" if self.scale.districts and place == 1 else "区人民政府办公室",
                 self.first_year,
                 self.last_year,
                 False,
                 self.now,
                 self.now,
             )
+
+    def place_of_plan(self, plan_id: int) -> int:
+        return 1 + (plan_id - 1) % self.places
 
     def _plan_of(self, duty_index: int) -> tuple[int, int]:
         per_plan = -(-self.scale.duties // self.scale.plans)
@@ -209,7 +262,11 @@ class City:
     def duty_units(self) -> Iterator[Row]:
         link_id = 0
         for d in range(self.scale.duties):
-            picked = self.rng.sample(range(1, self.scale.units + 1), min(3, self.scale.units))
+            place = self.place_of_plan(self._plan_of(d)[0])
+            # a district's plan names its own units; the city's reaches every district's
+            # (as "各区县司法局" does)
+            pool = self.units_of[place] if place != 1 else range(1, self.scale.units + 1)
+            picked = self.rng.sample(pool, min(3, len(pool)))
             roles = ("lead",) + ("responsible",) * (len(picked) - 1)
             self._duty_units[d + 1] = tuple(zip(picked, roles, strict=True))
             for unit_id, role in self._duty_units[d + 1]:

@@ -15,7 +15,14 @@ from typing import Any
 
 from tests.perf.delivery import DeliveryResult, census, due_pairs
 from tests.perf.loading import prepare_due
-from tests.perf.processes import SandboxProcess, bot_env, spawn_bot, start_sandbox, wait_ready
+from tests.perf.processes import (
+    SandboxProcess,
+    bot_env,
+    spawn_bots,
+    start_sandbox,
+    stop_bots,
+    wait_ready,
+)
 from tests.perf.scale import Scale
 
 ROUND_TRIPS_MS = (0, 150, 300)
@@ -55,7 +62,9 @@ async def _one_link(
         pairs = await due_pairs(url, due_ids)
         data_dir = work_dir / "data"
         data_dir.mkdir(parents=True, exist_ok=True)
-        bot = spawn_bot(bot_env(sandbox.url, url, data_dir), work_dir / "bot-links.log")
+        env = bot_env(sandbox.url, url, data_dir)
+        bots = spawn_bots(env, work_dir / "bot-links.log", scale.workers)
+        bot = bots[0]
         try:
             await wait_ready(sandbox, bot)
             delivery = await census(
@@ -68,7 +77,7 @@ async def _one_link(
                 scale.settle_grace,
             )
         finally:
-            bot.stop()
+            stop_bots(bots)
     finally:
         await sandbox.stop()
     return LinkResult(round_trip, jitter, delivery)

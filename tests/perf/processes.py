@@ -116,13 +116,28 @@ def bot_env(sandbox_url: str, db_url: str, data_dir: Path, **settings: str) -> d
     return env
 
 
-def spawn_bot(env: dict[str, str], log: Path) -> BotProcess:
+def spawn_bot(env: dict[str, str], log: Path, command: str = "run") -> BotProcess:
     script = Path(sys.executable).parent / "dutybot"
-    argv = [str(script), "run"] if script.exists() else [sys.executable, "-m", "bot.cli", "run"]
+    argv = [str(script), command] if script.exists() else [sys.executable, "-m", "bot.cli", command]
     handle = log.open("ab")
     spawned = time.monotonic()
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     return BotProcess(process, spawned, handle)
+
+
+def spawn_bots(env: dict[str, str], log: Path, workers: int = 1) -> list[BotProcess]:
+    """`dutybot run` (receives updates and delivers), then a `dutybot worker` (delivers only)
+    for each further worker, each under its own worker id, all on one database and token."""
+    bots = [spawn_bot(env, log)]
+    for index in range(1, workers):
+        worker_env = {**env, "DUTYBOT_WORKER_ID": f"{env['DUTYBOT_WORKER_ID']}-{index + 1}"}
+        bots.append(spawn_bot(worker_env, log, "worker"))
+    return bots
+
+
+def stop_bots(bots: list[BotProcess]) -> None:
+    for bot in reversed(bots):
+        bot.stop()
 
 
 @dataclass(frozen=True)

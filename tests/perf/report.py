@@ -12,7 +12,12 @@ from tests.perf.links import LinkResult, link_label
 from tests.perf.runner import BackendResult, LinksOnly
 from tests.perf.scale import Scale
 
-BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+BACKEND_NAMES = {
+    "sqlite": "SQLite",
+    "postgresql": "PostgreSQL",
+    "sqlite-city": "SQLite, a city: 12 districts, 2 delivery workers",
+    "postgresql-city": "PostgreSQL, a city: 12 districts, 2 delivery workers",
+}
 
 
 def machine() -> dict[str, Any]:

@@ -21,8 +21,9 @@ from tests.perf.processes import (
     SandboxProcess,
     bot_env,
     first_message_after,
-    spawn_bot,
+    spawn_bots,
     start_sandbox,
+    stop_bots,
     wait_ready,
 )
 from tests.perf.scale import Scale
@@ -49,6 +50,7 @@ class BackendResult:
     sender_ceiling: float
     links: list[LinkResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    workers_peak_rss_mb: list[float] = field(default_factory=list)  # `dutybot worker`s
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +73,8 @@ class BackendResult:
             "capacity_peak_rss_mb": self.capacity_peak_rss_mb,
             "sender_ceiling_messages_per_second": self.sender_ceiling,
             "links": [link.to_json() for link in self.links],
+            "workers": 1 + len(self.workers_peak_rss_mb),
+            "workers_peak_rss_mb": self.workers_peak_rss_mb,
         }
 
 
@@ -141,7 +145,8 @@ async def run_backend(
         pairs = await due_pairs(url, info.due_ids)
         # A coordinator's command waits for the bot before it starts, as the naive bot's does.
         await sandbox.client.send_text(ASKER, "/help")
-        bot = spawn_bot(bot_env(sandbox.url, url, data_dir), log)
+        bots = spawn_bots(bot_env(sandbox.url, url, data_dir), log, scale.workers)
+        bot = bots[0]
         try:
             startup = await wait_ready(sandbox, bot)
             say(
@@ -171,8 +176,9 @@ async def run_backend(
                 )
             ]
             rss = bot.peak_rss_mb()
+            workers_rss = [other.peak_rss_mb() for other in bots[1:]]
         finally:
-            bot.stop()
+            stop_bots(bots)
     finally:
         await sandbox.stop()
 
@@ -180,7 +186,8 @@ async def run_backend(
     sandbox = await _sandbox(False, scale, work_dir)
     try:
         await prepare_due(url, info.due_ids, now())
-        bot = spawn_bot(bot_env(sandbox.url, url, data_dir, **UNLIMITED), log)
+        bots = spawn_bots(bot_env(sandbox.url, url, data_dir, **UNLIMITED), log, scale.workers)
+        bot = bots[0]
         try:
             await wait_ready(sandbox, bot)
             capacity = await census(
@@ -194,7 +201,7 @@ async def run_backend(
             )
             capacity_rss = bot.peak_rss_mb()
         finally:
-            bot.stop()
+            stop_bots(bots)
         chats = [chat for chat, _name in people(scale)[: scale.units]]
         ceiling = await sender_ceiling(sandbox, chats, scale.ceiling_messages, WIRE)
     finally:
@@ -221,6 +228,7 @@ async def run_backend(
         capacity_peak_rss_mb=capacity_rss,
         sender_ceiling=ceiling,
         links=links,
+        workers_peak_rss_mb=workers_rss,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class Scale:
     ceiling_messages: int = 2_000
     # how long the naive bot is given to poll and answer at each start
     naive_wait: float = 300.0
+    # 0: one jurisdiction (a district's deployment); else a city over this many districts
+    districts: int = 0
+    # processes delivering: `dutybot run`, and `dutybot worker` for each one more
+    workers: int = 1
 
     @property
     def liaisons(self) -> int:
@@ -73,3 +77,12 @@ SMOKE = Scale(
 )
 
 SCALES = {scale.name: scale for scale in (FULL, SMOKE)}
+CITY_DISTRICTS = 12
+CITY_WORKERS = 2
+
+
+def as_city(scale: Scale) -> Scale:
+    """The same sizes as a city's deployment (issue 20): its own units and 12 districts',
+    the city's plans assigning to the districts' units, coordinators at both levels, and two
+    processes delivering."""
+    return replace(scale, name=f"{scale.name}-city", districts=CITY_DISTRICTS, workers=CITY_WORKERS)

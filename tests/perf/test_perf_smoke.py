@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.perf.__main__ import Options, run
-from tests.perf.scale import SMOKE
+from tests.conftest import POSTGRES_ADMIN_URL
+from tests.perf.__main__ import Options, postgres_reason, run
+from tests.perf.scale import CITY_DISTRICTS, SMOKE
 
 # generous waits (they only end a run that hangs): the smoke must not depend on speed; the
 # naive bot's wait only decides whether the table says "none in N"
@@ -111,3 +112,36 @@ async def test_links_only_gives_just_the_delivery_rows_over_links(tmp_path: Path
         assert link["delivery"]["lost"] == link["delivery"]["duplicated"] == 0, link
     rows = [line for line in outcome.table.splitlines() if line.startswith("| round trip")]
     assert len(rows) == 3 and "300 ± 50 ms" in rows[2]
+
+
+@pytest.mark.timeout(900)
+async def test_a_city_of_districts_with_two_workers_delivers_everything_once(
+    tmp_path: Path,
+) -> None:
+    """The city's rows (issue 20): 12 districts with the same unit names, coordinators at
+    both levels, `dutybot run` and a `dutybot worker` delivering from one PostgreSQL."""
+    reason = await postgres_reason(POSTGRES_ADMIN_URL)
+    if reason:
+        pytest.skip(reason)
+    options = Options(
+        scale=SCALE,
+        backends=("postgresql-city",),
+        postgres_url=POSTGRES_ADMIN_URL,
+        work_dir=tmp_path,
+        json_path=tmp_path / "city.json",
+        reuse=False,
+        baseline=False,
+    )
+    outcome = await run(options, say=lambda _line: None)
+    (city,) = json.loads(options.json_path.read_text("utf-8"))["backends"]
+    assert city["backend"] == "postgresql-city"
+    assert city["build"]["rows"]["jurisdictions"] == CITY_DISTRICTS
+    assert city["workers"] == 2 and len(city["workers_peak_rss_mb"]) == 1
+    assert city["workers_peak_rss_mb"][0] > 0
+    for result in (city["delivery"], city["capacity"], *(x["delivery"] for x in city["links"])):
+        assert result["reminders"] == SCALE.due, result
+        assert result["lost"] == 0 and result["duplicated"] == 0, result
+    for item in city["latency"]:
+        assert item["samples"] == SCALE.latency_users * SCALE.latency_rounds, item
+    header = outcome.table.splitlines()[0]
+    assert "PostgreSQL, a city: 12 districts, 2 delivery workers" in header
