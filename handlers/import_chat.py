@@ -20,6 +20,7 @@ from bot.importing.review import Decisions
 from bot.render.imports import document_error, imported_message, preview_messages
 from bot.usecases.importing import chat as import_chat
 from bot.usecases.importing.documents import MAX_BYTES
+from bot.usecases.importing.placing import OutOfReach
 from handlers.callback_data import read_button
 from handlers.common import turn
 from handlers.context import BotContext
@@ -90,6 +91,9 @@ async def send_preview(
         )
     except DocumentError as exc:
         await bot.send_message(chat_id=chat_id, text=document_error(exc.reason, t))
+        return
+    except OutOfReach:
+        await bot.send_message(chat_id=chat_id, text=out_of_reach(t))
         return
     async with services.sessions() as session, session.begin():
         pending_id = await import_chat.remember(
@@ -183,6 +187,7 @@ async def import_pressed(update: Update, context: BotContext) -> None:
             upload = await import_chat.claim(
                 tr.session, int(match.group(2)), tr.member.id, context.services.clock.now()
             )
+        reach = await import_chat.reach_of(tr.session, tr.member.id)
     if upload is None:
         await query.answer(
             t.gettext(_("This import is no longer waiting. Please send the file again.")),
@@ -203,12 +208,24 @@ async def import_pressed(update: Update, context: BotContext) -> None:
     await context.bot.send_chat_action(chat_id=chat_id, action="typing")
     data = await download(context, upload.file_id)
     try:
-        result = await import_chat.confirm(context.services, upload, data)
+        result = await import_chat.confirm(context.services, upload, data, reach)
     except DocumentError as exc:
         text = document_error(exc.reason, t)
+    except OutOfReach:
+        text = out_of_reach(t)
     else:
         text = imported_message(result, upload.file_name, t)
     await context.bot.send_message(chat_id=chat_id, text=text)
+
+
+def out_of_reach(t: Translator) -> str:
+    """The refusal of an import into (or over a plan of) a jurisdiction outside the office."""
+    return t.gettext(
+        _(
+            "Your office cannot import into that jurisdiction or change its plans. "
+            "Nothing was changed."
+        )
+    )
 
 
 PLACE_PRESS = re.compile(r"impj:(\d{1,12})(?::(\d{1,10}))?")
@@ -227,14 +244,21 @@ async def place_pressed(update: Update, context: BotContext) -> None:
         t, member_id, chat_id = tr.t, tr.member.id, tr.sender.chat_id
         places: list[tuple[int, str]] | None = None
         upload: import_chat.Upload | None = None
+        refused = False
         if match is not None and match.group(2) is None:
             places = await import_chat.places_to_choose(
                 tr.session, int(match.group(1)), member_id, now
             )
         elif match is not None:
-            upload = await import_chat.choose_place(
-                tr.session, int(match.group(1)), member_id, int(match.group(2)), now
-            )
+            try:
+                upload = await import_chat.choose_place(
+                    tr.session, int(match.group(1)), member_id, int(match.group(2)), now
+                )
+            except OutOfReach:
+                refused = True
+    if refused:
+        await context.bot.send_message(chat_id=chat_id, text=out_of_reach(t))
+        return
     if places:
         rows = tuple(
             (Button(f"📍 {place}", f"impj:{match.group(1)}:{place_id}"),)

@@ -20,7 +20,7 @@ from handlers.context import BotContext
 from handlers.edits import edit_in_place
 from handlers.telegram_sender import keyboard
 
-OFFICE_PAGE = re.compile(r"o:(\d{1,4})")
+OFFICE_PAGE = re.compile(r"o:(?:j(\d{1,10}):)?(\d{1,4})")
 
 
 async def status(update: Update, context: BotContext) -> None:
@@ -37,7 +37,7 @@ async def status(update: Update, context: BotContext) -> None:
         rows = await _office_counts(context)
         if view.scope is not None:
             rows = office_rows(rows, view.scope, view.opened)
-        text, buttons = render_office_status(rows, t)
+        text, buttons = render_office_status(rows, t, opened=view.opened)
         markup = keyboard(buttons)
     else:
         text = render_status_view(view, today, t)
@@ -62,7 +62,10 @@ async def office_page_pressed(update: Update, context: BotContext) -> None:
     if match is None or scope is None:
         await query.answer(t.gettext(_("Only coordinators can see other units.")), show_alert=True)
         return
-    rows = office_rows(await _office_counts(context), scope)
-    text, buttons = render_office_status(rows, t, int(match.group(1)))
+    opened = int(match.group(1)) if match.group(1) else None
+    if opened is not None and not scope.sees(opened):
+        opened = None  # a forged button: the office's own view
+    rows = office_rows(await _office_counts(context), scope, opened)
+    text, buttons = render_office_status(rows, t, int(match.group(2)), opened)
     await query.answer()
     await edit_in_place(query, text, keyboard(buttons))

@@ -270,7 +270,11 @@ class Plan(Base):
     """One published plan; a source file may hold several."""
 
     __tablename__ = "plans"
-    __table_args__ = (UniqueConstraint("plan_key"),)
+    # a plan's key is read from its document: unique within a jurisdiction, since two
+    # districts' plans may carry the same title and name no place
+    __table_args__ = (
+        UniqueConstraint("jurisdiction_id", "plan_key", name="uq_plans_jurisdiction_plan_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_key: Mapped[str] = mapped_column(String(128))

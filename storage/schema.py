@@ -23,7 +23,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration's revision. The start-up check compares the database with it without
 # importing Alembic (a third of a second of the bot's start); tests/db/test_schema.py fails when
 # a new migration is added and this is not moved with it.
-SCHEMA_HEAD = "0004_jurisdictions"
+SCHEMA_HEAD = "0005_plan_key_per_jurisdiction"
 
 
 def alembic_config() -> Config:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -17,20 +18,23 @@ from bot.board.auth import InitDataError, verify
 from bot.board.http import Handler, Reader, ReaderHandler, json_response
 from bot.board.office_api import OfficeApi
 from bot.board.texts import page_texts
-from bot.i18n import normalize_locale
+from bot.i18n import Translator, _, normalize_locale
 from bot.render.chart import MAX_BARS, PART_COLOURS, PART_NAMES, PARTS, charted, rest_label
 from bot.render.labels import STATUS_ICONS, period_label, status_label
 from bot.render.unit_kinds import kind_label
 from bot.services import Services
 from bot.text import shorten
 from bot.usecases.status.board import (
+    PLACE_KIND,
     OfficeCounts,
+    UnitFacts,
     board_viewer,
     duty_detail,
     overview,
     report_summaries,
     unit_duties,
 )
+from bot.usecases.status.board_places import row_key
 from bot.usecases.tasks.lights import LIGHT_ICONS, LIGHT_MEANINGS, Light
 from bot.usecases.tasks.lists import UnitCounts
 from storage.enums import CLOSED_STATUSES
@@ -128,37 +132,51 @@ class BoardApi:
             "ongoing": row.ongoing,
         }
 
-    async def overview(self, _request: web.Request, reader: Reader) -> web.Response:
+    def _row(self, rank: int, row: UnitCounts, facts: UnitFacts, t: Translator) -> dict[str, Any]:
+        """A row of the list: a unit's, or a jurisdiction's below the office (`place`)."""
+        return {
+            "key": row_key(row),
+            "id": None if row.place else row.unit_id,
+            "place": row.jurisdiction_id if row.place else None,
+            "name": row.unit_name,
+            "rank": rank,
+            "light": row.light.value,
+            "light_icon": LIGHT_ICONS[row.light],
+            "kind": facts.kind,
+            "groups": list(facts.groups),
+            "plans": list(facts.plans),
+            "counts": self._counts(row),
+            "next_due": facts.next_due.isoformat() if facts.next_due else None,
+            "next_due_label": t.date(facts.next_due) if facts.next_due else "",
+            "next_duty": shorten(facts.next_duty or "", 60, one_line=True),
+        }
+
+    @staticmethod
+    def _kind(kind: str, t: Translator) -> str:
+        if kind == PLACE_KIND:
+            return t.gettext(_("jurisdiction below"))
+        return kind_label(kind, t)
+
+    async def overview(self, request: web.Request, reader: Reader) -> web.Response:
+        """Every row the viewer sees; `?place=ID` opens a jurisdiction below the office (its
+        rows, paged and filtered like the office's own, until the page leaves it)."""
         t = reader.t
         today = self._today()
+        opened = parse_id(request.query.get("place", ""))
         async with self.services.sessions() as session:
             seen = await overview(
-                session, reader.viewer, today, self.services.calendar, self.office_counts
+                session, reader.viewer, today, self.services.calendar, self.office_counts, opened
             )
-        units = []
-        for rank, row in enumerate(seen.rows):
-            facts = seen.facts[row.unit_id]
-            units.append(
-                {
-                    "id": row.unit_id,
-                    "name": row.unit_name,
-                    "rank": rank,
-                    "light": row.light.value,
-                    "light_icon": LIGHT_ICONS[row.light],
-                    "kind": facts.kind,
-                    "groups": list(facts.groups),
-                    "plans": list(facts.plans),
-                    "counts": self._counts(row),
-                    "next_due": facts.next_due.isoformat() if facts.next_due else None,
-                    "next_due_label": t.date(facts.next_due) if facts.next_due else "",
-                    "next_duty": shorten(facts.next_duty or "", 60, one_line=True),
-                }
-            )
+        units = [
+            self._row(rank, row, seen.facts[row_key(row)], t) for rank, row in enumerate(seen.rows)
+        ]
         kinds = sorted({unit["kind"] for unit in units})
-        shown = charted(seen.progress)
+        keys = {id(bar): key for key, bar in seen.progress}
+        shown = charted([bar for _key, bar in seen.progress])
         return json_response(
             {
                 "viewer": {"name": reader.viewer.name, "coordinator": reader.viewer.coordinator},
+                "opened": {"id": seen.opened.id, "name": seen.opened.name} if seen.opened else None,
                 "locale": t.locale,
                 "as_of": today.isoformat(),
                 "as_of_label": t.date_with_weekday(today),
@@ -174,7 +192,7 @@ class BoardApi:
                 ],
                 "plans": [{"id": i, "title": title} for i, title in seen.plans],
                 "groups": [{"id": i, "name": name} for i, name in seen.groups],
-                "kinds": [{"value": kind, "label": kind_label(kind, t)} for kind in kinds],
+                "kinds": [{"value": kind, "label": self._kind(kind, t)} for kind in kinds],
                 "units": units,
                 "chart": {
                     "limit": MAX_BARS,
@@ -188,7 +206,8 @@ class BoardApi:
                     ],
                     "rows": [
                         {
-                            "id": unit.unit_id,
+                            "key": keys[id(unit)],
+                            "id": unit.unit_id or None,
                             "name": unit.unit_name,
                             "light": unit.light,
                             "parts": {part: getattr(unit, part) for part in PARTS},

@@ -294,9 +294,10 @@ def render_unit_status(
 
 
 def render_office_status(
-    counts: list[UnitCounts], t: Translator, page: int = 0
+    counts: list[UnitCounts], t: Translator, page: int = 0, opened: int | None = None
 ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
-    """Every unit as a traffic light, worst first, paged by STATUS_PAGE_SIZE."""
+    """Every unit as a traffic light, worst first, paged by STATUS_PAGE_SIZE; the pages of a
+    jurisdiction opened below the office (`opened`) stay in it (o:j<id>:<page>)."""
     pages = max(1, -(-len(counts) // STATUS_PAGE_SIZE))
     page = min(max(0, page), pages - 1)
     shown = counts[page * STATUS_PAGE_SIZE : (page + 1) * STATUS_PAGE_SIZE]
@@ -337,7 +338,7 @@ def render_office_status(
             _("Page {page} of {pages}. /status UNIT shows one unit."), page=page + 1, pages=pages
         )
     )
-    nav = pager("o", page, pages, t)
+    nav = pager("o" if opened is None else f"o:j{opened}", page, pages, t)
     return "\n".join(lines), ((nav,) if nav else ())
 
 

@@ -219,11 +219,11 @@ async def test_a_chat_import_goes_to_the_coordinators_district_unless_they_choos
             "📍 渭滨区"
         ]
         forged = await press(h, weibin, summary, f"{change}:{jintai.id}")
-        assert "已失效" in forged["text"], "a place outside the office is refused"
+        assert "未做任何更改" in forged["text"], "a place outside the office is refused"
         await press(h, weibin, summary, confirm_buttons(summary)[0])
         assert await _plan_place(h, "2026年度普法工作要点") == "渭滨区"
         [stored] = await upload(h, weibin, plan_text("金台区"), "b.txt")
-        assert "地区：金台区" in stored["text"], "a stored plan keeps its place by default"
+        assert "地区：渭滨区" in stored["text"], "another district's stored plan is not theirs"
         [new] = await upload(h, weibin, plan_text("金台区").replace(b"2026", b"2027"), "c.txt")
         assert "地区：渭滨区" in new["text"], "a new plan naming another district: their own"
 

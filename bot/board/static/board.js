@@ -13,6 +13,7 @@ const state = {
   showAllBars: false,
   unitId: null,
   unitPage: 0,
+  place: null, // a jurisdiction below the office, opened from its row (kept while paging)
 };
 
 const $ = (id) => document.getElementById(id);
@@ -171,6 +172,9 @@ function renderChrome() {
   }
   $("unit-back").textContent = `‹ ${say("back")}`;
   $("duty-back").textContent = `‹ ${say("back")}`;
+  $("place-bar").hidden = !data.opened;
+  $("place-back").textContent = `‹ ${say("back")}`;
+  $("place-name").textContent = data.opened ? data.opened.name : "";
 }
 
 function filteredUnits() {
@@ -259,7 +263,8 @@ function renderUnits(units) {
   }
   for (const unit of units) {
     const item = el("li", "row");
-    item.dataset.unitId = unit.id;
+    if (unit.place) item.dataset.place = unit.place;
+    else item.dataset.unitId = unit.id;
     item.dataset.light = unit.light;
     const name = el("span", "name");
     name.append(el("b", null, unit.name));
@@ -269,7 +274,7 @@ function renderUnits(units) {
       name.append(next);
     }
     item.append(lightDot(unit.light), name, ...countCells(unit.counts));
-    item.addEventListener("click", guarded(() => openUnit(unit.id, 0)));
+    item.addEventListener("click", guarded(() => openRow(unit)));
     list.append(item);
   }
 }
@@ -301,20 +306,21 @@ function renderChart(units) {
     item.append(swatch, part.label);
     legend.append(item);
   }
-  const wanted = new Set(units.map((u) => u.id));
-  const rows = chart.rows.filter((row) => wanted.has(row.id));
+  const wanted = new Set(units.map((u) => u.key));
+  const rows = chart.rows.filter((row) => wanted.has(row.key));
   const list = $("chart");
   list.replaceChildren();
   const limit = state.showAllBars ? rows.length : chart.limit;
   for (const row of rows.slice(0, limit)) {
     const item = el("li");
-    item.dataset.unitId = row.id;
+    if (row.id) item.dataset.unitId = row.id;
     const label = el("span", "label");
     label.append(el("span", `dot ${row.light}`), row.name);
     label.title = row.name;
     const [bar, total] = barOf(row.parts);
     item.append(label, bar, el("span", "figure", `${row.parts.year_done}/${total}`));
-    item.addEventListener("click", guarded(() => openUnit(row.id, 0)));
+    const opens = units.find((u) => u.key === row.key);
+    item.addEventListener("click", guarded(() => openRow(opens)));
     list.append(item);
   }
   const rest = rows.slice(limit);
@@ -359,8 +365,19 @@ function renderOverview() {
   }
 }
 
+function overviewPath() {
+  return state.place ? `overview?place=${state.place}` : "overview";
+}
+
+// a unit's row opens the unit; a jurisdiction's row opens its own rows (back: the office's)
+async function openRow(row) {
+  if (!row.place) return openUnit(row.id, 0);
+  state.place = row.place;
+  return loadOverview();
+}
+
 async function loadOverview() {
-  state.data = await api("overview");
+  state.data = await api(overviewPath());
   state.texts = state.data.texts;
   renderChrome();
   renderOverview();
@@ -482,7 +499,7 @@ async function officeChange(path, body) {
     $("office-message").textContent = say("saved");
     renderOffice();
     const tab = state.tab;
-    state.data = await api("overview");
+    state.data = await api(overviewPath());
     renderChrome();
     state.tab = tab;
     renderOverview();
@@ -636,6 +653,7 @@ async function start() {
   }));
   $("chart-toggle").addEventListener("click", () => { state.showAllBars = !state.showAllBars; renderOverview(); });
   $("unit-back").addEventListener("click", () => show("overview"));
+  $("place-back").addEventListener("click", guarded(() => { state.place = null; return loadOverview(); }));
   $("duty-back").addEventListener("click", guarded(() => openUnit(state.unitId, state.unitPage)));
   await guarded(loadOverview)();
   document.body.dataset.ready = "1";

@@ -7,6 +7,8 @@ its bytes are still the ones previewed.
 The plan's jurisdiction is shown in the preview and can be changed before Confirm to one the
 coordinator's office reaches (kept as `place`); a district coordinator's plan that names no
 place, or one outside their office, goes to their own district unless they choose otherwise.
+A coordinator's import never finds, revises or moves a plan outside their office (`Reach`,
+checked again at Confirm), whatever the document says or a button claims.
 """
 
 from __future__ import annotations
@@ -21,14 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.importing import DocumentError
 from bot.importing.review import Decisions, apply_decisions
 from bot.services import Services
-from bot.usecases.importing.documents import import_sources, plan_key, read_source
+from bot.usecases.importing.documents import import_sources, read_source
 from bot.usecases.importing.past_duties import PAST_CHOICES, PastChoice
+from bot.usecases.importing.placing import OutOfReach, Reach
 from bot.usecases.importing.result import ImportResult, Source
 from bot.usecases.importing.review import ReviewState, known_unit_names, new_review
-from bot.usecases.jurisdictions.scope import OfficeScope, office_scope
+from bot.usecases.jurisdictions.scope import office_scope
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.pending import BUTTON_KINDS, PENDING_TTL
-from storage.models import PendingInput, Plan
+from storage.models import PendingInput
 
 IMPORT_KIND = "import"
 
@@ -75,26 +78,14 @@ def decided(source: Source, decisions: Decisions) -> Source:
     return replace(source, document=apply_decisions(source.document, decisions))
 
 
-async def default_place(
-    session: AsyncSession, source: Source, scope: OfficeScope | None
-) -> str | None:
-    """A district coordinator's own district, when a new plan of the document names no place
-    or one their office does not reach; None (the places the plans name) otherwise. A plan
-    stored already keeps its jurisdiction (another district's is not moved by a default)."""
-    if scope is None or scope.top is None:
+async def reach_of(session: AsyncSession, member_id: int) -> Reach | None:
+    """The jurisdictions the member's import may write (their office's), None for an office
+    that reaches everything. A plan naming no place, or one outside, goes to their own."""
+    scope = await office_scope(session, member_id)
+    if scope is None or scope.places is None:
         return None
-    plans = source.document.plans
-    stored = set(
-        await session.scalars(
-            select(Plan.plan_key).where(Plan.plan_key.in_([plan_key(plan) for plan in plans]))
-        )
-    )
-    for plan in plans:
-        if plan_key(plan) in stored:
-            continue
-        if not plan.jurisdiction_name or scope.opens(plan.jurisdiction_name) is None:
-            return scope.tree.places[scope.top].name
-    return None
+    home = scope.top if scope.top is not None else min(scope.places)
+    return Reach(scope.places, home)
 
 
 async def preview(
@@ -108,17 +99,17 @@ async def preview(
     member_id: int | None = None,
     place: str | None = None,
 ) -> Preview:
-    """Parse and dry-run the import; raises `DocumentError` for a document it cannot use.
-    `place` is the jurisdiction chosen so far; without one, the member's default."""
+    """Parse and dry-run the import; raises `DocumentError` for a document it cannot use,
+    `OutOfReach` for a `place` (the jurisdiction chosen so far) the member's office does not
+    reach. Without one, each plan goes where it says, or to the member's own jurisdiction."""
     decisions = decisions or Decisions()
     source = await asyncio.to_thread(read_source, data, file_name)
     if decisions:
         source = decided(source, decisions)
     async with services.sessions() as session:
         known = await known_unit_names(session)
-        scope = await office_scope(session, member_id) if member_id is not None else None
-        place = place or await default_place(session, source, scope)
-    result = await import_sources(services, [source], dry_run=True, jurisdiction=place)
+        reach = await reach_of(session, member_id) if member_id is not None else None
+    result = await import_sources(services, [source], dry_run=True, jurisdiction=place, reach=reach)
     review = None if decisions else new_review(source.document, known)
     upload = Upload(
         file_id=file_id,
@@ -241,24 +232,32 @@ async def places_to_choose(
 async def choose_place(
     session: AsyncSession, pending_id: int, member_id: int, jurisdiction_id: int, now: datetime
 ) -> Upload | None:
-    """The coordinator picks the plan's jurisdiction (one their office reaches); None if the
-    import is not theirs any more, or the place is not theirs to choose."""
+    """The coordinator picks the plan's jurisdiction; None if the import is not theirs any
+    more. `OutOfReach` (nothing changed) for a place their office does not reach (a forged
+    button)."""
     pending = await _own_pending(session, pending_id, member_id, now)
     scope = await office_scope(session, member_id) if pending is not None else None
-    if pending is None or scope is None or not scope.sees(jurisdiction_id):
+    if pending is None or scope is None:
         return None
     place = scope.tree.places.get(jurisdiction_id)
-    if place is None:
-        return None
+    if place is None or not scope.sees(jurisdiction_id):
+        raise OutOfReach(place.name if place is not None else str(jurisdiction_id))
     pending.payload = {**(pending.payload or {}), "place": place.name}
     return upload_of(pending)
 
 
-async def confirm(services: Services, upload: Upload, data: bytes) -> ImportResult:
-    """Import the downloaded file for real, if it is still the file that was previewed."""
+async def confirm(
+    services: Services, upload: Upload, data: bytes, reach: Reach | None = None
+) -> ImportResult:
+    """Import the downloaded file for real, if it is still the file that was previewed, within
+    the importer's `reach` as it is now (`OutOfReach`: nothing written)."""
     source = await asyncio.to_thread(read_source, data, upload.file_name)
     if source.digest != upload.digest:
         raise DocumentError("changed", "The file is not the one that was previewed.")
     return await import_sources(
-        services, [decided(source, upload.decisions)], past=upload.past, jurisdiction=upload.place
+        services,
+        [decided(source, upload.decisions)],
+        past=upload.past,
+        jurisdiction=upload.place,
+        reach=reach,
     )

@@ -3,8 +3,9 @@
 Everything of one import lands in one transaction, whole or not at all. Re-importing the same
 document changes nothing; a revised one updates its plan in place (see `import_duties`).
 
-Plan identity (`plan_key`): "v1:" + SHA-256 of the plan's place, issuer and normalized title
-(plus "#n" when one import holds several plans with the same three). The file's bytes are
+Plan identity: its jurisdiction and `plan_key`, "v1:" + SHA-256 of the plan's place, issuer
+and normalized title (plus "#n" when one import holds several plans with the same three); two
+districts' plans of the same title are two plans (see `placing`). The file's bytes are
 deliberately not part of it: a revised file, or the same plan as .docx instead of .txt,
 updates the plan it continues instead of creating a second one. The bytes' digest is kept in
 `Plan.source_hash` to show which file the plan was last read from.
@@ -30,6 +31,7 @@ from bot.importing import DocumentError, ParsedPlan, parse_bytes
 from bot.services import Services
 from bot.usecases.importing.duties import PlanSync, WantedItem, WantedLink
 from bot.usecases.importing.past_duties import PastChoice, settle_past
+from bot.usecases.importing.placing import Reach, place_plans
 from bot.usecases.importing.result import (
     GroupSummary,
     ImportResult,
@@ -39,7 +41,7 @@ from bot.usecases.importing.result import (
     UnitSummary,
 )
 from bot.usecases.importing.views import group_summaries, unit_summaries
-from bot.usecases.jurisdictions.tree import ensure_jurisdiction, home_id, load_tree
+from bot.usecases.jurisdictions.tree import load_tree
 from bot.usecases.planning.locking import write_lock
 from bot.usecases.planning.plan import drop_future_occurrences, retire_inactive
 from bot.usecases.planning.replan import replan
@@ -223,41 +225,21 @@ async def _insert_new_duties(session: AsyncSession, syncs: Sequence[PlanSync]) -
     return new_ids
 
 
-async def _plan_places(
-    session: AsyncSession,
-    keyed: list[tuple[Source, int, ParsedPlan, str]],
-    existing: dict[str, Plan],
-    now: datetime,
-    jurisdiction: str | None,
-) -> dict[str, int]:
-    """Each plan's jurisdiction: the one named for the import, else the one a stored plan
-    already has, else the place the document names (made when new), else the home one."""
-    chosen = await ensure_jurisdiction(session, now, jurisdiction) if jurisdiction else None
-    places: dict[str, int] = {}
-    for _source, _index, plan, key in keyed:
-        if chosen is not None:
-            places[key] = chosen.id
-        elif key in existing:
-            places[key] = existing[key].jurisdiction_id
-        elif plan.jurisdiction_name:
-            places[key] = (await ensure_jurisdiction(session, now, plan.jurisdiction_name)).id
-        else:
-            places[key] = await home_id(session, now)
-    return places
-
-
 async def persist_documents(
     session: AsyncSession,
     sources: Sequence[Source],
     now: datetime,
     today: date,
     jurisdiction: str | None = None,
+    reach: Reach | None = None,
 ) -> ImportResult:
     """Store the documents' plans in the session's transaction (the caller commits), each in
-    its jurisdiction (`jurisdiction` names one for them all)."""
+    its jurisdiction (`jurisdiction` names one for them all; `reach` bounds a coordinator's)."""
     keyed = _plan_keys(sources)
-    existing = await _stored_plans(session, [key for *_rest, key in keyed])
-    places = await _plan_places(session, keyed, existing, now, jurisdiction)
+    places = await place_plans(
+        session, [(plan, key) for _s, _i, plan, key in keyed], now, jurisdiction, reach
+    )
+    existing = await _stored_plans(session, places)
     rules = await load_rules(session)
     books: dict[int, UnitBook] = {}
     for place in sorted(set(places.values())):
@@ -293,18 +275,23 @@ async def persist_documents(
     return result
 
 
-async def _stored_plans(session: AsyncSession, keys: list[str]) -> dict[str, Plan]:
-    """The plans already stored under these keys, with their duties' units and rules."""
+async def _stored_plans(session: AsyncSession, places: dict[str, int]) -> dict[str, Plan]:
+    """The plans already stored under these keys in the jurisdictions the plans go to, with
+    their duties' units and rules (a plan of the same key elsewhere is another plan)."""
     return {
         plan.plan_key: plan
         for plan in await session.scalars(
             select(Plan)
-            .where(Plan.plan_key.in_(keys))
+            .where(
+                Plan.plan_key.in_(list(places)),
+                Plan.jurisdiction_id.in_(sorted(set(places.values()))),
+            )
             .options(
                 selectinload(Plan.duties).selectinload(Duty.units),
                 selectinload(Plan.duties).selectinload(Duty.rules),
             )
         )
+        if places[plan.plan_key] == plan.jurisdiction_id
     }
 
 
@@ -432,6 +419,7 @@ async def import_sources(
     dry_run: bool = False,
     past: PastChoice = "ask",
     jurisdiction: str | None = None,
+    reach: Reach | None = None,
 ) -> ImportResult:
     """Import in one transaction and plan the touched duties; a dry run rolls it all back.
 
@@ -443,7 +431,7 @@ async def import_sources(
         transaction = await session.begin()
         try:
             await write_lock(session)
-            result = await persist_documents(session, sources, now, today, jurisdiction)
+            result = await persist_documents(session, sources, now, today, jurisdiction, reach)
             result.dry_run = dry_run
             if dry_run:
                 await transaction.rollback()

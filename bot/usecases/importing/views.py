@@ -62,7 +62,7 @@ async def group_summaries(
     created = {id(group) for group in book.created_groups}
     result = []
     for group in groups:
-        rule = book.rules.get(group.name, GroupRule(selective=True))
+        rule = book.rules.of(group) or GroupRule(selective=True)
         result.append(
             GroupSummary(
                 name=group.name,

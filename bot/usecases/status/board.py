@@ -22,7 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.usecases.digest.data import UnitProgress, unit_progress
-from bot.usecases.jurisdictions.scope import OfficeScope, office_scope, scoped
+from bot.usecases.jurisdictions.scope import OfficeScope, office_rows, office_scope, scoped
+from bot.usecases.jurisdictions.tree import Place
+from bot.usecases.status.board_places import opened_place, row_key, summed_bar, units_under
 from bot.usecases.tasks.lists import (
     OPEN_STATUSES,
     DutyCard,
@@ -50,6 +52,7 @@ from storage.models import (
 )
 
 UNIT_PAGE_SIZE = 100
+PLACE_KIND = "jurisdiction"  # the kind of a row standing for a jurisdiction below the office
 
 OfficeCounts = Callable[[date], Awaitable[list[UnitCounts]]]
 
@@ -97,11 +100,14 @@ class UnitFacts:
 
 @dataclass
 class Overview:
+    """The rows, worst first; facts and chart bars by row key (`board_places.row_key`)."""
+
     rows: list[UnitCounts]
-    facts: dict[int, UnitFacts]
+    facts: dict[str, UnitFacts]
     plans: list[tuple[int, str]]
     groups: list[tuple[int, str]]
-    progress: list[UnitProgress] = field(default_factory=list)
+    progress: list[tuple[str, UnitProgress]] = field(default_factory=list)
+    opened: Place | None = None  # a jurisdiction below the office, opened from its row
 
 
 async def _facts(
@@ -178,29 +184,72 @@ async def overview(
     today: date,
     calendar: WorkingDays,
     office_counts: OfficeCounts | None = None,
+    opened: int | None = None,
 ) -> Overview:
     """The rows a viewer sees (a coordinator's are /status's office-wide counts, shared with
-    it through `office_counts` when given), with what the filters need and the chart."""
+    it through `office_counts` when given), with what the filters need and the chart (its
+    bars in the rows' order: worst first).
+
+    An office over jurisdictions below it sees, like /status, its own units and each
+    jurisdiction right below as one row (summed); `opened` shows one of those instead."""
     if viewer.coordinator:
-        rows = (
+        every = (
             await office_counts(today)
             if office_counts is not None
             else await unit_counts(session, today, calendar)
         )
-        progress = await unit_progress(session, today, calendar)
+        bars = await unit_progress(session, today, calendar)
         if viewer.scope is not None:
-            rows = scoped(rows, viewer.scope)
-            seen = {row.unit_id for row in rows}
-            progress = [row for row in progress if row.unit_id in seen]
+            return await _office_overview(session, viewer.scope, every, bars, today, opened)
+        units, rows = every, every
     else:
-        rows = await unit_counts(session, today, calendar, list(viewer.unit_ids))
-        progress = [
-            row
-            for row in await unit_progress(session, today, calendar)
-            if row.unit_id in viewer.unit_ids
-        ]
-    facts, plans, groups = await _facts(session, [row.unit_id for row in rows], today)
-    return Overview(rows, facts, plans, groups, progress)
+        units = rows = await unit_counts(session, today, calendar, list(viewer.unit_ids))
+        bars = await unit_progress(session, today, calendar)
+    bar_of = {bar.unit_id: bar for bar in bars}
+    facts, plans, groups = await _facts(session, [row.unit_id for row in units], today)
+    progress = [(row_key(row), bar_of[row.unit_id]) for row in rows if row.unit_id in bar_of]
+    return Overview(rows, {f"u{k}": v for k, v in facts.items()}, plans, groups, progress)
+
+
+async def _office_overview(
+    session: AsyncSession,
+    scope: OfficeScope,
+    every: list[UnitCounts],
+    bars: list[UnitProgress],
+    today: date,
+    opened: int | None,
+) -> Overview:
+    units = scoped(every, scope)
+    rows = office_rows(every, scope, opened)
+    facts, plans, groups = await _facts(session, [row.unit_id for row in units], today)
+    bar_of = {bar.unit_id: bar for bar in bars}
+    row_facts: dict[str, UnitFacts] = {}
+    progress: list[tuple[str, UnitProgress]] = []
+    for row in rows:
+        under = units_under(row, units, scope)
+        key = row_key(row)
+        row_facts[key] = facts[row.unit_id] if not row.place else _summed_facts(facts, under)
+        if not row.place and row.unit_id in bar_of:
+            progress.append((key, bar_of[row.unit_id]))
+        elif row.place:
+            progress.append((key, summed_bar(row, [bar_of[i] for i in under if i in bar_of])))
+    return Overview(rows, row_facts, plans, groups, progress, opened_place(scope, opened))
+
+
+def _summed_facts(facts: dict[int, UnitFacts], unit_ids: list[int]) -> UnitFacts:
+    """A jurisdiction's row: every group and plan of its units, its earliest next deadline."""
+    mine = [facts[unit_id] for unit_id in unit_ids if unit_id in facts]
+    upcoming = sorted(
+        ((fact.next_due, fact.next_duty) for fact in mine if fact.next_due is not None),
+        key=lambda pair: pair[0],
+    )
+    return UnitFacts(
+        kind=PLACE_KIND,
+        groups=tuple(sorted({group for fact in mine for group in fact.groups})),
+        plans=tuple(sorted({plan for fact in mine for plan in fact.plans})),
+        next_due=upcoming[0][0] if upcoming else None,
+        next_duty=upcoming[0][1] if upcoming else None,
+    )
 
 
 async def unit_duties(

@@ -164,7 +164,7 @@ async def list_groups(session: AsyncSession) -> list[GroupRow]:
     duties = await _duty_counts(session, DutyUnit.group_id)
     result = []
     for group in await session.scalars(select(UnitGroup).order_by(UnitGroup.name)):
-        rule = rules.get(group.name, GroupRule(selective=True))
+        rule = rules.of(group) or GroupRule(selective=True)
         result.append(
             GroupRow(
                 name=group.name,
@@ -398,9 +398,9 @@ async def change_group_units(
         else:
             unchanged.append(unit.name)
     rules = await load_rules(session)
-    rule = rules.get(group.name) or DEFAULT_GROUP_RULES.get(group.name) or GroupRule(selective=True)
+    rule = rules.of(group) or DEFAULT_GROUP_RULES.get(group.name) or GroupRule(selective=True)
     ids = [unit.id for unit in units]
-    rules[group.name] = include(rule, ids) if add else exclude(rule, ids)
+    rules.set(group.jurisdiction_id, group.name, include(rule, ids) if add else exclude(rule, ids))
     await save_rules(session, rules, now)
     await session.flush()
     duty_ids = await _bound_duties(session, group.id)

@@ -20,6 +20,7 @@ from bot.usecases.units.groups import (
     DEFAULT_GROUP_RULES,
     STATUTORY_GROUP_RULES,
     GroupRule,
+    GroupRules,
     below_rule,
     load_rules,
 )
@@ -55,7 +56,7 @@ class UnitBook:
     unit_aliases: dict[str, Unit] = field(default_factory=dict)
     groups: dict[str, UnitGroup] = field(default_factory=dict)
     group_aliases: dict[str, UnitGroup] = field(default_factory=dict)
-    rules: dict[str, GroupRule] = field(default_factory=dict)
+    rules: GroupRules = field(default_factory=GroupRules)
     created_units: list[Unit] = field(default_factory=list)
     created_groups: list[UnitGroup] = field(default_factory=list)
     created_aliases: int = 0
@@ -134,8 +135,8 @@ class UnitBook:
             self.session.add(group)
             self.groups[name] = group
             self.created_groups.append(group)
-        if group.name not in self.rules and rule is not None:
-            self.rules[group.name] = rule
+        if rule is not None and self.rules.get(self.jurisdiction_id, group.name) is None:
+            self.rules.set(self.jurisdiction_id, group.name, rule)
         return group
 
     def ensure_statutory_groups(self) -> list[UnitGroup]:

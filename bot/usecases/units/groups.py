@@ -5,7 +5,8 @@ kind), optionally only those whose name contains one of some keywords. Selective
 ("区直有关部门") join nobody automatically; the coordinator picks their members. Automatic
 membership only ever adds (so a coordinator's additions stay), and a unit the coordinator
 removed is remembered in `excluded` and never re-added. Rules live in one `config_entries`
-row so a coordinator can change them without a schema change.
+row so a coordinator can change them without a schema change, by jurisdiction then group name
+(the same name in two districts is two groups with two rules).
 """
 
 from __future__ import annotations
@@ -197,16 +198,61 @@ def below_rule(name: str) -> GroupRule | None:
     return GroupRule(below=match.group("unit")) if match else None
 
 
-async def load_rules(session: AsyncSession) -> dict[str, GroupRule]:
+@dataclass
+class GroupRules:
+    """Every group's rule by jurisdiction, then name: 区直各部门 of 渭滨区 and of 金台区 are two
+    groups, and a rule (a unit removed, a group made hand-picked) of one never applies to the
+    other."""
+
+    by_place: dict[int, dict[str, GroupRule]] = field(default_factory=dict)
+
+    def get(self, place: int, name: str) -> GroupRule | None:
+        return self.by_place.get(place, {}).get(name)
+
+    def set(self, place: int, name: str, rule: GroupRule) -> None:
+        self.by_place.setdefault(place, {})[name] = rule
+
+    def of(self, group: UnitGroup) -> GroupRule | None:
+        """The group's rule (None when it has none yet)."""
+        return self.get(group.jurisdiction_id, group.name)
+
+    def __contains__(self, name: object) -> bool:
+        """Whether a group of that name has a rule in some jurisdiction."""
+        return any(name in rules for rules in self.by_place.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "places": {
+                str(place): {name: rules[name].to_json() for name in sorted(rules)}
+                for place, rules in sorted(self.by_place.items())
+                if rules
+            }
+        }
+
+
+async def load_rules(session: AsyncSession) -> GroupRules:
+    """The stored rules. Rules stored before they were kept per jurisdiction (one per group
+    name, `groups`) become the rule of every group of that name, each then its own."""
     entry = await session.get(ConfigEntry, RULES_KEY)
     if entry is None:
-        return {}
-    return {name: GroupRule.from_json(raw) for name, raw in entry.value.get("groups", {}).items()}
+        return GroupRules()
+    rules = GroupRules()
+    for place, named in entry.value.get("places", {}).items():
+        for name, raw in named.items():
+            rules.set(int(place), name, GroupRule.from_json(raw))
+    legacy = entry.value.get("groups", {})
+    if legacy:
+        for name, place in await session.execute(
+            select(UnitGroup.name, UnitGroup.jurisdiction_id).where(UnitGroup.name.in_(legacy))
+        ):
+            if rules.get(place, name) is None:
+                rules.set(place, name, GroupRule.from_json(legacy[name]))
+    return rules
 
 
-async def save_rules(session: AsyncSession, rules: dict[str, GroupRule], now: datetime) -> bool:
+async def save_rules(session: AsyncSession, rules: GroupRules, now: datetime) -> bool:
     """Store the rules; writes nothing when they are unchanged (keeps re-imports idempotent)."""
-    value = {"groups": {name: rules[name].to_json() for name in sorted(rules)}}
+    value = rules.to_json()
     entry = await session.get(ConfigEntry, RULES_KEY)
     if entry is not None and entry.value == value:
         return False
@@ -254,22 +300,23 @@ def include(rule: GroupRule, unit_ids: Iterable[int]) -> GroupRule:
 
 
 async def sync_members(
-    session: AsyncSession, rules: dict[str, GroupRule], now: datetime | None = None
+    session: AsyncSession, rules: GroupRules, now: datetime | None = None
 ) -> dict[int, set[int]]:
     """Add every unit a rule admits to its group; returns group id → unit ids added.
 
-    A group takes units of its own jurisdiction only: 区直各部门 of 杨陵区 are 杨陵区's."""
-    groups = list(
-        await session.execute(
-            select(UnitGroup.name, UnitGroup.id, UnitGroup.jurisdiction_id).where(
-                UnitGroup.name.in_(rules)
-            )
+    A group takes units of its own jurisdiction only: 区直各部门 of 杨陵区 are 杨陵区's, by
+    杨陵区's rule."""
+    groups = [
+        (group_id, place, rule)
+        for name, group_id, place in await session.execute(
+            select(UnitGroup.name, UnitGroup.id, UnitGroup.jurisdiction_id)
         )
-    )
+        if (rule := rules.get(place, name)) is not None
+    ]
     tree = await load_tree(session)
-    for name, _group_id, place in groups:
-        if rules[name].below and now is not None:
-            await _ensure_below(session, tree, place, rules[name].below, now)
+    for _group_id, place, rule in groups:
+        if rule.below and now is not None:
+            await _ensure_below(session, tree, place, rule.below, now)
     units = list(await session.execute(select(Unit.id, Unit.name, Unit.kind, Unit.jurisdiction_id)))
     current: dict[int, set[int]] = {}
     for group_id, unit_id in await session.execute(
@@ -277,8 +324,7 @@ async def sync_members(
     ):
         current.setdefault(group_id, set()).add(unit_id)
     added: dict[int, set[int]] = {}
-    for name, group_id, place in groups:
-        rule = rules[name]
+    for group_id, place, rule in groups:
         have = current.get(group_id, set())
         places = tree.below(place) - {place} if rule.below else {place}
         for unit_id, unit_name, kind, unit_place in units:
@@ -293,7 +339,7 @@ async def sync_members(
 
 
 async def drop_by_kind(
-    session: AsyncSession, rules: dict[str, GroupRule], unit_id: int, kind: str
+    session: AsyncSession, rules: GroupRules, unit_id: int, kind: str
 ) -> list[int]:
     """Take a unit out of the automatic groups its new kind no longer admits (its kind was
     corrected: a party organ is not one of "区直各部门"); returns the group ids left."""
@@ -301,9 +347,10 @@ async def drop_by_kind(
     if unit is None:
         return []
     left: list[int] = []
-    for group in await session.scalars(select(UnitGroup).where(UnitGroup.name.in_(rules))):
-        rule = rules[group.name]
-        if not rule.automatic or rule.admits(unit.name, kind):
+    joined = select(UnitGroupMember.group_id).where(UnitGroupMember.unit_id == unit_id)
+    for group in await session.scalars(select(UnitGroup).where(UnitGroup.id.in_(joined))):
+        rule = rules.of(group)
+        if rule is None or not rule.automatic or rule.admits(unit.name, kind):
             continue
         result = await session.execute(
             delete(UnitGroupMember).where(

@@ -146,7 +146,7 @@ async def group_lines(session: AsyncSession, scope: OfficeScope | None = None) -
             group.name,
             members.get(group.id, 0),
             duties.get(group.id, 0),
-            rules.get(group.name, GroupRule(selective=True)).automatic,
+            (rules.of(group) or GroupRule(selective=True)).automatic,
         )
         for group in await session.scalars(
             select(UnitGroup)
@@ -173,7 +173,7 @@ async def group_view(
             .order_by(Unit.name)
         )
     )
-    rule = rules.get(group.name) or DEFAULT_GROUP_RULES.get(group.name) or GroupRule(selective=True)
+    rule = rules.of(group) or DEFAULT_GROUP_RULES.get(group.name) or GroupRule(selective=True)
     return GroupView(
         group.id,
         group.name,
@@ -217,7 +217,7 @@ async def create_group(
     session.add(group)
     await session.flush()
     rules = await load_rules(session)
-    rules[wanted] = GroupRule(selective=True)
+    rules.set(group.jurisdiction_id, wanted, GroupRule(selective=True))
     await save_rules(session, rules, now)
     planned_here = select(Duty.id).join(Plan, Plan.id == Duty.plan_id)
     if place is not None:
