@@ -54,10 +54,16 @@ class SandboxProcess:
         stop_process(self.process)
 
 
+CONFORMANCE_ENV = "DUTYBOT_PERF_CONFORMANCE"  # set: sandboxes check every call (the smoke)
+CONFORMANCE_FILE = "conformance.jsonl"
+
+
 async def start_sandbox(limits: bool, log: Path) -> SandboxProcess:
     argv = [sys.executable, "-m", "tests.perf.sandbox_proc", "--port", "0"]
     if limits:
         argv.append("--limits")
+    if os.environ.get(CONFORMANCE_ENV):
+        argv += ["--conformance", str(log.parent / CONFORMANCE_FILE)]
     process = subprocess.Popen(
         argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=log.open("ab"), text=True
     )

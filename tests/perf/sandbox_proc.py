@@ -9,6 +9,11 @@ SIGTERM. Beside the control API it answers:
 - `GET /_perf/calls` — `{method: t}` of the first call of each Bot API method;
 - `POST /_perf/users` — `[{id, first_name}]`, adds the people in one request.
 
+With `--conformance FILE` every request the bots make and every answer are checked against
+the Bot API specification as in the suite (tests/conformance), and one JSON line of counts
+and violations is added to FILE when the sandbox stops: the benchmark's bots run as
+processes of their own, out of reach of the suite's in-process check.
+
 Only the recording is added; the sandbox itself (limits, faults, answers) is unchanged.
 """
 
@@ -17,8 +22,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -74,6 +81,31 @@ class TimedSandbox(SandboxServer):
         return web.json_response({"added": len(people)})
 
 
+class CheckedSandbox(TimedSandbox):
+    """A TimedSandbox that checks every call against the Bot API specification."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        from tests.conformance.plugin import Recorder
+
+        self.recorder = Recorder()
+
+    async def _execute(self, call: Any, name: str, handler: Any) -> Any:
+        self.recorder.request(name, dict(call.params.values), list(call.params.uploads))
+        result = await super()._execute(call, name, handler)
+        self.recorder.answer(name, result)
+        return result
+
+    def report(self) -> dict[str, Any]:
+        recorder = self.recorder
+        return {
+            "requests": recorder.requests,
+            "answers": recorder.answers,
+            "violations": [str(v) for v in recorder.violations[:50]],
+            "violation_count": len(recorder.violations),
+        }
+
+
 def _data(entry: LogEntry) -> list[str]:
     markup = entry.reply_markup or {}
     return [
@@ -84,8 +116,9 @@ def _data(entry: LogEntry) -> list[str]:
     ]
 
 
-async def serve(port: int, limits: bool) -> None:
-    server = TimedSandbox(limits=Limits(enabled=limits))
+async def serve(port: int, limits: bool, conformance: Path | None = None) -> None:
+    kind = CheckedSandbox if conformance is not None else TimedSandbox
+    server = kind(limits=Limits(enabled=limits))
     url = await server.start("127.0.0.1", port)
     print(f"URL {url}", flush=True)
     stop = asyncio.Event()
@@ -96,15 +129,19 @@ async def serve(port: int, limits: bool) -> None:
         await stop.wait()
     finally:
         await server.stop()
+        if isinstance(server, CheckedSandbox) and conformance is not None:
+            with conformance.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(server.report(), ensure_ascii=False) + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.perf.sandbox_proc")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--limits", action="store_true", help="enforce Telegram's limits")
+    parser.add_argument("--conformance", type=Path, help="check calls; append a report here")
     args = parser.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.port, args.limits))
+        asyncio.run(serve(args.port, args.limits, args.conformance))
 
 
 if __name__ == "__main__":

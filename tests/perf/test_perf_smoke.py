@@ -18,7 +18,28 @@ import pytest
 
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.perf.__main__ import Options, postgres_reason, run
+from tests.perf.processes import CONFORMANCE_ENV, CONFORMANCE_FILE
 from tests.perf.scale import CITY_DISTRICTS, SMOKE
+
+
+def checked_calls(work_dir: Path) -> int:
+    """The Bot API calls the sandboxes checked (the bots run as processes of their own, so
+    the suite's in-process check does not see them): none may break the specification."""
+    reports = [
+        json.loads(line)
+        for line in (work_dir / CONFORMANCE_FILE).read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    assert reports, "every sandbox reports what it checked"
+    broken = [v for report in reports for v in report["violations"]]
+    assert sum(report["violation_count"] for report in reports) == 0, broken
+    return sum(report["requests"] for report in reports)
+
+
+@pytest.fixture(autouse=True)
+def _sandboxes_check_conformance(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CONFORMANCE_ENV, "1")
+
 
 # generous waits (they only end a run that hangs): the smoke must not depend on speed; the
 # naive bot's wait only decides whether the table says "none in N"
@@ -86,6 +107,7 @@ async def test_benchmark_produces_a_sane_table(tmp_path: Path) -> None:
     assert lines[0].startswith("| measure | SQLite |")
     assert any(line.startswith("| delivery at Telegram's limits") for line in lines)
     assert any("peak RSS" in line for line in lines)
+    assert checked_calls(tmp_path) > SCALE.due
 
 
 @pytest.mark.timeout(600)
@@ -112,6 +134,7 @@ async def test_links_only_gives_just_the_delivery_rows_over_links(tmp_path: Path
         assert link["delivery"]["lost"] == link["delivery"]["duplicated"] == 0, link
     rows = [line for line in outcome.table.splitlines() if line.startswith("| round trip")]
     assert len(rows) == 3 and "300 ± 50 ms" in rows[2]
+    assert checked_calls(tmp_path) > SCALE.due
 
 
 @pytest.mark.timeout(900)
@@ -145,3 +168,4 @@ async def test_a_city_of_districts_with_two_workers_delivers_everything_once(
         assert item["samples"] == SCALE.latency_users * SCALE.latency_rounds, item
     header = outcome.table.splitlines()[0]
     assert "PostgreSQL, a city: 12 districts, 2 delivery workers" in header
+    assert checked_calls(tmp_path) > SCALE.due
