@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Translator, _
 from bot.render.labels import held_this_year, status_label
-from bot.text import shorten
+from bot.text import quoted, shorten
 from bot.usecases.status.changes import ChangeKind, ChangeResult, Refusal
 from bot.usecases.status.dialogue import Reply, ReplyKind
 from bot.usecases.status.extensions import Decision
@@ -81,7 +81,7 @@ def render_reply(reply: Reply, t: Translator) -> tuple[str | None, Buttons]:
 
 
 def _after_change(reply: Reply, result: ChangeResult, t: Translator) -> tuple[str, Buttons]:
-    duty = shorten(reply.duty_text, DUTY_SHOWN, one_line=True)
+    duty = quoted(shorten(reply.duty_text, DUTY_SHOWN, one_line=True))
     if reply.kind is ReplyKind.UNDONE:
         return undone_text(result, duty, t), ()
     if reply.kind is ReplyKind.NOTED:
@@ -133,7 +133,7 @@ def undone_text(result: ChangeResult, duty: str, t: Translator) -> str:
     text = t.gettext(
         UNDONE_TEXTS[undone.kind],
         duty=duty,
-        label=shorten(undone.label or "—", DUTY_SHOWN, one_line=True),
+        label=quoted(shorten(undone.label or "—", DUTY_SHOWN, one_line=True)),
         date=t.date(undone.day) if undone.day else "—",
         undone=status_label(undone.status_set, t) if undone.status_set else "—",
         status=status_label(result.status, t),
@@ -165,7 +165,7 @@ def render_decision(decision: Decision, t: Translator) -> str:
         return t.gettext(DECIDED_BEFORE[decision.state], who=decision.decided_by)
     return t.gettext(
         DECISIONS[decision.state],
-        duty=shorten(decision.duty_text, DUTY_SHOWN, one_line=True),
+        duty=quoted(shorten(decision.duty_text, DUTY_SHOWN, one_line=True)),
         unit=decision.unit_name,
         date=t.date(decision.requested_due),
         due=t.date(decision.due),

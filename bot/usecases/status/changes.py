@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.clock import Clock, local_date
 from bot.settings import DEFAULT_ZONE
-from bot.text import shorten
+from bot.text import quoted, shorten
 from bot.usecases.jurisdictions.scope import may_manage_unit, office_scope
 from bot.usecases.members.notices import notify_coordinators
 from storage.enums import CLOSED_STATUSES
@@ -280,7 +280,7 @@ async def apply_status(
                 "notice": "blocked",
                 "member": member.name,
                 "unit": assignment.unit.name,
-                "duty": shorten(assignment.occurrence.duty.text, 60, one_line=True),
+                "duty": quoted(shorten(assignment.occurrence.duty.text, 60, one_line=True)),
                 "date_iso": _iso(requested_due),
                 "note": note or "—",
                 "assignment_id": assignment.id,

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.settings import DEFAULT_ZONE
-from bot.text import shorten
+from bot.text import quoted, shorten
 from bot.usecases.jurisdictions.scope import may_manage_unit
 from bot.usecases.members.directory import is_coordinator
 from bot.usecases.members.notices import notify_coordinators, notify_member
@@ -103,7 +103,7 @@ async def ask_extension(
             "request_id": request.id,
             "member": member.name,
             "unit": assignment.unit.name,
-            "duty": shorten(assignment.occurrence.duty.text, DUTY_QUOTED, one_line=True),
+            "duty": quoted(shorten(assignment.occurrence.duty.text, DUTY_QUOTED, one_line=True)),
             "date_iso": requested_due.isoformat(),
             "due_iso": due_before.isoformat(),
             "note": note or "—",
@@ -232,7 +232,7 @@ async def _tell_liaison(
         payload={
             "notice": "extension_approved" if approved else "extension_refused",
             "member": member.name,
-            "duty": shorten(assignment.occurrence.duty.text, DUTY_QUOTED, one_line=True),
+            "duty": quoted(shorten(assignment.occurrence.duty.text, DUTY_QUOTED, one_line=True)),
             "date_iso": request.requested_due.isoformat(),
             "due_iso": (assignment.extended_due or assignment.due_date).isoformat(),
         },
