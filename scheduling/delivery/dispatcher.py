@@ -30,7 +30,7 @@ from scheduling.delivery.group_commit import SentRecorder
 from scheduling.delivery.pacing import Pacer
 from scheduling.delivery.ports import Addressed, Clock, MessageComposer, Recipients
 from scheduling.delivery.sender import MessageSender, Outcome, OutgoingMessage, SendResult
-from scheduling.delivery.share import WorkerRoll
+from scheduling.delivery.share import JOIN_WAIT_BEATS, WorkerRoll
 from scheduling.delivery.triage import Triage, triage
 from storage.models import Reminder, ReminderKind, ReminderState
 
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 MAX_TRANSIENT_IN_TICK = 2
 MAX_RATE_LIMITED_IN_TICK = 20
 MAX_ATTEMPTS = 12
-JOIN_WAIT_BEATS = 1.5
 
 
 @dataclass
@@ -114,6 +113,7 @@ class Dispatcher:
         self._batches_in_flight = 0
         self._wire = asyncio.Semaphore(config.max_concurrent_sends)
         self.roll = roll or WorkerRoll(sessions, config.worker, clock, monotonic=monotonic)
+        self._sending = False
 
     async def release_own_claims(self) -> int:
         """At start-up: rows this worker id claimed before a crash go back to the queue now
@@ -159,6 +159,7 @@ class Dispatcher:
                         report.add(await in_flight.pop(0))
                 while in_flight:
                     report.add(await in_flight.pop(0))
+                await self._take_share(sending=False)  # the others take the whole rate back
             except asyncio.CancelledError:  # shutting down: stop sending, record what went
                 for task in in_flight:
                     task.cancel()
@@ -176,30 +177,33 @@ class Dispatcher:
         """Stopping: off the workers' roll, so the others take the bot's whole rate back."""
         await self.roll.leave()
 
-    async def _take_share(self) -> None:
-        """Beat on the workers' roll now and then and pace at this worker's share of the
-        bot's rate; a worker joining others waits one beat so they slow down first."""
-        if not self.roll.due():
+    async def _take_share(self, sending: bool) -> None:
+        """Beat on the workers' roll (each beat, or at once when this worker starts or stops
+        sending) and pace at this worker's share of the bot's rate. A worker that starts
+        sending while others are on the roll waits until any of them sending has slowed down."""
+        starts = sending and not self._sending
+        if not (starts or sending != self._sending or self.roll.due()):
             return
-        joining = not self.roll.joined
-        workers = await self.roll.beat()
-        if workers != self.pacer.share:
-            log.info("%d delivery workers: sending at 1/%d of the bot's rate", workers, workers)
-            self.pacer.set_share(workers)
-        if joining and workers > 1:  # the others beat within one interval, then slow down
+        roll = await self.roll.beat(sending)
+        if starts and roll.live > 1:
             await asyncio.sleep(self.roll.interval * JOIN_WAIT_BEATS)
+            roll = await self.roll.beat(sending)
+        self._sending = sending
+        share = max(1, roll.sending)
+        if sending and share != self.pacer.share:  # idle, the share waits for the next send
+            log.info("%d workers sending: this one at 1/%d of the bot's rate", share, share)
+            self.pacer.set_share(share)
 
     async def _keep_beating(self) -> None:
-        """Beat through a long tick too, so a worker that joins is seen within a beat."""
+        """Beat through a long tick too, so a worker that starts sending is seen within a beat."""
         while True:
             await asyncio.sleep(self.roll.interval)
             try:
-                await self._take_share()
+                await self._take_share(self._sending)
             except Exception:  # a missed beat costs nothing but a slower share change
                 log.warning("could not beat on the delivery workers' roll", exc_info=True)
 
     async def _claim(self) -> list[int]:
-        await self._take_share()
         now = self.clock.now()
         # Our own rows are released only when none is in flight or sent but unrecorded (as
         # when one batch went at a time): a lease that ran out must not send them twice.
@@ -210,9 +214,9 @@ class Dispatcher:
             )
         batch = min(self.config.batch_size, max(10, int(self.pacer.per_second * 30)))
         async with self.sessions() as session, session.begin():
-            return await outbox.claim_due(
-                session, self.config.worker, now, self.config.lease, batch
-            )
+            ids = await outbox.claim_due(session, self.config.worker, now, self.config.lease, batch)
+        await self._take_share(sending=bool(ids) or self._batches_in_flight > 0)
+        return ids
 
     def _batch_done(self, _task: asyncio.Task[TickReport]) -> None:
         self._batches_in_flight -= 1

@@ -2,82 +2,88 @@
 each worker: two workers pacing themselves at 30/s each would send 60 and meet 429s all day.
 
 Each worker keeps a heartbeat row in the shared database (`config_entries`, one key per
-worker) and paces itself at its share of the bot's rate: the rate divided by the workers seen
-alive (a beat within `LIVE_BEATS` intervals). A worker that stops leaves the roll at once; one
-that died drops out when its beats are old. A worker that joins while others send waits one
-interval before its first message, so that they have lowered their share by then.
+worker) saying whether it is sending, and a sending worker paces itself at its share of the
+bot's rate: the rate divided by the workers sending now. A worker that runs out of work says
+so at once, so the others take the whole rate back within a beat; one that stops leaves the
+roll; one that died drops out when its beats are `LIVE_SECONDS` old. A worker that starts
+sending while others are on the roll waits `JOIN_WAIT_BEATS` beats first, so that any of them
+sending has lowered its share by then.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scheduling.delivery.ports import Clock
 from storage.models import ConfigEntry
 
-log = logging.getLogger(__name__)
-
 KEY_PREFIX = "delivery:worker:"
-LIVE_BEATS = 3
+BEAT_SECONDS = 1.0
+# An idle worker beats at each tick (every 5 s by default); three ticks missed is gone.
+LIVE_SECONDS = 15.0
+JOIN_WAIT_BEATS = 1.5
+
+
+@dataclass(frozen=True)
+class Roll:
+    """Workers on the roll now, and how many of them are sending (this one included)."""
+
+    live: int
+    sending: int
 
 
 class WorkerRoll:
-    """This worker's heartbeat, and how many workers are delivering now."""
+    """This worker's heartbeat, and who else is delivering."""
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         worker: str,
         clock: Clock,
-        interval: float = 5.0,
+        interval: float = BEAT_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
+        live_seconds: float = LIVE_SECONDS,
     ) -> None:
         self.sessions = sessions
         self.key = f"{KEY_PREFIX}{worker}"[:200]
         self.clock = clock
         self.interval = interval
+        self.live_seconds = live_seconds
         self._monotonic = monotonic
         self._last_beat: float | None = None
-        self.workers = 1
 
     def due(self) -> bool:
         return self._last_beat is None or self._monotonic() - self._last_beat >= self.interval
 
-    @property
-    def joined(self) -> bool:
-        return self._last_beat is not None
-
-    async def beat(self) -> int:
-        """Write this worker's beat; return the workers alive, itself included."""
+    async def beat(self, sending: bool) -> Roll:
+        """Write this worker's beat; return the roll as it stands, this worker included."""
         now = self.clock.now()
         self._last_beat = self._monotonic()
-        live_since = now - timedelta(seconds=self.interval * LIVE_BEATS)
+        value = {"beat": now.isoformat(), "sending": sending}
         async with self.sessions() as session, session.begin():
             entry = await session.get(ConfigEntry, self.key)
             if entry is None:
-                session.add(
-                    ConfigEntry(key=self.key, value={"beat": now.isoformat()}, updated_at=now)
-                )
+                session.add(ConfigEntry(key=self.key, value=value, updated_at=now))
             else:
-                entry.value = {"beat": now.isoformat()}
+                entry.value = value
                 entry.updated_at = now
-            others = await session.scalar(
-                select(func.count())
-                .select_from(ConfigEntry)
-                .where(
-                    ConfigEntry.key.startswith(KEY_PREFIX, autoescape=True),
-                    ConfigEntry.key != self.key,
-                    ConfigEntry.updated_at >= live_since,
+            others = (
+                await session.scalars(
+                    select(ConfigEntry.value).where(
+                        ConfigEntry.key.startswith(KEY_PREFIX, autoescape=True),
+                        ConfigEntry.key != self.key,
+                        ConfigEntry.updated_at >= now - timedelta(seconds=self.live_seconds),
+                    )
                 )
-            )
-        self.workers = 1 + int(others or 0)
-        return self.workers
+            ).all()
+        busy = sum(1 for other in others if isinstance(other, dict) and other.get("sending"))
+        return Roll(live=1 + len(others), sending=busy + (1 if sending else 0))
 
     async def leave(self) -> None:
         """Off the roll at once, so the others take the whole rate back at their next beat."""

@@ -1,9 +1,11 @@
 """Several delivery workers share the bot's rate (Telegram's 30 messages/s is per bot): each
-beats on a roll in the shared database and paces at its share of the rate."""
+beats on a roll in the shared database, and a worker sending paces at its share of the rate,
+the rate divided by the workers sending now."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import count
 from zoneinfo import ZoneInfo
 
 from bot.clock import SettableClock
@@ -11,24 +13,14 @@ from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.services import Services
 from scheduling.delivery.pacing import Limits, Pacer
 from scheduling.delivery.sender import RecordingSender
-from scheduling.delivery.share import LIVE_BEATS, WorkerRoll
-from tests.factories import WeekendCalendar
+from scheduling.delivery.share import LIVE_SECONDS, Roll, WorkerRoll
+from tests.factories import WeekendCalendar, add_member, build_assignment, reminder
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
-class Ticker:
-    """A monotonic clock moved by hand, so every call may beat."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _worker(services: Services, name: str, ticker: Ticker) -> Dispatcher:
-    roll = WorkerRoll(services.sessions, name, services.clock, interval=0.01, monotonic=ticker)
+def _worker(services: Services, name: str) -> Dispatcher:
+    roll = WorkerRoll(services.sessions, name, services.clock, interval=0.01)
     return Dispatcher(
         services.sessions,
         RecordingSender(),
@@ -36,41 +28,53 @@ def _worker(services: Services, name: str, ticker: Ticker) -> Dispatcher:
         WeekendCalendar(),
         DispatchConfig(worker=name, zone=ZONE, default_locale="zh_CN"),
         pacer=Pacer(Limits(per_second=30)),
-        monotonic=ticker,
         roll=roll,
     )
 
 
-async def test_the_roll_counts_live_workers_and_forgets_the_stopped_and_the_dead(
+async def test_the_roll_counts_workers_alive_and_sending_and_forgets_the_stopped_and_the_dead(
     services: Services, clock: SettableClock
 ) -> None:
-    a = WorkerRoll(services.sessions, "a", clock, interval=5.0)
-    b = WorkerRoll(services.sessions, "b", clock, interval=5.0)
-    assert await a.beat() == 1
-    assert await b.beat() == 2
-    assert await a.beat() == 2
+    a = WorkerRoll(services.sessions, "a", clock)
+    b = WorkerRoll(services.sessions, "b", clock)
+    assert await a.beat(sending=True) == Roll(live=1, sending=1)
+    assert await b.beat(sending=False) == Roll(live=2, sending=1)
+    assert await b.beat(sending=True) == Roll(live=2, sending=2)
+    assert await a.beat(sending=False) == Roll(live=2, sending=1), "idle: not counted sending"
     await b.leave()
-    assert await a.beat() == 1, "a worker that stopped leaves the roll at once"
-    assert await b.beat() == 2
-    clock.advance(timedelta(seconds=5.0 * LIVE_BEATS + 1))
-    assert await a.beat() == 1, "a worker whose beats are old counts no more"
-    assert await b.beat() == 2
+    assert await a.beat(sending=True) == Roll(live=1, sending=1), "a stopped worker leaves"
+    assert await b.beat(sending=True) == Roll(live=2, sending=2)
+    clock.advance(timedelta(seconds=LIVE_SECONDS + 1))
+    assert await a.beat(sending=True) == Roll(live=1, sending=1), "old beats count no more"
 
 
-async def test_two_workers_each_send_at_half_the_bots_rate_and_one_alone_at_all_of_it(
+_units = count()
+
+
+async def _due(services: Services, many: int) -> None:
+    """`many` reminders due now, each for a liaison of a unit of its own."""
+    now = services.clock.now()
+    async with services.sessions() as session, session.begin():
+        for _ in range(many):
+            n = next(_units)
+            built = await build_assignment(session, now, unit_name=f"单位{n}")
+            liaison = await add_member(session, now, 8_100 + n, built.unit)
+            session.add(reminder(built.assignment, liaison, now - timedelta(minutes=1)))
+
+
+async def test_two_workers_sending_each_take_half_the_rate_and_one_alone_all_of_it(
     services: Services,
 ) -> None:
-    ticker = Ticker()
-    first, second = _worker(services, "w1", ticker), _worker(services, "w2", ticker)
+    first, second = _worker(services, "w1"), _worker(services, "w2")
+    await _due(services, 3)
     await first.tick()
-    assert first.pacer.share == 1 and first.pacer.per_second == 30
-    ticker.now += 1
-    await second.tick()  # joins while the first is alive
+    assert first.pacer.share == 1, "alone, the first sends at the whole rate"
+    await second.tick()  # nothing due: on the roll, not sending
+    await first.roll.beat(sending=True)  # the first is sending again …
+    await _due(services, 3)
+    await second.tick()  # … so the second sends at half the rate
     assert second.pacer.share == 2 and second.pacer.per_second == 15
-    ticker.now += 1
-    await first.tick()
-    assert first.pacer.share == 2 and first.pacer.per_second == 15
-    await second.leave()
-    ticker.now += 1
-    await first.tick()
-    assert first.pacer.share == 1 and first.pacer.per_second == 30
+    await first.tick()  # nothing due for the first any more: it says so at once
+    await _due(services, 3)
+    await second.tick()
+    assert second.pacer.share == 1 and second.pacer.per_second == 30
