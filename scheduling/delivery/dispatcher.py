@@ -182,7 +182,7 @@ class Dispatcher:
         sending) and pace at this worker's share of the bot's rate. A worker that starts
         sending while others are on the roll waits until any of them sending has slowed down."""
         starts = sending and not self._sending
-        if not (starts or sending != self._sending or self.roll.due()):
+        if not (starts or sending != self._sending or self.roll.due(sending)):
             return
         roll = await self.roll.beat(sending)
         if starts and roll.live > 1:

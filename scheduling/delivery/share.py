@@ -6,8 +6,9 @@ worker) saying whether it is sending, and a sending worker paces itself at its s
 bot's rate: the rate divided by the workers sending now. A worker that runs out of work says
 so at once, so the others take the whole rate back within a beat; one that stops leaves the
 roll; one that died drops out when its beats are `LIVE_SECONDS` old. A worker that starts
-sending while others are on the roll waits `JOIN_WAIT_BEATS` beats first, so that any of them
-sending has lowered its share by then.
+sending while others are on the roll waits `JOIN_WAIT_BEATS` beats first: within one beat any
+of them sending has lowered its share, and within a second more the sends it made at the old
+share have left Telegram's one-second window.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from scheduling.delivery.ports import Clock
 from storage.models import ConfigEntry
 
 KEY_PREFIX = "delivery:worker:"
-BEAT_SECONDS = 1.0
-# An idle worker beats at each tick (every 5 s by default); three ticks missed is gone.
-LIVE_SECONDS = 15.0
-JOIN_WAIT_BEATS = 1.5
+BEAT_SECONDS = 1.0  # while sending
+# While idle a worker only says it is there, rarely: every write moves the database's change
+# marker, and a coordinator's /status counts again after each (bot/usecases/tasks/lists.py).
+PRESENCE_SECONDS = 30.0
+LIVE_SECONDS = 3 * PRESENCE_SECONDS
+JOIN_WAIT_BEATS = 2.5
 
 
 @dataclass(frozen=True)
@@ -49,17 +52,23 @@ class WorkerRoll:
         interval: float = BEAT_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
         live_seconds: float = LIVE_SECONDS,
+        presence_seconds: float = PRESENCE_SECONDS,
     ) -> None:
         self.sessions = sessions
         self.key = f"{KEY_PREFIX}{worker}"[:200]
         self.clock = clock
         self.interval = interval
         self.live_seconds = live_seconds
+        self.presence_seconds = presence_seconds
         self._monotonic = monotonic
         self._last_beat: float | None = None
 
-    def due(self) -> bool:
-        return self._last_beat is None or self._monotonic() - self._last_beat >= self.interval
+    def due(self, sending: bool) -> bool:
+        """Time for a beat: every `interval` while sending, every `presence_seconds` idle."""
+        if self._last_beat is None:
+            return True
+        every = self.interval if sending else self.presence_seconds
+        return self._monotonic() - self._last_beat >= every
 
     async def beat(self, sending: bool) -> Roll:
         """Write this worker's beat; return the roll as it stands, this worker included."""

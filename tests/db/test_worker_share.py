@@ -4,6 +4,7 @@ the rate divided by the workers sending now."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
@@ -12,18 +13,18 @@ from bot.clock import SettableClock
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.services import Services
 from scheduling.delivery.pacing import Limits, Pacer
-from scheduling.delivery.sender import RecordingSender
+from scheduling.delivery.sender import OutgoingMessage, RecordingSender, SendResult
 from scheduling.delivery.share import LIVE_SECONDS, Roll, WorkerRoll
 from tests.factories import WeekendCalendar, add_member, build_assignment, reminder
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
-def _worker(services: Services, name: str) -> Dispatcher:
+def _worker(services: Services, name: str, sender: RecordingSender | None = None) -> Dispatcher:
     roll = WorkerRoll(services.sessions, name, services.clock, interval=0.01)
     return Dispatcher(
         services.sessions,
-        RecordingSender(),
+        sender or RecordingSender(),
         services.clock,
         WeekendCalendar(),
         DispatchConfig(worker=name, zone=ZONE, default_locale="zh_CN"),
@@ -62,19 +63,37 @@ async def _due(services: Services, many: int) -> None:
             session.add(reminder(built.assignment, liaison, now - timedelta(minutes=1)))
 
 
+class HeldSender(RecordingSender):
+    """Sends only once released: a worker caught in the middle of its sending."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+        self.waiting = 0
+
+    async def send(self, message: OutgoingMessage) -> SendResult:
+        self.waiting += 1
+        await self.release.wait()
+        return await super().send(message)
+
+
 async def test_two_workers_sending_each_take_half_the_rate_and_one_alone_all_of_it(
     services: Services,
 ) -> None:
-    first, second = _worker(services, "w1"), _worker(services, "w2")
+    held = HeldSender()
+    first, second = _worker(services, "w1", held), _worker(services, "w2")
     await _due(services, 3)
-    await first.tick()
-    assert first.pacer.share == 1, "alone, the first sends at the whole rate"
-    await second.tick()  # nothing due: on the roll, not sending
-    await first.roll.beat(sending=True)  # the first is sending again …
-    await _due(services, 3)
-    await second.tick()  # … so the second sends at half the rate
-    assert second.pacer.share == 2 and second.pacer.per_second == 15
-    await first.tick()  # nothing due for the first any more: it says so at once
+    sending = asyncio.create_task(first.tick())
+    for _ in range(500):  # the first has claimed its rows and is sending them
+        if held.waiting:
+            break
+        await asyncio.sleep(0.01)
+    assert held.waiting and first.pacer.share == 1, "alone, the first sends at the whole rate"
     await _due(services, 3)
     await second.tick()
-    assert second.pacer.share == 1 and second.pacer.per_second == 30
+    assert second.pacer.share == 2 and second.pacer.per_second == 15, "both sending: halves"
+    held.release.set()
+    await sending
+    await _due(services, 3)
+    await second.tick()
+    assert second.pacer.share == 1 and second.pacer.per_second == 30, "the first said it is done"
