@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -59,14 +59,34 @@ async def claim_due(
     )
     if session.bind.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
+    claimed = await _claim(session, due, worker, now, lease)
+    if not claimed:
+        return []
+    # The rest of the batch's chats too: the limit may cut one chat's due rows in two, and two
+    # workers sending to one chat would break its 1 message/s at Telegram (and split a
+    # liaison's reminders into two messages).
+    chats = select(Reminder.chat_id).where(Reminder.id.in_(claimed)).distinct()
+    rest = select(Reminder.id).where(
+        Reminder.state == ReminderState.PLANNED,
+        Reminder.send_after <= now,
+        Reminder.chat_id.in_(chats.scalar_subquery()),
+    )
+    if session.bind.dialect.name == "postgresql":
+        rest = rest.with_for_update(skip_locked=True)
+    return sorted(claimed + await _claim(session, rest, worker, now, lease))
+
+
+async def _claim(
+    session: AsyncSession, rows: Select[tuple[int]], worker: str, now: datetime, lease: timedelta
+) -> list[int]:
     result = await session.execute(
         update(Reminder)
-        .where(Reminder.id.in_(due.scalar_subquery()))
+        .where(Reminder.id.in_(rows.scalar_subquery()))
         .values(state=ReminderState.CLAIMED, claimed_by=worker, claimed_until=now + lease)
         .returning(Reminder.id)
         .execution_options(synchronize_session=False)
     )
-    return sorted(row[0] for row in result)
+    return [row[0] for row in result]
 
 
 async def load_claimed(session: AsyncSession, ids: Sequence[int]) -> list[Reminder]:

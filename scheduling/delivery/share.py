@@ -31,6 +31,8 @@ BEAT_SECONDS = 1.0  # while sending
 PRESENCE_SECONDS = 30.0
 LIVE_SECONDS = 3 * PRESENCE_SECONDS
 JOIN_WAIT_BEATS = 2.5
+# A sending worker whose last beat is older than this many beats is taken for dead.
+STALE_BEATS = 3
 
 
 @dataclass(frozen=True)
@@ -82,16 +84,22 @@ class WorkerRoll:
             else:
                 entry.value = value
                 entry.updated_at = now
+            fresh = ConfigEntry.updated_at >= now - timedelta(seconds=self.interval * STALE_BEATS)
             others = (
-                await session.scalars(
-                    select(ConfigEntry.value).where(
+                await session.execute(
+                    select(ConfigEntry.value, fresh).where(
                         ConfigEntry.key.startswith(KEY_PREFIX, autoescape=True),
                         ConfigEntry.key != self.key,
                         ConfigEntry.updated_at >= now - timedelta(seconds=self.live_seconds),
                     )
                 )
             ).all()
-        busy = sum(1 for other in others if isinstance(other, dict) and other.get("sending"))
+        # a worker that said it sends but missed its beats has died sending: not counted
+        busy = sum(
+            1
+            for value, recent in others
+            if recent and isinstance(value, dict) and value.get("sending")
+        )
         return Roll(live=1 + len(others), sending=busy + (1 if sending else 0))
 
     async def leave(self) -> None:

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from bot.clock import SettableClock
 from bot.delivery.dispatcher import DispatchConfig, Dispatcher
 from bot.services import Services
+from scheduling.delivery import outbox
 from scheduling.delivery.pacing import Limits, Pacer
 from scheduling.delivery.sender import OutgoingMessage, RecordingSender, SendResult
-from scheduling.delivery.share import LIVE_SECONDS, Roll, WorkerRoll
+from scheduling.delivery.share import BEAT_SECONDS, LIVE_SECONDS, Roll, WorkerRoll
 from tests.factories import WeekendCalendar, add_member, build_assignment, reminder
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -97,3 +98,30 @@ async def test_two_workers_sending_each_take_half_the_rate_and_one_alone_all_of_
     await _due(services, 3)
     await second.tick()
     assert second.pacer.share == 1 and second.pacer.per_second == 30, "the first said it is done"
+
+
+async def test_a_worker_that_died_sending_stops_counting_within_three_beats(
+    services: Services, clock: SettableClock
+) -> None:
+    a = WorkerRoll(services.sessions, "a", clock)
+    b = WorkerRoll(services.sessions, "b", clock)
+    await b.beat(sending=True)
+    assert await a.beat(sending=True) == Roll(live=2, sending=2)
+    clock.advance(timedelta(seconds=3 * BEAT_SECONDS + 0.5))
+    assert await a.beat(sending=True) == Roll(live=2, sending=1), "b missed its beats"
+
+
+async def test_a_batch_takes_every_due_row_of_its_chats_so_no_chat_is_split_between_workers(
+    services: Services,
+) -> None:
+    now = services.clock.now()
+    async with services.sessions() as session, session.begin():
+        built = await build_assignment(session, now, unit_name="单位甲")
+        liaison = await add_member(session, now, 8_050, built.unit)
+        for minutes in (3, 2, 1):  # three due rows of one chat
+            session.add(reminder(built.assignment, liaison, now - timedelta(minutes=minutes)))
+    async with services.sessions() as session, session.begin():
+        first = await outbox.claim_due(session, "w1", now, timedelta(seconds=90), limit=2)
+    async with services.sessions() as session, session.begin():
+        second = await outbox.claim_due(session, "w2", now, timedelta(seconds=90), limit=2)
+    assert len(first) == 3 and second == [], "the chat's third row went with the other two"
