@@ -26,9 +26,6 @@ class PressAnswers:
         self._answered.add(query_id)
         return True
 
-    def answered_early(self, query_id: str) -> bool:
-        return query_id in self._early
-
     def forget(self, query_id: str) -> None:
         self._answered.discard(query_id)
         self._early.discard(query_id)
