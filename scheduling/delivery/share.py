@@ -13,6 +13,7 @@ share have left Telegram's one-second window.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ class WorkerRoll:
         self.presence_seconds = presence_seconds
         self._monotonic = monotonic
         self._last_beat: float | None = None
+        # the tick's claim and its beat in the background may beat at once: one at a time,
+        # or both find no row of this worker and both insert it
+        self._writing = asyncio.Lock()
 
     def due(self, sending: bool) -> bool:
         """Time for a beat: every `interval` while sending, every `presence_seconds` idle."""
@@ -74,6 +78,10 @@ class WorkerRoll:
 
     async def beat(self, sending: bool) -> Roll:
         """Write this worker's beat; return the roll as it stands, this worker included."""
+        async with self._writing:
+            return await self._beat(sending)
+
+    async def _beat(self, sending: bool) -> Roll:
         now = self.clock.now()
         self._last_beat = self._monotonic()
         value = {"beat": now.isoformat(), "sending": sending}
@@ -104,6 +112,6 @@ class WorkerRoll:
 
     async def leave(self) -> None:
         """Off the roll at once, so the others take the whole rate back at their next beat."""
-        async with self.sessions() as session, session.begin():
+        async with self._writing, self.sessions() as session, session.begin():
             await session.execute(delete(ConfigEntry).where(ConfigEntry.key == self.key))
         self._last_beat = None
