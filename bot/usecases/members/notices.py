@@ -49,27 +49,8 @@ async def notify_coordinators(
     for member_id, chat_id in coordinators:
         if member_id == exclude_member:
             continue
-        dedupe = f"notice:{key}:to{member_id}"
-        exists = await session.scalar(select(Reminder.id).where(Reminder.dedupe_key == dedupe))
-        if exists is not None:
-            continue
-        try:
-            async with session.begin_nested():
-                session.add(
-                    Reminder(
-                        dedupe_key=dedupe,
-                        kind=ReminderKind.NOTICE,
-                        member_id=member_id,
-                        chat_id=chat_id,
-                        planned_at=now,
-                        send_after=now,
-                        payload=payload,
-                        created_at=now,
-                    )
-                )
-        except IntegrityError:  # another worker queued the same notice first
-            continue
-        queued += 1
+        if await _queue(session, now, f"notice:{key}:to{member_id}", member_id, chat_id, payload):
+            queued += 1
     return queued
 
 
@@ -84,20 +65,34 @@ async def notify_member(
     """Queue a notice to one member in one chat (an answer to what they asked), once only."""
     if chat_id is None:
         return False
-    dedupe = f"notice:{key}"
+    return await _queue(session, now, f"notice:{key}", member_id, chat_id, payload)
+
+
+async def _queue(
+    session: AsyncSession,
+    now: datetime,
+    dedupe: str,
+    member_id: int | None,
+    chat_id: int | None,
+    payload: dict[str, object],
+) -> bool:
+    """One notice row, unless its dedupe key is queued already (by us or another worker)."""
     if await session.scalar(select(Reminder.id).where(Reminder.dedupe_key == dedupe)) is not None:
         return False
-    session.add(
-        Reminder(
-            dedupe_key=dedupe,
-            kind=ReminderKind.NOTICE,
-            member_id=member_id,
-            chat_id=chat_id,
-            planned_at=now,
-            send_after=now,
-            payload=payload,
-            created_at=now,
-        )
-    )
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(
+                Reminder(
+                    dedupe_key=dedupe,
+                    kind=ReminderKind.NOTICE,
+                    member_id=member_id,
+                    chat_id=chat_id,
+                    planned_at=now,
+                    send_after=now,
+                    payload=payload,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:  # another worker queued the same notice first
+        return False
     return True
