@@ -181,14 +181,15 @@ class Dispatcher:
         """Beat on the workers' roll (each beat, or at once when this worker starts or stops
         sending) and pace at this worker's share of the bot's rate. A worker that starts
         sending while others are on the roll waits until any of them sending has slowed down."""
-        starts = sending and not self._sending
-        if not (starts or sending != self._sending or self.roll.due(sending)):
+        changed = sending != self._sending
+        if not (changed or self.roll.due(sending)):
             return
         roll = await self.roll.beat(sending)
-        if starts and roll.live > 1:
+        # Set before the wait, so that a background beat meanwhile says "sending" too.
+        self._sending = sending
+        if changed and sending and roll.live > 1:
             await asyncio.sleep(self.roll.interval * JOIN_WAIT_BEATS)
             roll = await self.roll.beat(sending)
-        self._sending = sending
         share = max(1, roll.sending)
         if sending and share != self.pacer.share:  # idle, the share waits for the next send
             log.info("%d workers sending: this one at 1/%d of the bot's rate", share, share)
